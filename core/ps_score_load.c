@@ -90,9 +90,8 @@ static int run_chunk_p(lua_State *L) {
     lua_settop(L, 2);
     lua_call(L, 0, 1);
     if (!lua_istable(L, -1) || lua_getfield(L, -1, "score") != LUA_TFUNCTION)
-        return luaL_error(L, "%s: the rule file must return a ruleset: "
-                          "`return R.ruleset{ ... }` with R = require(\"parscore.rules\")",
-                          rs->display);
+        return luaL_error(L, "the rule file must return a ruleset: "
+                          "`return R.ruleset{ ... }` with R = require(\"parscore.rules\")");
     lua_pop(L, 1);
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, "ps.ruleset");
