@@ -132,7 +132,10 @@ int ps_ruleset_load(ps_ruleset *rs, const char *rules, const char *scripts_dir,
     /* A path to a .lua file, or a shipped name under scripts_dir. */
     if (ends_with(rules, ".lua")) {
         rs->path = ps_strdup(rules);
-        rs->display = ps_strdup(rules);
+        /* Lua cuts chunk names past 60 bytes to "...tail": name a long
+         * path by its file name instead, which stays readable. */
+        const char *base = strrchr(rules, '/');
+        rs->display = ps_strdup(strlen(rules) > 56 && base ? base + 1 : rules);
     } else {
         if (!scripts_dir)
             return ps_error_set(err, PS_ECONFIG, NULL, 0, 0,

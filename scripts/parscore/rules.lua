@@ -151,6 +151,7 @@ function R.bands(spec, default)
   else
     error("bands: a text \"90:Xuất sắc,...\" or a list of {min, name}", 2)
   end
+  if ps and ps.where then list.__src, list.__line = ps.where(2) end
   return list
 end
 
@@ -286,16 +287,18 @@ local function lint(rs)
       add(rs, nil, "total is %s but the groups add up to %s", tostring(rs.total), tostring(sum_groups))
     end
   end
-  for i, b in ipairs(rs.bands) do
+  local bands = rs.bands
+  local function band_problem(...) add(bands, rs, ...) end
+  for i, b in ipairs(bands) do
     if type(b.min) ~= "number" or type(b.name) ~= "string" or b.name == "" then
-      add(rs, nil, "band %d must have a min and a name", i)
+      band_problem("band %d must have a min and a name", i)
     elseif i > 1 and type(rs.bands[i - 1].min) == "number" then
       local prev = rs.bands[i - 1]
       if b.min == prev.min then
-        add(rs, nil, "bands '%s' and '%s' overlap: both start at %s", prev.name, b.name, tostring(b.min))
+        band_problem("bands '%s' and '%s' overlap: both start at %s", prev.name, b.name, tostring(b.min))
       elseif b.min > prev.min then
-        add(rs, nil, "bands are not sorted best first: '%s' (%s) comes after '%s' (%s)",
-            b.name, tostring(b.min), prev.name, tostring(prev.min))
+        band_problem("bands are not sorted best first: '%s' (%s) comes after '%s' (%s)",
+                     b.name, tostring(b.min), prev.name, tostring(prev.min))
       end
     end
   end
@@ -331,8 +334,22 @@ local function target_text(c)
   return nil
 end
 
+-- Per-criterion constants, worked out once when the rule set is built
+-- rather than once per unit.
+local DEFAULT_SCORE = R.ratio()
+local function prepare(c)
+  c.__id = tostring(c.id)
+  c.__target = target_text(c)
+  c.__score = c.score or DEFAULT_SCORE
+  if c.examples then
+    c.__lost = c.examples
+  elseif type(c.indicator) == "string" and ps.indicators[c.indicator] then
+    c.__lost = ps.indicators[c.indicator].examples
+  end
+end
+
 local function evaluate(c, u)
-  local cr = { id = tostring(c.id), name = c.name, max = c.max, target = target_text(c) }
+  local cr = { id = c.__id, name = c.name, max = c.max, target = c.__target }
   local num, den
   if c.indicator then
     local ind = u.ind[c.indicator]
@@ -354,7 +371,7 @@ local function evaluate(c, u)
     cr.points = c.zero or 0
     cr.note = c.zero_note or default_zero_note(cr.points, c.max)
   else
-    local p = (c.score or R.ratio())(value, c.max, u)
+    local p = c.__score(value, c.max, u)
     if type(p) ~= "number" or p ~= p then fail_in(c, "the scoring function returned no number") end
     cr.points = p
   end
@@ -368,11 +385,7 @@ local function evaluate(c, u)
     if c.lower_is_better then cr.target_met = value <= c.target
     else cr.target_met = value >= c.target - 1e-12 end
   end
-  if c.examples then
-    cr.lost = c.examples
-  elseif c.indicator then
-    cr.lost = ps.indicators[c.indicator].examples
-  end
+  cr.lost = c.__lost
   return cr
 end
 
@@ -429,7 +442,16 @@ function R.ruleset(spec)
   spec.bands = spec.bands or {}
   if type(spec.bands) == "string" then spec.bands = R.bands(spec.bands) end
   spec.version = spec.version and tostring(spec.version) or nil
-  spec.score = function(u) return score(spec, u) end
+  local prepared = false
+  spec.score = function(u)
+    if not prepared then
+      for _, g in ipairs(spec.groups) do
+        for _, c in ipairs(g.criteria) do prepare(c) end
+      end
+      prepared = true
+    end
+    return score(spec, u)
+  end
   spec.lint = function() return lint(spec) end
   return setmetatable(spec, RULESET)
 end

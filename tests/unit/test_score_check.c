@@ -64,7 +64,7 @@ int main(void) {
     write_file("bad.lua",
         "local R = require('parscore.rules')\n"                               /* 1 */
         "return R.ruleset{ id = 'bad', name = 'Bad', total = 100,\n"          /* 2 */
-        "  bands = '80:Tốt,90:Xuất sắc,50:Khá,50:Trung bình',\n"            /* 3 */
+        "  bands = R.bands('80:Tốt,90:Xuất sắc,50:Khá,50:Trung bình'),\n"   /* 3 */
         "  R.group{ id = '1', name = 'Nhóm 1', max = 20,\n"                   /* 4 */
         "    R.criterion{ id = '1.1', name = 'A', max = 10, indicator = 'on_tme' },\n" /* 5 */
         "    R.criterion{ id = '1.2', name = 'B', max = 5, indicator = 'synced' },\n"  /* 6 */
@@ -86,8 +86,8 @@ int main(void) {
     expect(&t, rep, "bad.lua:12: criterion '2.3': needs an indicator key, a compute function or an award function\n");
     expect(&t, rep, "bad.lua:13: criterion '1.1' is declared twice\n");
     expect(&t, rep, "bad.lua: total is 100 but the groups add up to 30\n");
-    expect(&t, rep, "bad.lua: bands are not sorted best first: 'Xuất sắc' (90) comes after 'Tốt' (80)\n");
-    expect(&t, rep, "bad.lua: bands 'Khá' and 'Trung bình' overlap: both start at 50\n");
+    expect(&t, rep, "bad.lua:3: bands are not sorted best first: 'Xuất sắc' (90) comes after 'Tốt' (80)\n");
+    expect(&t, rep, "bad.lua:3: bands 'Khá' and 'Trung bình' overlap: both start at 50\n");
     /* group 2 has a criterion without max: its sum is not compared */
     CHECK(&t, strstr(rep, "group '2': max") == NULL);
     free(rep);
