@@ -90,8 +90,8 @@ static void read_lost(lua_State *L, int cidx, const ps_unit_agg *g,
         lua_pop(L, 1);
         if (k < 0 || g->ex[k].count == 0) continue;
         ps_lost *l = &cr->lost[cr->n_lost++];
-        l->key = example_keys[k];
-        l->label = example_labels[k];
+        l->key = arena_str(L, ar, example_keys[k]);
+        l->label = arena_str(L, ar, example_labels[k]);
         l->count = g->ex[k].count;
         l->n_codes = g->ex[k].codes ? g->ex[k].kept : 0;
         l->codes = arena_array(L, ar, l->n_codes, sizeof *l->codes);
@@ -344,12 +344,17 @@ static int read_meta_p(lua_State *L) {
 /* ---- the run --------------------------------------------------------- */
 
 static void fail_unit(ps_unit_result *ur, ps_arena *ar, const char *msg) {
+    /* a half-read result may be partly filled: keep only who it is */
     ur->failed = 1;
     ur->scored = 0;
     ur->error = ps_arena_printf(ar, "unit %s (%s): %s", ur->code ? ur->code : "?",
                                 ur->name ? ur->name : "?", msg);
+    ur->status = NULL;
     ur->n_groups = ur->n_criteria = ur->n_facts = 0;
-    ur->total = 0;
+    ur->groups = NULL;
+    ur->criteria = NULL;
+    ur->fact_keys = ur->fact_values = NULL;
+    ur->total = ur->max = 0;
 }
 
 int ps_score_run(const ps_agg *agg, const ps_units *units,
@@ -416,12 +421,16 @@ int ps_score_run(const ps_agg *agg, const ps_units *units,
         ur->unit = (int)i;
         ur->code = ps_arena_strdup(&out->arena, un->code);
         ur->name = ps_arena_strdup(&out->arena, un->name);
-        ur->level = ps_score_level_name(un->level);
+        ur->level = ps_arena_strdup(&out->arena, ps_score_level_name(un->level));
         if (un->parent >= 0 && (size_t)un->parent < units->count) {
             ur->parent_code = ps_arena_strdup(&out->arena, units->items[un->parent].code);
             ur->parent_name = ps_arena_strdup(&out->arena, units->items[un->parent].name);
         }
         ur->agg = &agg->u[i];
+        if (!ur->code || !ur->name || !ur->level) {
+            st = ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+            goto fail;
+        }
 
         ps_sipas sipas;
         if (ps_sipas_compute(agg, &agg->u[i], &sipas) != PS_OK) {
@@ -435,7 +444,6 @@ int ps_score_run(const ps_agg *agg, const ps_units *units,
         ps_sipas_free(&sipas);
         if (lst != LUA_OK) {
             const char *msg = lua_tostring(L, -1);
-            /* a half-read result may point into the arena: start clean */
             fail_unit(ur, &out->arena, msg ? msg : "unknown error");
             (*n_failed)++;
             if (opts->strict) {

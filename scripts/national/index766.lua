@@ -5,8 +5,9 @@
 -- rule_options:
 --   bands                 "90:Xuất sắc,80:Tốt,65:Khá,50:Trung bình,0:Yếu" (default)
 --   digitisation_points   points (0..12) of the digitisation items that are not
---                         in the inputs, for province-level units; default 0
---                         (communes always get the 12 points)
+--                         in the inputs, for provinces and the sub-units a job
+--                         declares (departments); default 0.  Communes always
+--                         get the 12 points (METHODOLOGY.md A).
 
 local R = require("parscore.rules")
 

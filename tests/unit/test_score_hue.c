@@ -79,6 +79,11 @@ int main(void) {
     CHECK_STR(&t, a->band, "Tốt");
     CHECK_INT(&t, a->rank, 1);
 
+    /* every criterion of Vinh Hưng: only the three "nothing happened" ones score */
+    static const char *const ids[] = {"1.1", "1.2", "2.1", "2.2", "3.1", "3.2", "3.3", "4.1", "4.2"};
+    static const double want[] = {0, 0, 0, 10, 0, 0, 0, 10, 5};
+    CHECK_INT(&t, b->n_criteria, 9);
+    for (int i = 0; i < 9; i++) CHECK_NUM(&t, fx_crit(b, ids[i])->points, want[i]);
     CHECK_NUM(&t, fx_crit(b, "1.1")->points, 0);
     CHECK_STR(&t, fx_crit(b, "1.1")->note, "Chưa đủ mẫu khảo sát (tối thiểu 30 phiếu): 0 điểm");
     CHECK_NUM(&t, fx_crit(b, "2.2")->points, 10);

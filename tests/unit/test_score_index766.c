@@ -128,6 +128,12 @@ int main(void) {
 
     /* Commune 15002: every denominator is zero: 0 points everywhere
      * except 5.3 (12, commune) and 6.1/6.2 (6 each) -> 24, Yếu, rank 2 */
+    for (size_t i = 0; i < b->n_criteria; i++) {
+        const ps_criterion_result *c = &b->criteria[i];
+        double want = !strcmp(c->id, "5.3") ? 12 : !strcmp(c->id, "6.1") || !strcmp(c->id, "6.2") ? 6 : 0;
+        CHECK_NUM(&t, c->points, want);
+        CHECK_INT(&t, c->n_lost, 0);
+    }
     CHECK_NUM(&t, fx_crit(b, "1.4")->points, 0);
     CHECK_STR(&t, fx_crit(b, "1.4")->note, "Không phát sinh: 0 điểm");
     CHECK(&t, isnan(fx_crit(b, "2.1")->value));
@@ -139,6 +145,11 @@ int main(void) {
     CHECK_STR(&t, b->band, "Yếu");
     CHECK_INT(&t, b->rank, 2);
 
+    for (size_t i = 0; i < p->n_criteria && i < a->n_criteria; i++) {
+        const char *id = p->criteria[i].id;
+        if (strcmp(id, "5.3") && strcmp(id, "6.1") && strcmp(id, "6.2"))
+            CHECK_NUM(&t, p->criteria[i].points, a->criteria[i].points);
+    }
     CHECK_STR(&t, p->level, "province");
     CHECK_NUM(&t, fx_crit(p, "5.3")->points, 0);
     CHECK(&t, strstr(fx_crit(p, "5.3")->note, "rule_options.digitisation_points") != NULL);

@@ -58,6 +58,10 @@ int main(void) {
     CHECK_STR(&t, fx_fact(a, "Bình quân điểm các đơn vị trực thuộc"), "20,00 (1 đơn vị)");
 
     /* Phường Nha Trang: only the two feedback criteria (10 + 10) -> 20, Yếu */
+    static const char *const ids[] = {"1.1", "1.2", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2"};
+    static const double want[] = {0, 0, 0, 0, 10, 10, 0, 0};
+    CHECK_INT(&t, b->n_criteria, 8);
+    for (int i = 0; i < 8; i++) CHECK_NUM(&t, fx_crit(b, ids[i])->points, want[i]);
     CHECK_NUM(&t, fx_crit(b, "4.2")->points, 0);
     CHECK_NUM(&t, fx_crit(b, "4.2")->den, 0);
     CHECK_NUM(&t, fx_crit(b, "3.1")->points, 10);
