@@ -377,7 +377,11 @@ int ps_score_run(const ps_agg *agg, const ps_units *units,
         const char *nl = strchr(first, '\n');
         char line[700];
         snprintf(line, sizeof line, "%.*s", (int)(nl ? nl - first : (long)strlen(first)), first);
-        ps_lua_error_fill(err, PS_ESCRIPT, line);
+        size_t dl = strlen(rs.display);
+        if (strncmp(line, rs.display, dl) == 0 && line[dl] == ':' && line[dl + 1] == ' ')
+            ps_error_set(err, PS_ESCRIPT, rs.display, 0, 0, "%s", line + dl + 2);
+        else
+            ps_lua_error_fill(err, PS_ESCRIPT, line);
         if (rs.n_findings > 1) {
             size_t len = strlen(err->message);
             snprintf(err->message + len, sizeof err->message - len,

@@ -26,6 +26,7 @@ return R.ruleset{
   title = "Kết quả đánh giá chất lượng phục vụ người dân, doanh nghiệp trong thực hiện thủ tục hành chính, dịch vụ công",
   version = "2025.1",
   total = 100,
+  accepts = { "bands", "digitisation_points" },
   bands = R.bands(options.bands, "90:Xuất sắc,80:Tốt,65:Khá,50:Trung bình,0:Yếu"),
   children_mean = "Bình quân điểm các đơn vị trực thuộc",
 

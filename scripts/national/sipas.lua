@@ -22,6 +22,7 @@ return R.ruleset{
   title = "Kết quả đo lường sự hài lòng của người dân, tổ chức (SIPAS)",
   version = "2025.1",
   total = 100,
+  accepts = { "bands", "min_respondents" },
   bands = R.bands(options.bands,
                   "90:Rất hài lòng,80:Hài lòng,65:Khá,50:Trung bình,0:Chưa hài lòng"),
 

@@ -287,6 +287,19 @@ local function lint(rs)
       add(rs, nil, "total is %s but the groups add up to %s", tostring(rs.total), tostring(sum_groups))
     end
   end
+  if rs.accepts ~= nil then
+    -- a misspelt rule_options key would otherwise be silently ignored
+    local known, unknown = {}, {}
+    for _, k in ipairs(rs.accepts) do known[k] = true end
+    for k in pairs(options or {}) do
+      if not known[k] then unknown[#unknown + 1] = tostring(k) end
+    end
+    table.sort(unknown)
+    for _, k in ipairs(unknown) do
+      add(rs, nil, "rule_options.%s is not an option of this rule set (it accepts: %s)",
+          k, table.concat(rs.accepts, ", "))
+    end
+  end
   local bands = rs.bands
   local function band_problem(...) add(bands, rs, ...) end
   for i, b in ipairs(bands) do
@@ -426,6 +439,7 @@ local function score(rs, u)
 end
 
 -- R.ruleset{ id=, name=, version=, title=, total=, bands=, groups... ,
+--            accepts = { "bands", ... },   -- the rule_options it reads
 --            eligible = function(u) return ok, status end,
 --            facts = function(u, result) return { {"Nhãn", "giá trị"}, ... } end,
 --            children_mean = "Bình quân điểm các xã" }

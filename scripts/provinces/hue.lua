@@ -19,6 +19,7 @@ return R.ruleset{
   title = "Kết quả chấm điểm chất lượng phục vụ người dân, doanh nghiệp",
   version = "2025.1",
   total = 100,
+  accepts = { "bands", "min_respondents" },
   bands = R.bands(options.bands, "90:Xuất sắc,80:Tốt,65:Khá,50:Trung bình,0:Yếu"),
   children_mean = "Bình quân điểm các đơn vị trực thuộc",
 

@@ -16,6 +16,7 @@ return R.ruleset{
   title = "Kết quả đánh giá chất lượng giải quyết thủ tục hành chính",
   version = "2025.1",
   total = 100,
+  accepts = { "bands" },
   bands = R.bands(options.bands, "90:Xuất sắc,80:Tốt,65:Khá,50:Trung bình,0:Yếu"),
   children_mean = "Bình quân điểm các đơn vị trực thuộc",
 

@@ -25,6 +25,7 @@ return R.ruleset{
   title = "Kết quả chấm điểm thi đua cải cách thủ tục hành chính",
   version = "2025.1",
   total = 100,
+  accepts = { "bands" },
   bands = R.bands(options.bands, "90:Hoàn thành xuất sắc nhiệm vụ,75:Hoàn thành tốt nhiệm vụ,"
                   .. "50:Hoàn thành nhiệm vụ,0:Không hoàn thành nhiệm vụ"),
   children_mean = "Bình quân điểm các xã",

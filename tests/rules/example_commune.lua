@@ -7,6 +7,7 @@ return R.ruleset{
   name = "Tiêu chí thi đua cấp xã",
   version = "2025.1",
   total = 100,
+  accepts = { "bands" },
   bands = R.bands(options.bands, "90:Xuất sắc,80:Tốt,65:Khá,50:Trung bình,0:Yếu"),
 
   R.group{ id = "1", name = "Tiến độ giải quyết", max = 40,

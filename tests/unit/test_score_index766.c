@@ -173,6 +173,13 @@ int main(void) {
     CHECK_STR(&t, f.res.units[2].band, "Chưa đạt");
     CHECK_INT(&t, f.res.n_bands, 2);
 
+    /* A misspelt option is refused, naming what the rule set accepts. */
+    f.n_options = 0;
+    fx_option(&f, "digitization_points", "12");
+    CHECK_INT(&t, fx_run(&f, "national/index766"), PS_ESCRIPT);
+    CHECK_STR(&t, f.err.message, "rule_options.digitization_points is not an option of this "
+                                 "rule set (it accepts: bands, digitisation_points)");
+
     /* A bad option is a load error naming the option. */
     f.n_options = 0;
     fx_option(&f, "digitisation_points", "nhiều");
