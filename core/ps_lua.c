@@ -36,6 +36,7 @@ struct ps_lua {
     uint64_t count, budget;
     int stopped;            /* STOP_*: the hook now fires at every instruction */
     char stop_where[256];
+    lua_Integer generation; /* counts ps_lua_pcall calls: marks requires in progress */
     char *roots[2];         /* require roots: scripts_dir, rule_dir */
 };
 
@@ -111,6 +112,7 @@ int ps_lua_pcall(ps_lua *s, int nargs, int nresults) {
     lua_pushcfunction(L, traceback_handler);
     lua_insert(L, base);
     s->count = 0;
+    s->generation++;
     s->stopped = STOP_NONE;
     s->mem_hit = 0;
     s->slack = 0;
@@ -223,8 +225,6 @@ int ps_lua_loadfile(ps_lua *s, const char *path, const char *display,
 
 /* ---- require: Lua source modules under the rule directories ---------- */
 
-static const char loading_sentinel = 0;
-
 static int module_name_ok(const char *name) {
     if (!*name || *name == '.') return 0;
     char prev = 0;
@@ -246,11 +246,14 @@ static int sandbox_require(lua_State *L) {
                           "and dots (e.g. \"parscore.rules\"); paths are not allowed", name);
     lua_getfield(L, LUA_REGISTRYINDEX, "ps.loaded");
     int loaded = lua_gettop(L);
-    if (lua_getfield(L, loaded, name) != LUA_TNIL) {
-        if (lua_touserdata(L, -1) == &loading_sentinel)
-            return luaL_error(L, "require '%s': circular require", name);
-        return 1;
-    }
+    if (lua_getfield(L, loaded, name) != LUA_TNIL) return 1;
+    lua_pop(L, 1);
+    /* ps.loading[name] = the call that is loading it.  A mark left by a
+     * module that raised an error in an earlier call is stale, not a cycle. */
+    lua_getfield(L, LUA_REGISTRYINDEX, "ps.loading");
+    int loading = lua_gettop(L);
+    if (lua_getfield(L, loading, name) == LUA_TNUMBER && lua_tointeger(L, -1) == s->generation)
+        return luaL_error(L, "require '%s': circular require", name);
     lua_pop(L, 1);
     /* "a.b" -> "a/b.lua" */
     luaL_Buffer rel;
@@ -275,10 +278,12 @@ static int sandbox_require(lua_State *L) {
         lua_pushfstring(L, "@%s", relpath);
         if (luaL_loadbufferx(L, buf, size, lua_tostring(L, -1), "t") != LUA_OK)
             return lua_error(L);
-        lua_pushlightuserdata(L, (void *)&loading_sentinel);
-        lua_setfield(L, loaded, name);
+        lua_pushinteger(L, s->generation);
+        lua_setfield(L, loading, name);
         lua_pushstring(L, name);
         lua_call(L, 1, 1);
+        lua_pushnil(L);
+        lua_setfield(L, loading, name);
         if (lua_isnil(L, -1)) {
             lua_pop(L, 1);
             lua_pushboolean(L, 1);
@@ -497,6 +502,8 @@ static int open_sandbox(lua_State *L) {
     lua_setfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, "ps.loaded");
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, "ps.loading");
 
     lua_pushglobaltable(L);
     static const char *const removed[] = {"dofile", "loadfile", "collectgarbage", NULL};

@@ -198,6 +198,36 @@ int main(void) {
         fx_free(&f);
     }
 
+    /* A module that fails for one unit fails again (not "circular") for
+     * the next; a real cycle is named. */
+    {
+        write_file("flaky.lua", "error('flaky module')\n");
+        write_file("cyc_a.lua", "return require('cyc_b')\n");
+        write_file("cyc_b.lua", "return require('cyc_a')\n");
+        write_file("case.lua",
+                   "local R = require('parscore.rules')\n"
+                   "return R.ruleset{ id = 't', name = 't', total = 1,\n"
+                   "  R.group{ id = 'g', name = 'g', max = 1,\n"
+                   "    R.criterion{ id = 'c', name = 'c', max = 1, compute = function(u)\n"
+                   "      require(u.code == 'BAD' and 'cyc_a' or 'flaky') return 1, 1 end },\n"
+                   "  },\n"
+                   "}\n");
+        fx f;
+        fx_init(&f);
+        setup_units(&f);
+        fx_run(&f, "case.lua");
+        CHECK_INT(&t, f.n_failed, 3);
+        if (f.res.n_units == 3) {
+            CHECK(&t, strstr(f.res.units[0].error, "flaky.lua:1: flaky module") != NULL);
+            CHECK(&t, strstr(f.res.units[1].error, "require 'cyc_a': circular require") != NULL);
+            CHECK(&t, strstr(f.res.units[2].error, "flaky.lua:1: flaky module") != NULL);
+        }
+        fx_free(&f);
+        unlink("flaky.lua");
+        unlink("cyc_a.lua");
+        unlink("cyc_b.lua");
+    }
+
     /* A syntax error stops the load with the line; so does an error at
      * load time, with its traceback. */
     {
