@@ -205,9 +205,13 @@ local function lint(rs)
   if type(rs.id) ~= "string" or rs.id == "" then add(rs, nil, "ruleset has no id") end
   if type(rs.name) ~= "string" or rs.name == "" then add(rs, nil, "ruleset has no name") end
   if #rs.groups == 0 then add(rs, nil, "ruleset has no groups") end
-  local seen, sum_groups = {}, 0
+  local seen, seen_groups, sum_groups = {}, {}, 0
   for gi, g in ipairs(rs.groups) do
     local gname = fmt("group '%s'", tostring(g.id or gi))
+    if g.id ~= nil then
+      if seen_groups[g.id] then add(g, rs, "%s is declared twice", gname) end
+      seen_groups[g.id] = true
+    end
     if type(g.id) ~= "string" and type(g.id) ~= "number" then add(g, rs, "group %d has no id", gi) end
     if type(g.name) ~= "string" then add(g, rs, "%s has no name", gname) end
     if type(g.max) ~= "number" then
@@ -347,8 +351,8 @@ local function target_text(c)
   return nil
 end
 
--- Per-criterion constants, worked out once when the rule set is built
--- rather than once per unit.
+-- Per-criterion constants, worked out once (on the first unit, after lint
+-- has passed) rather than for every unit.
 local DEFAULT_SCORE = R.ratio()
 local function prepare(c)
   c.__id = tostring(c.id)
@@ -373,6 +377,10 @@ local function evaluate(c, u)
       fail_in(c, "compute must return two numbers (numerator, denominator), got "
               .. type(num) .. ", " .. type(den))
     end
+    if den < 0 or den ~= den or num ~= num then
+      fail_in(c, fmt("compute returned %s / %s: the denominator must be a number >= 0",
+                     tostring(num), tostring(den)))
+    end
   end
   local value
   if den and den > 0 then value = num / den end
@@ -395,7 +403,7 @@ local function evaluate(c, u)
   cr.num, cr.den, cr.value = num or 0, den or 0, value
   cr.value_text = value_text(c, num, den, value)
   if c.target ~= nil and value ~= nil then
-    if c.lower_is_better then cr.target_met = value <= c.target
+    if c.lower_is_better then cr.target_met = value <= c.target + 1e-12
     else cr.target_met = value >= c.target - 1e-12 end
   end
   cr.lost = c.__lost

@@ -31,7 +31,7 @@ static void write_case(const char *body) {
              "return R.ruleset{ id = \"t\", name = \"t\", total = 1,\n"
              "  R.group{ id = \"g\", name = \"g\", max = 1,\n"
              "    R.criterion{ id = \"c\", name = \"c\", max = 1,\n"
-             "      compute = function(u) if u.code == \"BAD\" then evil(u) end return 1, 1 end },\n"
+             "      compute = function(u) if u.code == \"BAD\" then local n, d = evil(u) return n, d end return 1, 1 end },\n"
              "  },\n"
              "}\n", body);
     write_file("case.lua", text);
@@ -93,6 +93,10 @@ static const sb_case cases[] = {
      "while true do pcall(function() local t = {} while true do t[#t + 1] = string.rep('x', 65536) .. #t end end) end",
      "case.lua:3: memory limit of 16 MiB exceeded"},
     {"runtime error", "error('boom')", "case.lua:3: boom"},
+    {"no table returned by compute", "return nil",
+     "case.lua:7: criterion 'c': compute must return two numbers (numerator, denominator), got nil, nil"},
+    {"negative denominator", "return 1, -2",
+     "case.lua:7: criterion 'c': compute returned 1 / -2: the denominator must be a number >= 0"},
     {"nil arithmetic", "return u.d.no_such_counter + 1",
      "case.lua:3: attempt to perform arithmetic on a nil value (field 'no_such_counter')"},
 };
