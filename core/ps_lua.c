@@ -310,6 +310,23 @@ static int sandbox_load(lua_State *L) {
     return lua_gettop(L);
 }
 
+/* setmetatable without finalizers: Lua runs __gc with hooks switched off
+ * (and at lua_close), so a finalizer would escape the instruction budget.
+ * A metatable gaining __gc after setmetatable does not mark the object,
+ * so checking here is enough. */
+static int sandbox_setmetatable(lua_State *L) {
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "setmetatable: finalizers (__gc) are not allowed in rule scripts");
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
 /* print() goes to stderr: stdout may carry a report. */
 static int sandbox_print(lua_State *L) {
     int n = lua_gettop(L);
@@ -514,6 +531,9 @@ static int open_sandbox(lua_State *L) {
     lua_getfield(L, 1, "load");
     lua_pushcclosure(L, sandbox_load, 1);
     lua_setfield(L, 1, "load");
+    lua_getfield(L, 1, "setmetatable");
+    lua_pushcclosure(L, sandbox_setmetatable, 1);
+    lua_setfield(L, 1, "setmetatable");
     lua_pushcfunction(L, sandbox_print);
     lua_setfield(L, 1, "print");
     lua_pushcfunction(L, sandbox_require);
@@ -568,7 +588,10 @@ lua_State *ps_lua_state(ps_lua *s) { return s->L; }
 
 void ps_lua_close(ps_lua *s) {
     if (!s) return;
-    if (s->L) lua_close(s->L);
+    if (s->L) {
+        s->slack = 1;
+        lua_close(s->L);
+    }
     ps_free(s->roots[0]);
     ps_free(s->roots[1]);
     ps_free(s);

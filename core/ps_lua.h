@@ -4,8 +4,9 @@
  * A sandbox is a Lua 5.4 state with: a memory cap (custom lua_Alloc), an
  * instruction budget per protected call (a count hook that, once the budget
  * is spent, fires at every instruction so `pcall` cannot swallow the stop),
- * only the safe libraries (base without dofile/loadfile and with a text-only
- * `load`, string without dump, table, math without random, utf8), a `ps`
+ * only the safe libraries (base without dofile/loadfile/collectgarbage, with
+ * a text-only `load` and a `setmetatable` that refuses finalizers, string
+ * without dump, table, math without random, utf8), a `ps`
  * table of helpers (date, indicator table, caller location) and a `require`
  * that loads Lua source files from the rule directories only.
  */

@@ -76,6 +76,8 @@ static const sb_case cases[] = {
      "case.lua:3: attempt to call a nil value (field 'dump')"},
     {"dump via metatable", "local b = ('').dump(function() end)",
      "case.lua:3: attempt to call a nil value (field 'dump')"},
+    {"finalizer", "setmetatable({}, { __gc = function() while true do end end })",
+     "case.lua:3: setmetatable: finalizers (__gc) are not allowed in rule scripts"},
     {"math.random", "math.random()",
      "case.lua:3: attempt to call a nil value (field 'random')"},
     {"infinite loop", "while true do end",
@@ -200,6 +202,28 @@ int main(void) {
             CHECK(&t, e && strncmp(e, "unit BAD (Bad unit): all good\n", 30) == 0);
         }
         fx_free(&f);
+    }
+
+    /* A finalizer runs with hooks off (and at close): refused up front,
+     * so a never-ending __gc cannot hang the run. */
+    {
+        write_file("gc.lua",
+                   "keep = setmetatable({}, { __gc = function() while true do end end })\n"
+                   "local R = require('parscore.rules')\n"
+                   "return R.ruleset{ id = 't', name = 't', total = 1,\n"
+                   "  R.group{ id = 'g', name = 'g', max = 1,\n"
+                   "    R.criterion{ id = 'c', name = 'c', max = 1, indicator = 'on_time', zero = 1 },\n"
+                   "  },\n"
+                   "}\n");
+        fx f;
+        fx_init(&f);
+        setup_units(&f);
+        CHECK_INT(&t, fx_run(&f, "gc.lua"), PS_ESCRIPT);
+        CHECK_INT(&t, f.err.line, 1);
+        CHECK(&t, strncmp(f.err.message, "setmetatable: finalizers (__gc) are not allowed "
+                                         "in rule scripts", 62) == 0);
+        fx_free(&f);
+        unlink("gc.lua");
     }
 
     /* A module that fails for one unit fails again (not "circular") for
