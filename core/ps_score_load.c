@@ -151,6 +151,20 @@ int ps_ruleset_load(ps_ruleset *rs, const char *rules, const char *scripts_dir,
         ps_ruleset_free(rs);
         return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
     }
+    /* "national/index766.lua" names a shipped set too */
+    if (!is_file(rs->path) && scripts_dir && rules[0] != '/' && ends_with(rules, ".lua")) {
+        size_t n = strlen(scripts_dir) + strlen(rules) + 2;
+        char *p = ps_malloc(n);
+        if (p) {
+            snprintf(p, n, "%s/%s", scripts_dir, rules);
+            if (is_file(p)) {
+                ps_free(rs->path);
+                rs->path = p;
+            } else {
+                ps_free(p);
+            }
+        }
+    }
     if (!is_file(rs->path)) {
         int st = ps_error_set(err, PS_ESCRIPT, rs->display, 0, 0,
                               "rule set '%s' not found (looked for %s); shipped sets: "

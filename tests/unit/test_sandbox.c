@@ -281,6 +281,8 @@ int main(void) {
         CHECK_INT(&t, fx_run(&f, "noret.lua"), PS_ESCRIPT);
         CHECK(&t, strstr(f.err.message, "the rule file must return a ruleset") != NULL);
 
+        CHECK_INT(&t, fx_run(&f, "national/sipas.lua"), PS_OK);   /* shipped, by file name */
+        CHECK_STR(&t, f.res.ruleset_id, "national/sipas");
         CHECK_INT(&t, fx_run(&f, "no_such_file.lua"), PS_ESCRIPT);
         CHECK(&t, strstr(f.err.message, "not found") != NULL);
         CHECK_INT(&t, fx_run(&f, "national/no_such_set"), PS_ESCRIPT);
