@@ -65,11 +65,11 @@ static int kiosk_open(const ps_host *host, ps_sink *sink, void *config,
     *state = NULL;
     if (!cfg->on_error || (strcmp(cfg->on_error, "fail") && strcmp(cfg->on_error, "skip")))
         return host->error(err, PS_ECONFIG, NULL, 0, 0,
-                           "kiosk: on_error is \"%s\"; use \"fail\" or \"skip\"",
+                           "on_error is \"%s\"; use \"fail\" or \"skip\"",
                            cfg->on_error ? cfg->on_error : "");
     if (cfg->max_record_bytes < 1024)
         return host->error(err, PS_ECONFIG, NULL, 0, 0,
-                           "kiosk: max_record_bytes is %ld; give at least 1024",
+                           "max_record_bytes is %ld; give at least 1024",
                            cfg->max_record_bytes);
     st = calloc(1, sizeof *st);
     if (!st) return host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
@@ -134,7 +134,7 @@ static int row_problem(kiosk_state *st, ps_error *err, const char *issue,
     }
     st->host->error(err, PS_EDATA, r->name, r->record_line, (long)column,
                     "%s; fix the row or set on_error = \"skip\" in the job", what);
-    if (where) snprintf(err->where, sizeof err->where, "%s", where);
+    if (where) snprintf(err->where, sizeof err->where, "column %s", where);
     return PS_EDATA;
 }
 
@@ -175,7 +175,8 @@ static int one_row(kiosk_state *st, ps_error *err) {
         csv_field_trim(r->fields[st->col[k]], shown, sizeof shown);
         if (!shown[0]) {
             snprintf(example, sizeof example, "%s=", col_names[k]);
-            snprintf(what, sizeof what, "column %s is empty", col_names[k]);
+            snprintf(what, sizeof what, "no value; every press needs thoi_gian, "
+                     "ma_don_vi and muc_do");
             return row_problem(st, err, "kiosk_bad_row", unit, st->col[k] + 1,
                                col_names[k], example, what);
         }
@@ -185,7 +186,7 @@ static int one_row(kiosk_state *st, ps_error *err) {
     if (!levels[k]) {
         csv_field_trim(r->fields[st->col[C_LEVEL]], shown, sizeof shown);
         snprintf(example, sizeof example, "muc_do=%s", shown);
-        snprintf(what, sizeof what, "column muc_do: \"%s\" is not a rating; use "
+        snprintf(what, sizeof what, "\"%s\" is not a rating; use "
                  "rat_hai_long, hai_long, binh_thuong or khong_hai_long", shown);
         return row_problem(st, err, "kiosk_bad_level", unit, st->col[C_LEVEL] + 1,
                            "muc_do", example, what);
@@ -232,8 +233,9 @@ static int kiosk_read(void *state, ps_error *err) {
     }
     if ((rc = flush(st, err)) != PS_OK) return rc;
     if (st->skipped)
-        st->host->log(st->sink, PS_LOG_WARN, "%s: skipped %ld bad row%s (on_error = \"skip\")",
-                      st->csv.name, st->skipped, st->skipped == 1 ? "" : "s");
+        st->host->log(st->sink, PS_LOG_WARN, "skipped %ld bad row%s (on_error = \"skip\"); they are counted "
+                  "in the data-quality report",
+                      st->skipped, st->skipped == 1 ? "" : "s");
     return PS_OK;
 }
 

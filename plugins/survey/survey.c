@@ -74,11 +74,11 @@ static int survey_open(const ps_host *host, ps_sink *sink, void *config,
     *state = NULL;
     if (!cfg->on_error || (strcmp(cfg->on_error, "fail") && strcmp(cfg->on_error, "skip")))
         return host->error(err, PS_ECONFIG, NULL, 0, 0,
-                           "survey: on_error is \"%s\"; use \"fail\" or \"skip\"",
+                           "on_error is \"%s\"; use \"fail\" or \"skip\"",
                            cfg->on_error ? cfg->on_error : "");
     if (cfg->max_record_bytes < 1024)
         return host->error(err, PS_ECONFIG, NULL, 0, 0,
-                           "survey: max_record_bytes is %ld; give at least 1024",
+                           "max_record_bytes is %ld; give at least 1024",
                            cfg->max_record_bytes);
     st = calloc(1, sizeof *st);
     if (!st) return host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
@@ -170,7 +170,7 @@ static int row_problem(survey_state *st, ps_error *err, const char *issue,
     }
     st->host->error(err, PS_EDATA, r->name, r->record_line, (long)column,
                     "%s; fix the row or set on_error = \"skip\" in the job", what);
-    if (where) snprintf(err->where, sizeof err->where, "%s", where);
+    if (where) snprintf(err->where, sizeof err->where, "column %s", where);
     return PS_EDATA;
 }
 
@@ -190,8 +190,8 @@ static int answer(survey_state *st, ps_error *err, size_t col, const char *code,
     }
     csv_field_trim(text, shown, sizeof shown);
     snprintf(example, sizeof example, "%s=%s", code, shown);
-    snprintf(what, sizeof what, "column %s: answer \"%s\" is %s the scale %d..%d of form %s",
-             code, shown, kind == 1 ? "outside" : "not a number on", f->scale_min,
+    snprintf(what, sizeof what, "answer \"%s\" is %s the scale %d..%d of form %s",
+             shown, kind == 1 ? "outside" : "not a number on", f->scale_min,
              f->scale_max, f->code);
     return row_problem(st, err, kind == 1 ? "survey_answer_out_of_scale"
                                           : "survey_answer_not_integer",
@@ -250,8 +250,8 @@ static int one_row(survey_state *st, ps_error *err) {
     if (!text[0] || !id[0]) {
         const char *col = id[0] ? "ma_don_vi" : "ma_phieu";
         snprintf(example, sizeof example, "%s=", col);
-        snprintf(what, sizeof what, "column %s is empty; every response needs ma_phieu "
-                 "and ma_don_vi", col);
+        snprintf(what, sizeof what, "no value; every response needs ma_phieu and "
+                 "ma_don_vi");
         return row_problem(st, err, "survey_bad_row", text,
                            st->fixed_col[id[0] ? C_UNIT : C_ID] + 1, col, example, what);
     }
@@ -261,7 +261,7 @@ static int one_row(survey_state *st, ps_error *err) {
         char shown[40];
         csv_field_trim(r->fields[st->fixed_col[C_CHANNEL]], shown, sizeof shown);
         snprintf(example, sizeof example, "kenh=%s", shown);
-        snprintf(what, sizeof what, "column kenh: \"%s\" is not a channel; use giay, "
+        snprintf(what, sizeof what, "\"%s\" is not a channel; use giay, "
                  "truc_tuyen, kiosk or sms", shown);
         return row_problem(st, err, "survey_bad_channel", text,
                            st->fixed_col[C_CHANNEL] + 1, "kenh", example, what);
@@ -317,8 +317,9 @@ static int survey_read(void *state, ps_error *err) {
     }
     if ((rc = flush(st, err)) != PS_OK) return rc;
     if (st->skipped)
-        host->log(st->sink, PS_LOG_WARN, "%s: skipped %ld bad row%s (on_error = \"skip\")",
-                  st->csv.name, st->skipped, st->skipped == 1 ? "" : "s");
+        host->log(st->sink, PS_LOG_WARN, "skipped %ld bad row%s (on_error = \"skip\"); they are counted "
+                  "in the data-quality report",
+                  st->skipped, st->skipped == 1 ? "" : "s");
     return PS_OK;
 }
 

@@ -235,14 +235,14 @@ static int walk(survey_form *f, const xmlDoc *doc, const char *path,
                 if (strcmp(crit[k].code, crit[i].code) == 0) {
                     snprintf(msg, sizeof msg, "criterion code %s appears twice; "
                              "codes name CSV columns and must be unique", crit[i].code);
-                    return form_error(err, PS_EDATA, path, t, crit[i].code, msg);
+                    return form_error(err, PS_EDATA, path, t, NULL, msg);
                 }
             for (k = 0; reserved && reserved[k]; k++)
                 if (strcmp(reserved[k], crit[i].code) == 0) {
                     snprintf(msg, sizeof msg, "criterion code %s is the name of a "
                              "fixed responses column; choose another code",
                              crit[i].code);
-                    return form_error(err, PS_EDATA, path, t, crit[i].code, msg);
+                    return form_error(err, PS_EDATA, path, t, NULL, msg);
                 }
             i++;
         }

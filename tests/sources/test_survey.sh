@@ -72,12 +72,12 @@ done
 check_not_contains "no data-quality issue in the fixture" "	dq." "$O"
 
 # ---- bad inputs: each a named error and a non-zero exit ----------------------
-# bad NAME TEXT FORM RESPONSES [EXTRA] -- expect failure mentioning TEXT
+# bad NAME TEXT FORM RESPONSES [EXTRA] -- expect exit 4 (input data error)
+# and a message mentioning TEXT
 bad() {
   job "$T/$1" "$3" "$4" "$5"
   "$PARSCORE" aggregate "$T/$1/job.lua" > "$T/$1.out" 2> "$T/$1.err"
-  rc=$?
-  if [ "$rc" -eq 0 ]; then check_status "$1 fails" "non-zero" 0; else PASS=$((PASS+1)); fi
+  check_status "$1 exit" 4 $?
   check_contains "$1 message" "$2" "$T/$1.err"
 }
 R="$FIX/responses.csv"
@@ -98,7 +98,7 @@ check_contains "nul names line 2" "nul.csv:2" "$T/nul.err"
 bad huge "longer than 1048576 bytes" "$FIX/form.xml" "$T/huge.csv"
 check_contains "huge names line 3" "huge.csv:3" "$T/huge.err"
 
-printf '%s\nP01,02647,2025-01-15,giay,,5,5,5,5,5,ok\nP02,02647,2025-01-16,giay,,4,4,4,4,Tốt, nhanh\n' "$HDR" > "$T/width.csv"
+printf '%s\nP01,02647,2025-01-15,giay,,5,5,5,5,5,ok\nP02,02647,2025-01-16,giay,,4,4,4,4,4,Tốt, nhanh\n' "$HDR" > "$T/width.csv"
 bad width "12 fields, the header has 11" "$FIX/form.xml" "$T/width.csv"
 check_contains "width names line 3" "width.csv:3" "$T/width.err"
 
@@ -106,6 +106,7 @@ printf '\377\376m\000a\000,\000' > "$T/utf16.csv"
 bad utf16 "file is UTF-16, save as UTF-8" "$FIX/form.xml" "$T/utf16.csv"
 
 sed '1s/,TCDV2,/,/; 1s/,CC1,/,/' "$R" | sed '2,$d' > "$T/missing.csv"
+# header only: a header problem is reported before any row is read
 bad missing "columns missing for criteria TCDV2, CC1 (the form SIPAS-HUE-2025 has TCDV1, TCDV2, CC1, CC2)" "$FIX/form.xml" "$T/missing.csv"
 check_contains "missing names line 1" "missing.csv:1" "$T/missing.err"
 
@@ -159,7 +160,7 @@ check "skip: dq out of scale at 15" 1 "$(get "$S" 15 dq.survey_answer_out_of_sca
 
 job "$T/badopt" "$FIX/form.xml" "$R" ', on_error = "ignore"'
 "$PARSCORE" aggregate "$T/badopt/job.lua" > /dev/null 2> "$T/badopt.err"
-rc=$?; [ "$rc" -ne 0 ] && PASS=$((PASS+1)) || check_status "bad on_error fails" non-zero 0
+check_status "bad on_error is a config error" 3 $?
 check_contains "bad on_error named" 'use "fail" or "skip"' "$T/badopt.err"
 
 finish
