@@ -19,6 +19,9 @@
 
 #define SURVEY_NS "urn:vn:khaosat:1"
 #define SURVEY_FORM_MAX_BYTES (16L * 1024 * 1024)
+/* Real questionnaires have tens of criteria; the cap bounds the per-batch
+ * answer arrays and the header matching (criteria x columns). */
+#define SURVEY_FORM_MAX_CRITERIA 1000
 
 typedef struct form_parse {
     int saw_doctype;
@@ -193,6 +196,11 @@ static int walk(survey_form *f, const xmlDoc *doc, const char *path,
     if (n == 0)
         return form_error(err, PS_EDATA, path, root, f->form.code,
                           "the form has no <YeuTo>/<TieuChi> criteria");
+    if (n > SURVEY_FORM_MAX_CRITERIA) {
+        snprintf(msg, sizeof msg, "the form has %zu criteria, more than %d; is this "
+                 "the right file?", n, SURVEY_FORM_MAX_CRITERIA);
+        return form_error(err, PS_ELIMIT, path, root, f->form.code, msg);
+    }
     if (!int_attr(scale, "Min", &f->form.scale_min) ||
         !int_attr(scale, "Max", &f->form.scale_max) ||
         !int_attr(scale, "HaiLongTu", &f->form.satisfied_from))

@@ -126,6 +126,20 @@ int main(void) {
         }
         survey_form_free(&f);
     }
+    { /* 1001 criteria: over the cap */
+        FILE *fp = fopen(path, "wb");
+        survey_form f;
+        ps_error err;
+        if (fp) {
+            fputs(HEAD SCALE "<YeuTo Ma=\"A\">", fp);
+            for (i = 0; i < 1001; i++) fprintf(fp, "<TieuChi Ma=\"A%zu\"/>", i);
+            fputs("</YeuTo></BieuMauKhaoSat>\n", fp);
+            fclose(fp);
+        }
+        CHECK_INT(&t, survey_form_load(&f, path, reserved, &err), PS_ELIMIT);
+        CHECK(&t, strstr(err.message, "1001 criteria, more than 1000") != NULL);
+        survey_form_free(&f);
+    }
     {
         survey_form f;
         ps_error err;
