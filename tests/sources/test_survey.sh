@@ -71,6 +71,14 @@ for row in \
 done
 check_not_contains "no data-quality issue in the fixture" "	dq." "$O"
 
+# ngay reaches the core: a response of 2024 falls outside the period "2025"
+{ cat "$FIX/responses.csv"; printf 'P16,02647,2024-12-31,giay,,5,5,5,5,x,5\n'; } > "$T/late.csv"
+job "$T/late" "$FIX/form.xml" "$T/late.csv"
+"$PARSCORE" aggregate "$T/late/job.lua" > "$T/late.tsv" 2> "$T/late.err"
+check_status "2024 response read" 0 $?
+check "2024 response not counted" 8 "$(get "$T/late.tsv" 02647 s.respondents)"
+check "2024 response was emitted" 16 "$(get "$T/late.tsv" '*' records.survey_response)"
+
 # ---- bad inputs: each a named error and a non-zero exit ----------------------
 # bad NAME TEXT FORM RESPONSES [EXTRA] -- expect exit 4 (input data error)
 # and a message mentioning TEXT
