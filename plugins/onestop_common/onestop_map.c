@@ -345,10 +345,9 @@ static int os_missing_column(const os_mapping *m, int table, size_t col,
     if (renamed) {
         host->error(err, PS_EDATA, source, 0, 0,
                     "missing column \"%.60s\" in table \"%.60s\" (named by "
-                    "mapping key %s.%s)%s; set %s.%s to the vendor's column "
-                    "holding the %s %s%s",
-                    name, m->table[table], tkey, ckey, hint, tkey, ckey, tkey,
-                    ckey, extra);
+                    "mapping key %s.%s)%s; correct %s.%s to the name of the "
+                    "vendor's column%s",
+                    name, m->table[table], tkey, ckey, hint, tkey, ckey, extra);
     } else {
         host->error(err, PS_EDATA, source, 0, 0,
                     "missing column \"%.60s\" in table \"%.60s\"%s; if the "
@@ -368,18 +367,27 @@ int os_build_select(const os_mapping *m, int table, int dialect,
     *sql = NULL;
     const char *tkey = os_table_keys[table];
     if (n_found == 0) {
+        static const char *const example[OS_NTABLES] = {"thu_tuc", "ho_so",
+                                                        "phan_anh"};
         int renamed = strcmp(m->table[table], tkey) != 0;
+        int upper = 0;
+        for (const char *p = m->table[table]; *p; p++)
+            upper |= (*p >= 'A' && *p <= 'Z');
         host->error(err, PS_EDATA, source, 0, 0,
-                    "no table \"%.60s\"%s%s%s; %s (e.g. mapping = \"%s=ho_so\")%s",
+                    "no table \"%.60s\"%s%s%s; %s (e.g. mapping = \"%s=%s\")%s%s",
                     m->table[table], renamed ? " (named by mapping key \"" : "",
                     renamed ? tkey : "", renamed ? "\")" : "",
                     renamed ? "correct the mapping key to the vendor's table"
                             : "if the vendor names the table differently, set "
                               "the mapping key for it",
-                    tkey,
+                    tkey, example[table],
                     table == OS_FEEDBACK
                         ? ", or set feedback = false if this database keeps "
                           "no feedback (PAKN)"
+                        : "",
+                    dialect == OS_DIALECT_PG && upper
+                        ? "; PostgreSQL names are case-sensitive here: an "
+                          "unquoted CREATE TABLE HoSo makes \"hoso\""
                         : "");
         snprintf(err->where, sizeof err->where, "%.60s", m->table[table]);
         return PS_EDATA;
