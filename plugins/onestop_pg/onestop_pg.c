@@ -92,7 +92,7 @@ static int pg_check_conninfo(const ps_host *host, const char *conninfo,
         /* libpq quotes the text in some parse errors: keep it out of logs
          * when it may hold a password. */
         int rc = host->error(err, PS_ECONFIG, NULL, 0, 0,
-                             "onestop_pg: the conninfo cannot be parsed%s%s; "
+                             "the conninfo cannot be parsed%s%s; "
                              "write \"host=... dbname=... user=...\" or "
                              "\"postgresql://user@host/dbname\"",
                              risky || !perr ? "" : ": ",
@@ -129,7 +129,7 @@ static int pg_check_conninfo(const ps_host *host, const char *conninfo,
     PQconninfoFree(opts);
     if (has_password)
         return host->error(err, PS_ECONFIG, NULL, 0, 0,
-                           "onestop_pg (%s): the conninfo contains a "
+                           "%s: the conninfo contains a "
                            "password; remove it and give the password in "
                            "PGPASSWORD, a PGPASSFILE or ~/.pgpass so it "
                            "never sits in a job file",
@@ -235,10 +235,10 @@ static int pg_open(const ps_host *host, ps_sink *sink, void *config,
     *state = NULL;
     if (!cfg->conninfo || !*cfg->conninfo)
         return host->error(err, PS_ECONFIG, NULL, 0, 0,
-                           "onestop_pg needs conninfo = \"host=... dbname=...\"");
+                           "needs conninfo = \"host=... dbname=...\"");
     if (cfg->fetch < 1 || cfg->fetch > 1000000)
         return host->error(err, PS_ECONFIG, NULL, 0, 0,
-                           "onestop_pg: fetch = %ld is out of range "
+                           "fetch = %ld is out of range "
                            "(1..1000000)", cfg->fetch);
     pg_state *s = calloc(1, sizeof *s);
     if (!s)

@@ -209,10 +209,10 @@ static int sq_open(const ps_host *host, ps_sink *sink, void *config,
     *state = NULL;
     if (!cfg->path || !*cfg->path)
         return host->error(err, PS_ECONFIG, NULL, 0, 0,
-                           "onestop_sqlite needs path = \"<database file>\"");
+                           "needs path = \"<database file>\"");
     if (cfg->batch < 1 || cfg->batch > 65536)
         return host->error(err, PS_ECONFIG, NULL, 0, 0,
-                           "onestop_sqlite: batch = %ld is out of range "
+                           "batch = %ld is out of range "
                            "(1..65536)", cfg->batch);
     /* A clear message for the commonest mistake, before SQLite's generic
      * "unable to open database file". */
