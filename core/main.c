@@ -186,6 +186,7 @@ int main(int argc, char **argv) {
     cfg.job_path = arg;
     ps_run run;
     int rc = ps_run_load(&run, &cfg, &err);
+    int loading = rc != PS_OK; /* job, unit list, calendar: configuration */
     if (rc == PS_OK) rc = ps_run_ingest(&run, &err);
     if (rc == PS_OK && !strcmp(command, "aggregate")) {
         rc = ps_run_print_aggregates(&run, stdout);
@@ -208,7 +209,7 @@ int main(int argc, char **argv) {
     int code = PS_EXIT_OK;
     if (rc != PS_OK) {
         print_error(&err);
-        code = ps_exit_code(rc);
+        code = loading && rc != PS_ENOMEM ? PS_EXIT_CONFIG : ps_exit_code(rc);
     } else if (run.n_failed) {
         fprintf(stderr, "parscore: %zu units failed scoring (see their scorecards)\n", run.n_failed);
         code = PS_EXIT_UNIT_FAILED;

@@ -79,11 +79,11 @@ static void select_scope(ps_units *u, const ps_job *job) {
 int ps_run_load(ps_run *run, const ps_run_config *cfg, ps_error *err) {
     memset(run, 0, sizeof *run);
     run->cfg = *cfg;
+    run->have_job = 1; /* ps_job_free is safe on a partly loaded job */
     int rc = ps_job_load(&run->job, cfg->job_path, &cfg->paths, err);
     if (rc != PS_OK) return rc;
-    run->have_job = 1;
-    if ((rc = ps_units_load(&run->units, run->job.units_file, err)) != PS_OK) return rc;
     run->have_units = 1;
+    if ((rc = ps_units_load(&run->units, run->job.units_file, err)) != PS_OK) return rc;
     for (size_t i = 0; i < run->job.n_declare; i++) {
         const ps_job_unit_decl *d = &run->job.declare[i];
         if ((rc = ps_units_declare(&run->units, d->code, d->name, d->level, d->parent, err))) {
@@ -145,8 +145,8 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
         .examples_max = run->job.examples_max,
         .dedup = dossier_sources > 1,
     };
-    if ((rc = ps_agg_init(&run->agg, &ac, err)) != PS_OK) goto out;
     run->have_agg = 1;
+    if ((rc = ps_agg_init(&run->agg, &ac, err)) != PS_OK) goto out;
     ps_run_opts ro = {.verbose = run->cfg.verbose, .progress = run->cfg.progress};
     double t0 = now_seconds();
     for (size_t i = 0; i < n; i++) {
