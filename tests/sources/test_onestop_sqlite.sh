@@ -250,6 +250,12 @@ bad() {
 bad "missing file" 4 'path = "nowhere.db"' "nowhere.db" "No such file"
 printf 'code,unit\nG1,02647\n' > "$T/notdb.db"
 bad "not a SQLite file" 4 'path = "notdb.db"' "notdb.db" "not a SQLite database"
+# a real SQLite file whose dossiers b-tree root page is overwritten
+cp "$T/small.db" "$T/damaged.db"
+ROOT=$(sqlite3 "$T/small.db" "SELECT rootpage FROM sqlite_master WHERE name = 'dossiers'")
+PSIZE=$(sqlite3 "$T/small.db" "PRAGMA page_size")
+printf '\377\377\377\377\377\377\377\377' | dd of="$T/damaged.db" bs=1 seek=$(( (ROOT - 1) * PSIZE )) conv=notrunc 2>/dev/null
+bad "damaged database" 4 'path = "damaged.db"' "damaged.db" "database is damaged" 'table "dossiers"'
 sqlite3 "$T/nodossiers.db" "CREATE TABLE procedures (code, name, field, legal_days, online_level, has_fee, has_result_document); CREATE TABLE feedback (id, unit_code, received_at, due_at, answered_at, satisfied)"
 bad "no dossiers table" 4 'path = "nodossiers.db"' "nodossiers.db" 'no table "dossiers"' '"dossiers=ho_so"'
 bad "mapping names a missing column" 4 'path = "small.db", mapping = "dossiers.unit_code=ma_don_vi"' \
