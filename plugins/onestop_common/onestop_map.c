@@ -342,18 +342,26 @@ static int os_missing_column(const os_mapping *m, int table, size_t col,
     if (!os_column_def(table, col)->required)
         snprintf(extra, sizeof extra, ", or map it to nothing (\"%s.%s=\") "
                  "if the vendor has no such column", tkey, ckey);
+    /* what the table does have, so the user can pick without a SQL shell */
+    char have[240];
+    size_t len = (size_t)snprintf(have, sizeof have, "; the table has:");
+    for (size_t i = 0; i < n_found && len < sizeof have; i++)
+        len += (size_t)snprintf(have + len, sizeof have - len, "%s %s",
+                                i ? "," : "", found[i].name);
     if (renamed) {
         host->error(err, PS_EDATA, source, 0, 0,
                     "missing column \"%.60s\" in table \"%.60s\" (named by "
                     "mapping key %s.%s)%s; correct %s.%s to the name of the "
-                    "vendor's column%s",
-                    name, m->table[table], tkey, ckey, hint, tkey, ckey, extra);
+                    "vendor's column%s%s",
+                    name, m->table[table], tkey, ckey, hint, tkey, ckey, extra,
+                    have);
     } else {
         host->error(err, PS_EDATA, source, 0, 0,
                     "missing column \"%.60s\" in table \"%.60s\"%s; if the "
                     "vendor names it differently, set mapping key %s.%s "
-                    "(e.g. mapping = \"%s.%s=ma_cot\")%s",
-                    name, m->table[table], hint, tkey, ckey, tkey, ckey, extra);
+                    "(e.g. mapping = \"%s.%s=ma_cot\")%s%s",
+                    name, m->table[table], hint, tkey, ckey, tkey, ckey, extra,
+                    have);
     }
     snprintf(err->where, sizeof err->where, "%.60s.%.60s", m->table[table], name);
     return PS_EDATA;
