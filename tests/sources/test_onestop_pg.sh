@@ -19,7 +19,9 @@ PSQL=$PGBIN/psql
 [ -x "$PSQL" ] || PSQL=$(command -v psql) || { echo "psql not found: skipped"; exit 77; }
 command -v sqlite3 >/dev/null 2>&1 || { echo "sqlite3 CLI not installed: skipped"; exit 77; }
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/parscore-pg.XXXXXX")
+# Directly under /tmp, not $TMPDIR: a unix socket path must stay under 108
+# bytes, and the unprivileged server user must be able to reach the dir.
+T=$(mktemp -d /tmp/parscore-pg.XXXXXX)
 chmod 755 "$T"
 PGD=$T/pg
 mkdir "$PGD"
