@@ -327,6 +327,85 @@ static int sandbox_setmetatable(lua_State *L) {
     return lua_gettop(L);
 }
 
+/* ---- pattern matching within bounds ---------------------------------- */
+
+/* Lua's pattern matcher backtracks in C, where no hook runs: ".-.-.-b" on
+ * a 3,000-byte string ran for over a minute in a test, outside the
+ * instruction budget.  Before find/match/gmatch/gsub run, bound their work
+ * from above -- each quantified item (*, +, -, ?, %b, a back-reference)
+ * may try every position, so steps <= n^(q+1) for an unanchored pattern
+ * (n^q anchored), n x m for a plain search -- and refuse calls whose
+ * bound exceeds PS_PATTERN_STEPS.  Measured: a call right at the bound
+ * (".-.-b" on 999 bytes) takes about 2 s; ordinary rule-script matching
+ * (codes, names, option texts of a few dozen bytes) stays far below. */
+#define PS_PATTERN_STEPS 1e9
+
+static int pattern_quantifiers(const char *p, size_t m, int *anchored) {
+    size_t i = 0;
+    int q = 0;
+    *anchored = m > 0 && p[0] == '^';
+    if (*anchored) i = 1;
+    while (i < m) {
+        char c = p[i];
+        if (c == '%' && i + 1 < m) {
+            char d = p[i + 1];
+            if (d == 'b') { q++; i += 4; continue; }
+            if (d >= '0' && d <= '9') { q++; i += 2; continue; }
+            if (d == 'f') {
+                i += 2;
+                if (i < m && p[i] == '[') c = '[';
+                else continue;
+            } else {
+                i += 2;
+                goto quantifier;
+            }
+        }
+        if (c == '[') {
+            i++;
+            if (i < m && p[i] == '^') i++;
+            if (i < m && p[i] == ']') i++;
+            while (i < m && p[i] != ']') i += (p[i] == '%' && i + 1 < m) ? 2 : 1;
+            i++;
+        } else {
+            i++;
+        }
+    quantifier:
+        if (i < m && (p[i] == '*' || p[i] == '+' || p[i] == '-' || p[i] == '?')) {
+            q++;
+            i++;
+        }
+    }
+    return q;
+}
+
+static int guarded_pattern(lua_State *L) {
+    size_t n, m;
+    if (lua_type(L, 1) == LUA_TSTRING && lua_type(L, 2) == LUA_TSTRING) {
+        lua_tolstring(L, 1, &n);
+        const char *p = lua_tolstring(L, 2, &m);
+        int plain = lua_toboolean(L, lua_upvalueindex(3)) && lua_toboolean(L, 4);
+        int anchored = 0;
+        int q = plain ? 0 : pattern_quantifiers(p, m, &anchored);
+        double bound;
+        if (q == 0) {
+            bound = ((double)n + 1) * ((double)m + 1);
+        } else {
+            bound = 1;
+            for (int k = 0; k < q + !anchored && bound <= PS_PATTERN_STEPS; k++)
+                bound *= (double)n + 1;
+        }
+        if (bound > PS_PATTERN_STEPS)
+            return luaL_error(L, "string.%s: this pattern on a %I-byte string could run for "
+                              "minutes (Lua cannot stop pattern matching); use a simpler "
+                              "pattern or a shorter string", lua_tostring(L, lua_upvalueindex(2)),
+                              (lua_Integer)n);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
 /* print() goes to stderr: stdout may carry a report. */
 static int sandbox_print(lua_State *L) {
     int n = lua_gettop(L);
@@ -543,6 +622,14 @@ static int open_sandbox(lua_State *L) {
     lua_getfield(L, 1, "string");
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
+    static const char *const matchers[] = {"find", "match", "gmatch", "gsub"};
+    for (int i = 0; i < 4; i++) {
+        lua_getfield(L, -1, matchers[i]);
+        lua_pushstring(L, matchers[i]);
+        lua_pushboolean(L, i == 0);      /* find has a `plain` argument */
+        lua_pushcclosure(L, guarded_pattern, 3);
+        lua_setfield(L, -2, matchers[i]);
+    }
     lua_pop(L, 1);
     lua_getfield(L, 1, "math");
     lua_pushnil(L);

@@ -133,12 +133,16 @@ function R.bands(spec, default)
   if spec == nil then return {} end
   local list = {}
   if type(spec) == "string" then
+    -- split by hand: the sandbox refuses costly patterns on long texts
+    local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
     for item in spec:gmatch("[^,]+") do
-      local min, name = item:match("^%s*([%-%d%.]+)%s*:%s*(.-)%s*$")
-      if not min or not tonumber(min) or name == "" then
+      local colon = item:find(":", 1, true)
+      local min = colon and tonumber(trim(item:sub(1, colon - 1)))
+      local name = colon and trim(item:sub(colon + 1)) or ""
+      if not min or name == "" then
         error(fmt("bands: '%s' is not MIN:NAME (e.g. \"90:Xuất sắc,80:Tốt,0:Yếu\")", item), 2)
       end
-      list[#list + 1] = { min = tonumber(min), name = name }
+      list[#list + 1] = { min = min, name = name }
     end
   elseif type(spec) == "table" then
     for i, b in ipairs(spec) do

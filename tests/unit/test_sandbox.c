@@ -78,6 +78,22 @@ static const sb_case cases[] = {
      "case.lua:3: attempt to call a nil value (field 'dump')"},
     {"finalizer", "setmetatable({}, { __gc = function() while true do end end })",
      "case.lua:3: setmetatable: finalizers (__gc) are not allowed in rule scripts"},
+    {"pattern bomb", "string.find(string.rep('a', 3000), '.-.-.-b')",
+     "case.lua:3: string.find: this pattern on a 3000-byte string could run for minutes"},
+    {"pattern bomb as a method", "local s = ('a'):rep(2000) s:match('^(a*)%s*.-b')",
+     "case.lua:3: string.match: this pattern on a 2000-byte string could run for minutes"},
+    {"plain search bomb", "local s = ('a'):rep(1000000) s:find(('a'):rep(5000) .. 'b', 1, true)",
+     "case.lua:3: string.find: this pattern on a 1000000-byte string could run for minutes"},
+    {"gsub bomb", "local s = ('ab'):rep(20000) s:gsub('%w-%w-b', '')",
+     "case.lua:3: string.gsub: this pattern on a 40000-byte string"},
+    {"gmatch bomb", "for x in ('a'):rep(5000):gmatch('.-.-.-b') do end",
+     "case.lua:3: string.gmatch: this pattern on a 5000-byte string"},
+    {"ordinary patterns work",
+     "local a, b = ('90:Xuất sắc'):match('^%s*([%-%d%.]+)%s*:%s*(.-)%s*$') "
+     "local n = 0 for w in ('a,b,c'):gmatch('[^,]+') do n = n + 1 end "
+     "error(a .. '|' .. b .. '|' .. n .. '|' .. ('12.5'):gsub('%.', ',') .. '|' .. "
+     "tostring(('Phường Lào Cai'):find('Lào', 1, true)), 0)",
+     "90|Xuất sắc|3|12,5|11"},
     {"math.random", "math.random()",
      "case.lua:3: attempt to call a nil value (field 'random')"},
     {"infinite loop", "while true do end",
