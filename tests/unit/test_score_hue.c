@@ -5,14 +5,14 @@
  */
 #include "score_fixture.h"
 
-static struct ps_form_criterion crits[2] = {
-    {"TC1", "Thái độ công chức", "YT1", "Công chức", 0},
-    {"TC2", "Thời gian giải quyết", "YT1", "Công chức", 0},
-};
-static struct ps_form_element elems[1] = {{"YT1", "Công chức"}};
-
 int main(void) {
     ps_tally t = {0, 0};
+    /* the survey form of the run */
+    struct ps_form_criterion crits[2] = {
+        {"TC1", "Thái độ công chức", "YT1", "Công chức", 0},
+        {"TC2", "Thời gian giải quyết", "YT1", "Công chức", 0},
+    };
+    struct ps_form_element elems[1] = {{"YT1", "Công chức"}};
     fx f;
     fx_init(&f);
     f.agg.form.present = 1;

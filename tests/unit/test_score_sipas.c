@@ -5,16 +5,6 @@
  */
 #include "score_fixture.h"
 
-static struct ps_form_criterion crits[3] = {
-    {"TC1", "Tiếp cận dịch vụ dễ dàng", "YT1", "Tiếp cận dịch vụ", 0},
-    {"TC2", "Nơi ngồi chờ đầy đủ", "YT1", "Tiếp cận dịch vụ", 0},
-    {"TC3", "Công chức lịch sự", "YT2", "Công chức", 1},
-};
-static struct ps_form_element elems[2] = {
-    {"YT1", "Tiếp cận dịch vụ"},
-    {"YT2", "Công chức"},
-};
-
 static void answers(ps_unit_agg *u, uint32_t respondents, const uint32_t ans[3],
                     const uint32_t sat[3]) {
     u->s.respondents = respondents;
@@ -26,6 +16,16 @@ static void answers(ps_unit_agg *u, uint32_t respondents, const uint32_t ans[3],
 
 int main(void) {
     ps_tally t = {0, 0};
+    /* the survey form of the run */
+    struct ps_form_criterion crits[3] = {
+        {"TC1", "Tiếp cận dịch vụ dễ dàng", "YT1", "Tiếp cận dịch vụ", 0},
+        {"TC2", "Nơi ngồi chờ đầy đủ", "YT1", "Tiếp cận dịch vụ", 0},
+        {"TC3", "Công chức lịch sự", "YT2", "Công chức", 1},
+    };
+    struct ps_form_element elems[2] = {
+        {"YT1", "Tiếp cận dịch vụ"},
+        {"YT2", "Công chức"},
+    };
     fx f;
     fx_init(&f);
     f.agg.form.present = 1;
