@@ -8,12 +8,15 @@
  * in batches.  By default the reader validates against the shipped XSD
  * (dvcqg-export.xsd, found beside this .so) while it streams.
  *
- * Why node by node and not xmlTextReaderExpand() per <HoSo>: on a generated
- * 100 MB export (2-core VM, libxml2 2.9.14) node by node read 100 MB in
- * about the same time as expanding each HoSo and walking its subtree
- * (see docs/sources-portal.md for the figures); node by node needs no
- * second tree walk and keeps the reader's own bookkeeping simple, so it
- * stays.
+ * Why node by node and not xmlTextReaderExpand() per <HoSo>: measured on
+ * a generated 100 MB export (152,000 HoSo, tests/fixtures/portal/
+ * gen-export.sh; 2-core VM, libxml2 2.9.14, user CPU of 3 runs) both cost
+ * the same within noise: 1.20-1.33 s node by node vs 1.16-1.17 s expanded
+ * without validation, 2.60-2.78 s vs 2.64 s with it.  Node by node wins on
+ * the hostile case: an expanded subtree is built whole in memory, so one
+ * giant <HoSo> would defeat the constant-memory promise; node by node never
+ * holds more than one value (<= PX_MAX_VALUE) per field.  Peak RSS on that
+ * file: about 5 MB either way.
  *
  * Security: no network, no DTD loading, no entity substitution, HUGE off;
  * a DOCTYPE is refused before libxml2 parses it (a portal export never has
@@ -178,7 +181,14 @@ typedef struct px_state {
     int failed, failed_schema;
     ps_error first;
 
-    char element[64];           /* last element started: where errors are */
+    /* last element started, where errors are: a name interned in the
+     * reader's dictionary (valid while the reader lives) or a literal */
+    const char *element;
+    /* PX_NS and the HoSo child names interned in the reader's dictionary,
+     * where the reader keeps element names too: one pointer comparison
+     * instead of up to 16 strcmp per element (measured below) */
+    const xmlChar *ns_name;
+    const xmlChar *field_name[F__COUNT];
 
     /* the HoSo being read */
     int in_hoso;
@@ -658,6 +668,11 @@ static int px_feedback(px_state *st, ps_error *err)
     return PS_OK;
 }
 
+static int px_is(const xmlChar *a, const char *b)
+{
+    return a && strcmp((const char *)a, b) == 0;
+}
+
 /* ---- HoSo ------------------------------------------------------------------- */
 static void px_hoso_begin(px_state *st)
 {
@@ -670,12 +685,16 @@ static void px_hoso_begin(px_state *st)
     }
 }
 
-static int px_hoso_child(px_state *st, const char *name, ps_error *err)
+static int px_hoso_child(px_state *st, const xmlChar *name, ps_error *err)
 {
     st->field = -1;
-    for (int i = 0; i < F__COUNT; i++) {
-        if (strcmp(name, px_fields[i].name) != 0)
-            continue;
+    int i = 0;
+    while (i < F__COUNT && st->field_name[i] != name)
+        i++;
+    if (i == F__COUNT) /* not interned in the reader's dictionary? */
+        for (i = 0; i < F__COUNT && !px_is(name, px_fields[i].name); i++)
+            ;
+    if (name && i < F__COUNT) {
         if (i == F_XIN_LOI) {
             static const char *const names[] = {"NgayLap"};
             const char *v;
@@ -724,7 +743,7 @@ static int px_hoso_end(px_state *st, ps_error *err)
 {
     st->in_hoso = 0;
     st->field = -1;
-    snprintf(st->element, sizeof st->element, "HoSo");
+    st->element = "HoSo";
     for (int i = 0; i < F__COUNT; i++)
         if (px_fields[i].required && !st->f[i].present)
             return px_fail(st, err, PS_EDATA, st->hoso_line,
@@ -770,17 +789,12 @@ static int px_hoso_end(px_state *st, ps_error *err)
 }
 
 /* ---- the reading loop -------------------------------------------------------- */
-static int px_is(const xmlChar *a, const char *b)
-{
-    return a && strcmp((const char *)a, b) == 0;
-}
-
 static int px_element(px_state *st, int depth, ps_error *err)
 {
     const xmlChar *name = xmlTextReaderConstLocalName(st->reader);
     const xmlChar *ns = xmlTextReaderConstNamespaceUri(st->reader);
-    snprintf(st->element, sizeof st->element, "%s", name ? (const char *)name : "?");
-    int ours = px_is(ns, PX_NS);
+    st->element = name ? (const char *)name : "?";
+    int ours = (ns && ns == st->ns_name) || px_is(ns, PX_NS);
     if (depth == 0) {
         if (!px_is(name, "DuLieuCongDVCQG") || !ours) {
             char got[300];
@@ -809,7 +823,7 @@ static int px_element(px_state *st, int depth, ps_error *err)
         return PS_OK;
     }
     if (depth == 2 && st->in_hoso)
-        return px_hoso_child(st, (const char *)name, err);
+        return px_hoso_child(st, name, err);
     return PS_OK;
 }
 
@@ -983,6 +997,7 @@ static int px_open(const ps_host *host, ps_sink *sink, void *config,
     px_state *st = calloc(1, sizeof *st);
     if (!st)
         return host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+    st->element = "";
     st->host = host;
     st->sink = sink;
     st->cfg = config;
@@ -1013,6 +1028,10 @@ static int px_open(const ps_host *host, ps_sink *sink, void *config,
         return host->error(err, PS_ENOMEM, st->cfg->path, 0, 0,
                            "cannot create the XML reader");
     xmlTextReaderSetStructuredErrorHandler(st->reader, px_on_xml_error, st);
+    st->ns_name = xmlTextReaderConstString(st->reader, BAD_CAST PX_NS);
+    for (size_t i = 0; i < F__COUNT; i++)
+        st->field_name[i] =
+            xmlTextReaderConstString(st->reader, BAD_CAST px_fields[i].name);
     if (st->schema && xmlTextReaderSetSchema(st->reader, st->schema) != 0)
         return host->error(err, PS_ECONFIG, st->schema_path, 0, 0,
                            "libxml2 refused the DVCQG schema for validation");
