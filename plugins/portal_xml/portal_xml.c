@@ -149,6 +149,7 @@ typedef struct px_text {
     char *p;
     size_t len, cap;
     int present;
+    long line;                  /* where the value is, for messages */
 } px_text;
 
 /* ---- prolog scan: refuse a DOCTYPE before libxml2 parses it ------------ */
@@ -216,10 +217,11 @@ static const char *px_file(const px_state *st)
 static long px_line(px_state *st)
 {
     xmlNodePtr node = xmlTextReaderCurrentNode(st->reader);
-    long line = node ? xmlGetLineNo(node) : -1;
-    if (line > 0 && line < 65535)
-        return line;
-    line = xmlTextReaderGetParserLineNumber(st->reader);
+    if (node && node->line > 0 && node->line < 65535)
+        return node->line;
+    if (node && node->type == XML_TEXT_NODE && node->psvi)
+        return xmlGetLineNo(node); /* the full line, kept by BIG_LINES */
+    long line = xmlTextReaderGetParserLineNumber(st->reader);
     return line > 0 ? line : 0;
 }
 
@@ -448,6 +450,7 @@ static int px_text_set(px_text *t, const char *s, size_t n)
     t->p[n] = '\0';
     t->len = n;
     t->present = 1;
+    t->line = 0;
     return PS_OK;
 }
 
@@ -706,14 +709,12 @@ static int px_hoso_child(px_state *st, const xmlChar *name, ps_error *err)
                 return px_missing(st, err, "NgayLap", "PhieuXinLoi");
             if (px_text_set(&st->f[i], v, len) != PS_OK)
                 return st->host->error(err, PS_ENOMEM, px_file(st), 0, 0, "out of memory");
+            st->f[i].line = px_line(st);
             return PS_OK;
         }
         if (px_text_set(&st->f[i], "", 0) != PS_OK)
             return st->host->error(err, PS_ENOMEM, px_file(st), 0, 0, "out of memory");
-        if (i == F_MA_HO_SO) {
-            /* the text line is exact past 65535 (XML_PARSE_BIG_LINES) */
-            st->hoso_line = px_line(st);
-        }
+        st->f[i].line = px_line(st); /* refined by the text node */
         if (!xmlTextReaderIsEmptyElement(st->reader))
             st->field = i;
         return PS_OK;
@@ -732,7 +733,7 @@ static int px_int_field(px_state *st, ps_error *err, int i, long lo, long hi,
     if (!px_parse_long(st->f[i].p, st->f[i].len, lo, hi, &v)) {
         char range[48];
         snprintf(range, sizeof range, "an integer %ld..%ld", lo, hi);
-        return px_fail(st, err, PS_EDATA, st->hoso_line,
+        return px_fail(st, err, PS_EDATA, st->f[i].line,
                        "HoSo field %s must be %s", px_fields[i].name, range);
     }
     *out = (int)v;
@@ -839,6 +840,13 @@ static int px_text_node(px_state *st, int depth, ps_error *err)
     if (!st->in_hoso || depth != 3 || st->field < 0 || st->field == F_XIN_LOI)
         return PS_OK;
     px_text *t = &st->f[st->field];
+    if (t->len == 0) {
+        /* a text node's line is exact past 65535 (XML_PARSE_BIG_LINES),
+         * an element's is not */
+        t->line = px_line(st);
+        if (st->field == F_MA_HO_SO)
+            st->hoso_line = t->line;
+    }
     if (t->len + n > PX_MAX_VALUE)
         return px_fail(st, err, PS_ELIMIT, px_line(st),
                        "the value of %s is longer than the 1 MB limit%s",
