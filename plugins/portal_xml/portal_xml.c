@@ -176,11 +176,12 @@ typedef struct px_state {
     FILE *fp;
     uint64_t size, done, last_progress;
     px_scan scan;
-    int io_failed;
+    int io_failed, eof;
 
     /* first error reported by libxml2 or by the byte-level checks */
     int failed, failed_schema;
     ps_error first;
+    char xml_msg[600];          /* libxml2's own words for `first` */
 
     /* last element started, where errors are: a name interned in the
      * reader's dictionary (valid while the reader lives) or a literal */
@@ -203,7 +204,7 @@ typedef struct px_state {
     size_t n_dossiers, n_feedback, n_publicity;
     px_arena a_dossiers, a_feedback, a_publicity;
 
-    int root_seen;
+    int root_seen, root_closed;
 } px_state;
 
 static const char *px_file(const px_state *st)
@@ -288,6 +289,7 @@ static void px_on_xml_error(void *arg, xmlErrorPtr e)
         if (line == 0)
             line = xmlTextReaderGetParserLineNumber(st->reader);
     }
+    memcpy(st->xml_msg, msg, sizeof st->xml_msg);
     st->host->error(&st->first, schema ? PS_EDATA : PS_EPARSE, px_file(st),
                     line, column, "%s; %s", msg, hint);
     snprintf(st->first.where, sizeof st->first.where, "%s", st->element);
@@ -351,6 +353,8 @@ static int px_io_read(void *ctx, char *buf, int len)
     if (st->io_failed)
         return -1;
     size_t n = fread(buf, 1, (size_t)len, st->fp);
+    if (n == 0 && !ferror(st->fp))
+        st->eof = 1;
     if (n == 0 && ferror(st->fp)) {
         st->io_failed = 1;
         if (!st->failed) {
@@ -882,7 +886,9 @@ static int px_loop(px_state *st, ps_error *err)
             rc = px_text_node(st, depth, err);
             break;
         case XML_READER_TYPE_END_ELEMENT:
-            if (depth == 1 && st->in_hoso)
+            if (depth == 0)
+                st->root_closed = 1;
+            else if (depth == 1 && st->in_hoso)
                 rc = px_hoso_end(st, err);
             else if (depth == 2)
                 st->field = -1;
@@ -913,7 +919,16 @@ static int px_loop(px_state *st, ps_error *err)
         }
         if (st->failed) {
             *err = st->first;
-            return st->first.status;
+            if (st->eof && st->root_seen && !st->root_closed &&
+                err->status == PS_EPARSE) {
+                /* libxml2 words a cut-off file oddly ("Extra content at
+                 * the end of the document"): say what happened */
+                snprintf(err->message, sizeof err->message,
+                         "the file ends before </DuLieuCongDVCQG>: it is "
+                         "truncated; copy or export it again (libxml2: %s)",
+                         st->xml_msg);
+            }
+            return err->status;
         }
         return px_fail(st, err, PS_EPARSE, px_line(st),
                        "the XML reader stopped with an error%s%s", "", "");
