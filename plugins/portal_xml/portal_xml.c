@@ -27,6 +27,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,7 +189,7 @@ typedef struct px_state {
     const char *element;
     /* PX_NS and the HoSo child names interned in the reader's dictionary,
      * where the reader keeps element names too: one pointer comparison
-     * instead of up to 16 strcmp per element (measured below) */
+     * instead of up to 16 strcmp per element (see the file's header) */
     const xmlChar *ns_name;
     const xmlChar *field_name[F__COUNT];
 
@@ -227,14 +228,18 @@ static long px_line(px_state *st)
 }
 
 static int px_fail(px_state *st, ps_error *err, int status, long line,
-                   const char *fmt, const char *a1, const char *a2)
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Fill err for an error the plugin found itself: no column (libxml2 does
+ * not keep one per node), the last element started as `where`. */
+static int px_fail(px_state *st, ps_error *err, int status, long line,
+                   const char *fmt, ...)
 {
     char msg[600];
-    /* fmt is one of this file's literals with two %s at most */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-    snprintf(msg, sizeof msg, fmt, a1 ? a1 : "", a2 ? a2 : "");
-#pragma GCC diagnostic pop
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     st->host->error(err, status, px_file(st), line, 0, "%s", msg);
     snprintf(err->where, sizeof err->where, "%s", st->element);
     return status;
@@ -540,8 +545,8 @@ static int px_attributes(px_state *st, const char *const *names, size_t n,
                 xmlTextReaderMoveToElement(st->reader);
                 return px_fail(st, err, PS_ELIMIT, px_line(st),
                                "attribute %s is longer than the 1 MB limit for "
-                               "one value%s; the export is corrupt or hostile",
-                               name, "");
+                               "one value; the export is corrupt or hostile",
+                               name);
             }
             for (size_t i = 0; i < n && name; i++) {
                 if (strcmp(name, names[i]) == 0) {
@@ -553,8 +558,14 @@ static int px_attributes(px_state *st, const char *const *names, size_t n,
         r = xmlTextReaderMoveToNextAttribute(st->reader);
     }
     xmlTextReaderMoveToElement(st->reader);
-    if (r < 0)
-        return PS_EPARSE; /* reported through the error handler */
+    if (r < 0) {
+        if (st->failed) {
+            *err = st->first;
+            return err->status;
+        }
+        return px_fail(st, err, PS_EPARSE, px_line(st),
+                       "cannot read the attributes of %s", st->element);
+    }
     return PS_OK;
 }
 
@@ -666,7 +677,7 @@ static int px_feedback(px_state *st, ps_error *err)
         long x;
         if (!px_parse_long(v[5], len[5], 0, 1, &x))
             return px_fail(st, err, PS_EDATA, px_line(st),
-                           "HaiLong must be 0 or 1, not \"%.40s\"%s", v[5], "");
+                           "HaiLong must be 0 or 1, not \"%.40s\"", v[5]);
         f->satisfied = (int)x;
     }
     f->src_line = px_line(st);
@@ -752,8 +763,8 @@ static int px_hoso_end(px_state *st, ps_error *err)
     for (int i = 0; i < F__COUNT; i++)
         if (px_fields[i].required && !st->f[i].present)
             return px_fail(st, err, PS_EDATA, st->hoso_line,
-                           "HoSo has no %s; every dossier must carry it%s",
-                           px_fields[i].name, "");
+                           "HoSo has no %s; every dossier must carry it",
+                           px_fields[i].name);
 
     ps_dossier *d = &st->dossiers[st->n_dossiers];
     memset(d, 0, sizeof *d);
@@ -839,8 +850,8 @@ static int px_text_node(px_state *st, int depth, ps_error *err)
     if (n > PX_MAX_VALUE)
         return px_fail(st, err, PS_ELIMIT, px_line(st),
                        "a text value in %s is longer than the 1 MB limit for "
-                       "one value%s; the export is corrupt or hostile",
-                       st->element, "");
+                       "one value; the export is corrupt or hostile",
+                       st->element);
     if (!st->in_hoso || depth != 3 || st->field < 0 || st->field == F_XIN_LOI)
         return PS_OK;
     px_text *t = &st->f[st->field];
@@ -853,8 +864,8 @@ static int px_text_node(px_state *st, int depth, ps_error *err)
     }
     if (t->len + n > PX_MAX_VALUE)
         return px_fail(st, err, PS_ELIMIT, px_line(st),
-                       "the value of %s is longer than the 1 MB limit%s",
-                       px_fields[st->field].name, "");
+                       "the value of %s is longer than the 1 MB limit",
+                       px_fields[st->field].name);
     if (px_text_append(t, v, n) != PS_OK)
         return st->host->error(err, PS_ENOMEM, px_file(st), 0, 0, "out of memory");
     return PS_OK;
@@ -868,14 +879,11 @@ static int px_loop(px_state *st, ps_error *err)
             break;
         int type = xmlTextReaderNodeType(st->reader);
         int depth = xmlTextReaderDepth(st->reader);
-        if (depth > PX_MAX_DEPTH) {
-            char lim[16];
-            snprintf(lim, sizeof lim, "%d", PX_MAX_DEPTH);
+        if (depth > PX_MAX_DEPTH)
             return px_fail(st, err, PS_ELIMIT, px_line(st),
-                           "elements are nested deeper than %s levels (the "
-                           "format needs 3)%s; the export is corrupt or hostile",
-                           lim, "");
-        }
+                           "elements are nested deeper than %d levels (the "
+                           "format needs 3); the export is corrupt or hostile",
+                           PX_MAX_DEPTH);
         switch (type) {
         case XML_READER_TYPE_ELEMENT:
             rc = px_element(st, depth, err);
@@ -896,12 +904,10 @@ static int px_loop(px_state *st, ps_error *err)
         case XML_READER_TYPE_DOCUMENT_TYPE:
             /* only reachable if the byte scan missed it (e.g. UTF-16) */
             return px_fail(st, err, PS_EPARSE, px_line(st),
-                           "a DOCTYPE (DTD) is not allowed in a portal export%s%s",
-                           "", "");
+                           "a DOCTYPE (DTD) is not allowed in a portal export");
         case XML_READER_TYPE_ENTITY_REFERENCE:
             return px_fail(st, err, PS_EPARSE, px_line(st),
-                           "entity references are not allowed in a portal export%s%s",
-                           "", "");
+                           "entity references are not allowed in a portal export");
         default:
             break;
         }
@@ -931,11 +937,10 @@ static int px_loop(px_state *st, ps_error *err)
             return err->status;
         }
         return px_fail(st, err, PS_EPARSE, px_line(st),
-                       "the XML reader stopped with an error%s%s", "", "");
+                       "the XML reader stopped with an error");
     }
     if (!st->root_seen)
-        return px_fail(st, err, PS_EPARSE, 0, "the file has no root element%s%s",
-                       "", "");
+        return px_fail(st, err, PS_EPARSE, 0, "the file has no root element");
     if ((rc = px_flush_publicity(st, err)) != PS_OK ||
         (rc = px_flush_dossiers(st, err)) != PS_OK ||
         (rc = px_flush_feedback(st, err)) != PS_OK)
@@ -982,13 +987,12 @@ static int px_load_schema(px_state *st, ps_error *err)
     st->schema = xmlSchemaParse(pc);
     xmlSchemaFreeParserCtxt(pc);
     if (!st->schema) {
-        if (st->failed) {
-            *err = st->first;
-            err->status = PS_ECONFIG;
-        } else {
-            st->host->error(err, PS_ECONFIG, st->schema_path, 0, 0,
-                            "the DVCQG schema cannot be parsed");
-        }
+        st->host->error(err, PS_ECONFIG, st->schema_path,
+                        st->failed ? st->first.line : 0,
+                        st->failed ? st->first.column : 0,
+                        "%s is not a usable XSD (%s): reinstall parscore or fix "
+                        "the option schema", st->schema_path,
+                        st->failed ? st->xml_msg : "libxml2 refused it");
         return PS_ECONFIG;
     }
     return PS_OK;

@@ -149,6 +149,12 @@ check_contains "province mismatch named" 'MaTinh="15" but the job says province 
 job "$T/schema-missing" "$FIX/export-laocai.xml" ', schema = "no-such.xsd"'
 run schema-missing 3
 check_contains "missing schema named" "no-such.xsd" "$T/schema-missing.err"
+printf '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">\n<xs:element name="x" type="nosuch"/>\n</xs:schema>\n' \
+  > "$T/broken.xsd"
+job "$T/schema-broken" "$FIX/export-laocai.xml" ", schema = \"$T/broken.xsd\""
+run schema-broken 3
+check_contains "broken schema named" "broken.xsd:2" "$T/schema-broken.err"
+check_contains "broken schema said" "is not a usable XSD" "$T/schema-broken.err"
 job "$T/schema-given" "$FIX/export-laocai.xml" ", schema = \"$XSD\""
 run schema-given 0
 
