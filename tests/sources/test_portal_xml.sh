@@ -170,6 +170,56 @@ timeout 60 "$PARSCORE" aggregate --plugin-dir "$T/plug" "$T/nextto/job.lua" > "$
 check_status "XSD beside the plugin: found" 0 $?
 check "XSD beside the plugin: same counters" "$D15" "$(counters "$T/nextto.out" 15)"
 
+# ---- one dossier, two sources ---------------------------------------------
+# overlap.xml holds copies of the one-stop fixture's A1, A2, B1 and feedback
+# 101 with conflicting fields, and P1 that only the portal has.  The portal
+# is listed first in the job: precedence (database 10, portal 20), not job
+# order, decides that the database wins field by field, so A1 stays an
+# online finished dossier rated 1 and feedback 101 stays satisfied; the
+# portal only adds DongBoDungHan.  Hand computation against the database
+# alone: 02647 d.synced 0 -> 1 (A1; A2 says 0), nothing else changes;
+# 02671 d.synced 0 -> 2 (B1, P1) and P1 counts in full: received 9 -> 10,
+# channel 2 4 -> 5, finished 7 -> 8, on time 5 -> 6, level 4 (KS) 7 -> 8,
+# online 4 -> 5, input/result digitised 4 -> 5 / 3 -> 4, returned 5 -> 6,
+# handled ok 4 -> 5; P1 took 2 working days (Fri 09-05 -> Tue 09-09) of
+# KS's 3: cut 1/3 >= 30%, cut_sum 1.6000 -> 1.9333, days_sum 16 -> 18.
+# Duplicates: 3 dossiers + 1 feedback = 4.
+if command -v sqlite3 > /dev/null; then
+  sqlite3 "$T/small.db" < "$PS_SOURCE/tests/fixtures/onestop/small.sql"
+  mkdir -p "$T/db" "$T/both"
+  cat > "$T/db/job.lua" <<LUA
+return { name = "db", period = "2025", scope = { "15" }, rules = "national/index766",
+  sources = { { plugin = "onestop_sqlite", path = "$T/small.db" } } }
+LUA
+  cat > "$T/both/job.lua" <<LUA
+return { name = "both", period = "2025", scope = { "15" }, rules = "national/index766",
+  sources = { { plugin = "portal_xml", path = "$FIX/overlap.xml" },
+              { plugin = "onestop_sqlite", path = "$T/small.db" } } }
+LUA
+  run db 0
+  run both 0
+  B="$T/both.out"; D="$T/db.out"
+  check "two sources: 02647 only gains synced" \
+    "$(counters "$D" 02647)" "$(counters "$B" 02647 | sed 's/ d.synced=1//')"
+  check "two sources: 02647 synced" 1 "$(get "$B" 02647 d.synced)"
+  check "two sources: 02671 synced" 2 "$(get "$B" 02671 d.synced)"
+  check "two sources: 15 synced" 3 "$(get "$B" 15 d.synced)"
+  for row in "d.received 9 10" "d.channel.2 4 5" "d.finished 7 8" "d.finished_on_time 5 6" \
+    "d.level4_received 7 8" "d.level4_online 4 5" "d.input_digitized 4 5" \
+    "d.result_digitized 3 4" "d.returned 5 6" "d.handled_ok 4 5" "d.cut_n 6 7" \
+    "d.cut_ge30 3 4" "d.cut_sum 1.6000 1.9333" "d.days_sum 16 18"; do
+    set -- $row
+    check "two sources: 02671 $1 database alone" "$2" "$(get "$D" 02671 "$1")"
+    check "two sources: 02671 $1 with P1" "$3" "$(get "$B" 02671 "$1")"
+  done
+  fb() { awk -F '\t' '$2 ~ /^f\./' "$1"; }
+  check "two sources: feedback lines (02647 8, 02671 5, 15 9)" 22 "$(fb "$D" | wc -l)"
+  check "two sources: feedback unchanged" "$(fb "$D")" "$(fb "$B")"
+  check "two sources: duplicates" 4 "$(get "$B" '*' duplicates)"
+else
+  echo "note: sqlite3 CLI missing, two-source check skipped" >&2
+fi
+
 # ---- many batches ------------------------------------------------------
 # 4000 dossiers over 3 communes (16 batches of 256), 400 feedback items;
 # dossier 3900 (line > 65535, past libxml2's 16-bit element lines) carries a
