@@ -339,6 +339,16 @@ check_contains "ns validate=false: says why" "not a DVCQG portal export" "$T/ns-
 } > "$T/hugeattr.xml"
 hostile hugeattr 4 "hugeattr.xml:3" "CongKhai" "attribute MaDonVi is longer than the 1 MB limit"
 
+# a 2 MiB text value
+{
+  echo "$HDR"; echo "$ROOT"
+  printf '<HoSo><MaHoSo>'
+  awk 'BEGIN { s = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"; for (i = 0; i < 32768; i++) printf "%s", s }'
+  echo '</MaHoSo><MaTTHC>1</MaTTHC><MaDonViTiepNhan>02647</MaDonViTiepNhan><KenhThucHien>1</KenhThucHien><TrangThaiHoSo>2</TrangThaiHoSo><NgayTiepNhan>2025-03-03</NgayTiepNhan></HoSo>'
+  echo '</DuLieuCongDVCQG>'
+} > "$T/hugetext.xml"
+hostile hugetext 4 "hugetext.xml:3" "MaHoSo" "longer than the 1 MB limit"
+
 # a status that is not an integer (A1, line 19)
 sed '19s/<TrangThaiHoSo>10</<TrangThaiHoSo>mười</' "$FIX/export-laocai.xml" > "$T/status.xml"
 hostile status 4 "status.xml:19:" "TrangThaiHoSo"
