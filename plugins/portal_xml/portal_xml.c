@@ -163,7 +163,8 @@ enum { SC_TEXT, SC_LT, SC_PI, SC_PI_Q, SC_BANG, SC_BANG_DASH, SC_COMMENT, SC_DON
 
 typedef struct px_scan {
     int state, dashes;
-    long line, column;
+    long line, column;          /* of the byte being scanned */
+    long lt_line, lt_column;    /* of the last '<': where a DOCTYPE starts */
 } px_scan;
 
 /* ---- plugin state ------------------------------------------------------ */
@@ -310,8 +311,11 @@ static int px_scan_bytes(px_state *st, const unsigned char *p, size_t n)
         unsigned char c = p[i];
         switch (s->state) {
         case SC_TEXT:
-            if (c == '<')
+            if (c == '<') {
                 s->state = SC_LT;
+                s->lt_line = s->line;
+                s->lt_column = s->column + 1;
+            }
             break;
         case SC_LT:
             s->state = c == '?' ? SC_PI : c == '!' ? SC_BANG : SC_DONE;
@@ -374,8 +378,8 @@ static int px_io_read(void *ctx, char *buf, int len)
         st->io_failed = 1;
         if (!st->failed) {
             st->failed = 1;
-            st->host->error(&st->first, PS_EPARSE, px_file(st), st->scan.line,
-                            st->scan.column,
+            st->host->error(&st->first, PS_EPARSE, px_file(st), st->scan.lt_line,
+                            st->scan.lt_column,
                             "a DOCTYPE (DTD) is not allowed in a portal export: "
                             "DTDs and entities are refused for safety; remove it "
                             "(the portal never writes one)");

@@ -272,7 +272,7 @@ hostile() {
   echo ']>'
   echo "$ROOT<HoSo><MaHoSo>&l9;</MaHoSo></HoSo></DuLieuCongDVCQG>"
 } > "$T/laughs.xml"
-hostile laughs 4 "laughs.xml:2:" "DOCTYPE (DTD) is not allowed"
+hostile laughs 4 "laughs.xml:2:1: !DOCTYPE:" "DOCTYPE (DTD) is not allowed"
 
 # external entity: /etc/passwd must never be read into any output
 {
@@ -282,7 +282,7 @@ hostile laughs 4 "laughs.xml:2:" "DOCTYPE (DTD) is not allowed"
   echo '<HoSo><MaHoSo>&xxe;</MaHoSo><MaTTHC>1</MaTTHC><MaDonViTiepNhan>02647</MaDonViTiepNhan><KenhThucHien>1</KenhThucHien><TrangThaiHoSo>2</TrangThaiHoSo><NgayTiepNhan>2025-03-03</NgayTiepNhan></HoSo>'
   echo '</DuLieuCongDVCQG>'
 } > "$T/xxe.xml"
-hostile xxe 4 "xxe.xml:2:" "DOCTYPE (DTD) is not allowed"
+hostile xxe 4 "xxe.xml:2:1: !DOCTYPE:" "DOCTYPE (DTD) is not allowed"
 for v in true false; do
   check_not_contains "xxe validate=$v: no passwd in stdout" "root:x:0" "$T/xxe-$v.out"
   check_not_contains "xxe validate=$v: no passwd in stderr" "root:x:0" "$T/xxe-$v.err"
@@ -291,7 +291,7 @@ done
 # an external DTD, after a comment in the prolog
 printf '%s\n<!-- exported -->\n<!DOCTYPE DuLieuCongDVCQG SYSTEM "http://example.invalid/dvcqg.dtd">\n%s</DuLieuCongDVCQG>\n' \
   "$HDR" "$ROOT" > "$T/dtd.xml"
-hostile dtd 4 "dtd.xml:3:" "DOCTYPE (DTD) is not allowed"
+hostile dtd 4 "dtd.xml:3:1: !DOCTYPE:" "DOCTYPE (DTD) is not allowed"
 
 # 10,000 nested elements: the schema refuses the first, the depth limit
 # stops the unvalidated read
