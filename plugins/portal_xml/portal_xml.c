@@ -581,6 +581,20 @@ static int px_missing(px_state *st, ps_error *err, const char *what,
                    "requires it too)", element, what);
 }
 
+/* Codes (the schema's type Ma) must not be blank: an empty MaHoSo would
+ * merge unrelated dossiers. */
+static int px_blank(const char *v, size_t len)
+{
+    px_trim(v, &len);
+    return len == 0;
+}
+
+static int px_empty(px_state *st, ps_error *err, const char *what,
+                    const char *element, long line)
+{
+    return px_fail(st, err, PS_EDATA, line, "%s has an empty %s", element, what);
+}
+
 static int px_root(px_state *st, ps_error *err)
 {
     static const char *const names[] = {"MaTinh", "TuNgay", "DenNgay"};
@@ -592,6 +606,8 @@ static int px_root(px_state *st, ps_error *err)
     for (size_t i = 0; i < 3; i++)
         if (!v[i])
             return px_missing(st, err, names[i], "DuLieuCongDVCQG");
+    if (px_blank(v[0], len[0]))
+        return px_empty(st, err, "MaTinh", "DuLieuCongDVCQG", px_line(st));
     if (st->cfg->province && st->cfg->province[0]) {
         size_t n = len[0];
         const char *p = px_trim(v[0], &n);
@@ -631,6 +647,8 @@ static int px_publicity(px_state *st, ps_error *err)
     for (size_t i = 0; i < 7; i++)
         if (!v[i])
             return px_missing(st, err, names[i], "CongKhai");
+    if (px_blank(v[0], len[0]))
+        return px_empty(st, err, "MaDonVi", "CongKhai", px_line(st));
     ps_publicity *p = &st->publicity[st->n_publicity];
     memset(p, 0, sizeof *p);
     long *dst[6] = {&p->must_announce, &p->announced_on_time, &p->must_update,
@@ -663,6 +681,9 @@ static int px_feedback(px_state *st, ps_error *err)
     for (size_t i = 0; i < 4; i++)
         if (!v[i])
             return px_missing(st, err, names[i], "PhanAnhKienNghi");
+    for (size_t i = 0; i < 2; i++)
+        if (px_blank(v[i], len[i]))
+            return px_empty(st, err, names[i], "PhanAnhKienNghi", px_line(st));
     ps_feedback *f = &st->feedback[st->n_feedback];
     memset(f, 0, sizeof *f);
     const char **dst[5] = {&f->id, &f->unit_code, &f->received_at, &f->due_at,
@@ -769,6 +790,11 @@ static int px_hoso_end(px_state *st, ps_error *err)
             return px_fail(st, err, PS_EDATA, st->hoso_line,
                            "HoSo has no %s; every dossier must carry it",
                            px_fields[i].name);
+    static const int codes[] = {F_MA_HO_SO, F_MA_TTHC, F_MA_DON_VI};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (px_blank(st->f[codes[i]].p, st->f[codes[i]].len))
+            return px_empty(st, err, px_fields[codes[i]].name, "HoSo",
+                            st->f[codes[i]].line);
 
     ps_dossier *d = &st->dossiers[st->n_dossiers];
     memset(d, 0, sizeof *d);

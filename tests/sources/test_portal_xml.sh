@@ -353,6 +353,10 @@ hostile hugetext 4 "hugetext.xml:3" "MaHoSo" "longer than the 1 MB limit"
 sed '19s/<TrangThaiHoSo>10</<TrangThaiHoSo>mười</' "$FIX/export-laocai.xml" > "$T/status.xml"
 hostile status 4 "status.xml:19:" "TrangThaiHoSo"
 
+# a blank MaHoSo (A1, line 14) would merge unrelated dossiers
+sed '14s/<MaHoSo>G15.01-20250310-0001</<MaHoSo> </' "$FIX/export-laocai.xml" > "$T/blank.xml"
+hostile blank 4 "blank.xml:14:" "MaHoSo"
+
 # not XML at all
 printf 'ma_phieu,ma_don_vi,ngay\n1,02647,2025-03-03\n' > "$T/notxml.xml"
 hostile notxml 4 "notxml.xml:1:" "not well-formed XML"
