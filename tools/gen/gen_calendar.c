@@ -39,12 +39,36 @@ void gen_format_day(gen_day day, char *buf, size_t size) {
     snprintf(buf, size, "%04d-%02d-%02d", y, m, d);
 }
 
+static char *put2(char *p, int v) {
+    p[0] = (char)('0' + v / 10 % 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
+/* Hand-formatted: snprintf here was a quarter of the run time. */
 void gen_format_time(gen_time t, int style, char *buf, size_t size) {
     int y, m, d;
+    if (size < 26) {
+        if (size) buf[0] = '\0';
+        return;
+    }
     gen_day_to_ymd(t.day, &y, &m, &d);
-    snprintf(buf, size, "%04d-%02d-%02d%c%02d:%02d:%02d%s", y, m, d,
-             style == 1 ? ' ' : 'T', (int)(t.sec / 3600), (int)(t.sec / 60 % 60),
-             (int)(t.sec % 60), style == 2 ? "+07:00" : "");
+    char *p = put2(put2(buf, y / 100), y % 100);
+    *p++ = '-';
+    p = put2(p, m);
+    *p++ = '-';
+    p = put2(p, d);
+    *p++ = style == 1 ? ' ' : 'T';
+    p = put2(p, (int)(t.sec / 3600));
+    *p++ = ':';
+    p = put2(p, (int)(t.sec / 60 % 60));
+    *p++ = ':';
+    p = put2(p, (int)(t.sec % 60));
+    if (style == 2) {
+        memcpy(p, "+07:00", 6);
+        p += 6;
+    }
+    *p = '\0';
 }
 
 int gen_time_cmp(gen_time a, gen_time b) {

@@ -121,10 +121,16 @@ int gen_model_init(gen_model *m, gen_units *u, const gen_catalog *cat,
         x->fb_late = gen_rng_chance(r, 0.7) ? 0.0 : gen_rng_range(r, 0.05, 0.3);
         x->counters = 1 + (int)gen_rng_below(r, ward ? 4 : 2);
     }
+    double cum = 0;
+    uint64_t given = 0;
     for (size_t i = 0; i < u->count; i++) {
         gen_unit *x = &u->items[i];
-        double n = scale == GEN_COMMUNE ? (double)total : (double)total * weights[i] / wsum;
-        x->dossiers = (uint32_t)(n + 0.5);
+        /* cumulative rounding: the units' volumes add up to exactly total */
+        cum += scale == GEN_COMMUNE ? (double)total : (double)total * weights[i] / wsum;
+        uint64_t upto = (uint64_t)(cum + 0.5);
+        if (upto > total && scale != GEN_COMMUNE) upto = total;
+        x->dossiers = (uint32_t)(upto - given);
+        given = upto;
         x->day_counts = calloc((size_t)m->days, sizeof *x->day_counts);
         if (!x->day_counts) {
             free(weights);

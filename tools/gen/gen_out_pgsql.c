@@ -16,36 +16,52 @@ void gen_pg_begin(FILE *fp, const gen_catalog *c) {
           "DROP TABLE IF EXISTS feedback, dossiers, procedures;\n", fp);
     fputs(GEN_SCHEMA_TABLES, fp);
     fputs("COPY procedures (" GEN_PROCEDURE_COLUMNS ") FROM stdin;\n", fp);
+    gen_line l;
+    gl_reset(&l);
     for (size_t i = 0; i < c->count; i++) {
         const gen_procedure *p = &c->items[i];
-        fprintf(fp, "%s\t", p->code);
-        gen_copy_field(fp, p->name);
-        putc('\t', fp);
-        gen_copy_field(fp, p->field);
-        fprintf(fp, "\t%d\t%d\t%d\t%d\n", p->legal_days, p->online_level, p->has_fee,
-                p->has_result);
+        gl_copy(&l, p->code);
+        gl_chr(&l, '\t');
+        gl_copy(&l, p->name);
+        gl_chr(&l, '\t');
+        gl_copy(&l, p->field);
+        fprintf(fp, "%.*s\t%d\t%d\t%d\t%d\n", (int)l.n, l.buf, p->legal_days,
+                p->online_level, p->has_fee, p->has_result);
+        gl_reset(&l);
     }
     fputs("\\.\nCOPY dossiers (" GEN_DOSSIER_COLUMNS ") FROM stdin;\n", fp);
 }
 
-static void tab_field(FILE *fp, const char *s) {
-    putc('\t', fp);
-    gen_copy_field(fp, s);
+static void tab_field(gen_line *l, const char *s) {
+    gl_chr(l, '\t');
+    gl_copy(l, s);
+}
+
+static void tab_int(gen_line *l, int v) {
+    gl_chr(l, '\t');
+    gl_int(l, v);
 }
 
 void gen_pg_dossier(FILE *fp, const gen_dossier *d) {
-    gen_copy_field(fp, d->code);
-    tab_field(fp, d->unit_code);
-    tab_field(fp, d->proc->code);
-    fprintf(fp, "\t%d\t%d", d->channel, d->status);
-    tab_field(fp, d->received);
-    tab_field(fp, d->due);
-    tab_field(fp, d->finished);
-    tab_field(fp, d->returned);
-    fprintf(fp, "\t%d\t%d\t%d", d->paid_online, d->dig_input, d->dig_result);
-    tab_field(fp, d->apology);
-    if (d->rating) fprintf(fp, "\t%d\n", d->rating);
-    else fputs("\t\\N\n", fp);
+    gen_line l;
+    gl_reset(&l);
+    gl_copy(&l, d->code);
+    tab_field(&l, d->unit_code);
+    tab_field(&l, d->proc->code);
+    tab_int(&l, d->channel);
+    tab_int(&l, d->status);
+    tab_field(&l, d->received);
+    tab_field(&l, d->due);
+    tab_field(&l, d->finished);
+    tab_field(&l, d->returned);
+    tab_int(&l, d->paid_online);
+    tab_int(&l, d->dig_input);
+    tab_int(&l, d->dig_result);
+    tab_field(&l, d->apology);
+    if (d->rating) tab_int(&l, d->rating);
+    else gl_str(&l, "\t\\N");
+    gl_chr(&l, '\n');
+    gl_flush(&l, fp);
 }
 
 void gen_pg_between(FILE *fp) {
@@ -53,13 +69,17 @@ void gen_pg_between(FILE *fp) {
 }
 
 void gen_pg_feedback(FILE *fp, const gen_feedback *f) {
-    gen_copy_field(fp, f->id);
-    tab_field(fp, f->unit_code);
-    tab_field(fp, f->received);
-    tab_field(fp, f->due);
-    tab_field(fp, f->answered);
-    if (f->satisfied >= 0) fprintf(fp, "\t%d\n", f->satisfied);
-    else fputs("\t\\N\n", fp);
+    gen_line l;
+    gl_reset(&l);
+    gl_copy(&l, f->id);
+    tab_field(&l, f->unit_code);
+    tab_field(&l, f->received);
+    tab_field(&l, f->due);
+    tab_field(&l, f->answered);
+    if (f->satisfied >= 0) tab_int(&l, f->satisfied);
+    else gl_str(&l, "\t\\N");
+    gl_chr(&l, '\n');
+    gl_flush(&l, fp);
 }
 
 void gen_pg_end(FILE *fp) {

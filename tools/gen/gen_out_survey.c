@@ -55,24 +55,31 @@ size_t gen_survey_criteria_count(void) {
     return n;
 }
 
+static void xml_out(FILE *fp, const char *s) {
+    gen_line l;
+    gl_reset(&l);
+    gl_xml(&l, s);
+    gl_flush(&l, fp);
+}
+
 void gen_survey_form(FILE *fp, const char *province, const char *province_name, int year) {
     fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 "<BieuMauKhaoSat xmlns=\"urn:vn:khaosat:1\" Ma=\"SIPAS-%s-%d\" Ten=\"",
             province ? province : "VN", year);
-    gen_xml_text(fp, "Phiếu khảo sát sự hài lòng (SIPAS) ");
+    xml_out(fp, "Phiếu khảo sát sự hài lòng (SIPAS) ");
     fprintf(fp, "%d", year);
     if (province_name && *province_name) {
-        gen_xml_text(fp, " — ");
-        gen_xml_text(fp, province_name);
+        xml_out(fp, " — ");
+        xml_out(fp, province_name);
     }
     fputs("\">\n  <ThangDo Ma=\"5\" Min=\"1\" Max=\"5\" HaiLongTu=\"4\"/>\n", fp);
     for (size_t i = 0; i < N(elements); i++) {
         fprintf(fp, "  <YeuTo Ma=\"%s\" Ten=\"", elements[i].code);
-        gen_xml_text(fp, elements[i].name);
+        xml_out(fp, elements[i].name);
         fputs("\">\n", fp);
         for (size_t k = 0; k < elements[i].n_criteria; k++) {
             fprintf(fp, "    <TieuChi Ma=\"%s\" Ten=\"", elements[i].criteria[k].code);
-            gen_xml_text(fp, elements[i].criteria[k].name);
+            xml_out(fp, elements[i].criteria[k].name);
             fputs("\"/>\n", fp);
         }
         fputs("  </YeuTo>\n", fp);
@@ -89,16 +96,28 @@ void gen_survey_header(FILE *fp) {
 }
 
 void gen_survey_row(FILE *fp, const gen_response *r) {
-    fprintf(fp, "%s,%s,%s,%s,%s", r->id, r->unit_code, r->date, r->channel, r->procedure);
+    gen_line l;
+    gl_reset(&l);
+    gl_csv(&l, r->id);
+    gl_chr(&l, ',');
+    gl_csv(&l, r->unit_code);
+    gl_chr(&l, ',');
+    gl_csv(&l, r->date);
+    gl_chr(&l, ',');
+    gl_csv(&l, r->channel);
+    gl_chr(&l, ',');
+    gl_csv(&l, r->procedure);
     size_t n = gen_survey_criteria_count();
     for (size_t i = 0; i < n; i++) {
-        if (r->answers[i]) fprintf(fp, ",%d", r->answers[i]);
-        else putc(',', fp);
+        gl_chr(&l, ',');
+        if (r->answers[i]) gl_int(&l, r->answers[i]);
     }
-    if (r->overall) fprintf(fp, ",%d,", r->overall);
-    else fputs(",,", fp);
-    gen_csv_field(fp, r->comment);
-    fputs("\r\n", fp);
+    gl_chr(&l, ',');
+    if (r->overall) gl_int(&l, r->overall);
+    gl_chr(&l, ',');
+    gl_csv(&l, r->comment);
+    gl_str(&l, "\r\n");
+    gl_flush(&l, fp);
 }
 
 static const char *const kiosk_levels[] = {"rat_hai_long", "hai_long", "binh_thuong",
@@ -107,6 +126,16 @@ static const char *const kiosk_levels[] = {"rat_hai_long", "hai_long", "binh_thu
 void gen_kiosk_header(FILE *fp) { fputs("thoi_gian,ma_don_vi,ma_quay,muc_do\r\n", fp); }
 
 void gen_kiosk_row(FILE *fp, const gen_press *p) {
-    fprintf(fp, "%s,%s,Q%02d,%s\r\n", p->time, p->unit_code, p->counter,
-            kiosk_levels[p->level - 1]);
+    gen_line l;
+    gl_reset(&l);
+    gl_str(&l, p->time);
+    gl_chr(&l, ',');
+    gl_str(&l, p->unit_code);
+    gl_str(&l, ",Q");
+    gl_chr(&l, (char)('0' + p->counter / 10 % 10));
+    gl_chr(&l, (char)('0' + p->counter % 10));
+    gl_chr(&l, ',');
+    gl_str(&l, kiosk_levels[p->level - 1]);
+    gl_str(&l, "\r\n");
+    gl_flush(&l, fp);
 }

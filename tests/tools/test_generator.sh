@@ -1,0 +1,100 @@
+#!/bin/sh
+# test_generator.sh -- parscore-gen writes every input format, consistently,
+# deterministically, with faults only when asked for.
+. "$PS_SOURCE/tests/e2e/lib.sh"
+GEN="$PS_BUILD/parscore-gen"
+UNITS="$PS_SOURCE/data/vn-units-2025.csv"
+[ -x "$GEN" ] || { echo "parscore-gen not built"; exit 77; }
+command -v sqlite3 >/dev/null && command -v xmllint >/dev/null || { echo "needs sqlite3 and xmllint"; exit 77; }
+mktmp
+q() { sqlite3 "$1" "$2"; }
+
+# ---- commune scale, clean, fixed seed
+"$GEN" -q --scale commune --province 15 --seed 42 --year 2025 --faults 0 --out "$T/a"
+check_status "commune run" 0 $?
+for f in onestop.db portal.xml survey-form.xml survey-responses.csv kiosk.csv onestop-pg.sql job.lua; do
+  check "file $f written" yes "$( [ -s "$T/a/$f" ] && echo yes || echo no)"
+done
+ls "$T/a" | grep -q tmp && check "no temporary files left" none some
+
+DB="$T/a/onestop.db"
+# The catalogue is the fixed table of gen_catalog.c: 185 procedures plus a
+# "có yếu tố nước ngoài" variant for the 8 marked foreign -> 193.
+check "procedures" 193 "$(q "$DB" 'SELECT count(*) FROM procedures')"
+# Regression anchors for seed 42 (they change only when the model changes).
+check "dossiers in db" 1464 "$(q "$DB" 'SELECT count(*) FROM dossiers')"
+check "feedback in db" 12 "$(q "$DB" 'SELECT count(*) FROM feedback')"
+# Invariant: --dossiers default for a commune is 1500 = DB dossiers +
+# dossiers found only in the portal export.
+grep -o '<MaHoSo>[^<]*' "$T/a/portal.xml" | cut -c9- | sort > "$T/xml_codes"
+q "$DB" 'SELECT code FROM dossiers' | sort > "$T/db_codes"
+only_xml=$(comm -23 "$T/xml_codes" "$T/db_codes" | wc -l)
+check "1500 dossiers in all" 1500 "$(( $(wc -l < "$T/db_codes") + only_xml ))"
+check "dossier codes unique" "$(wc -l < "$T/db_codes")" "$(uniq "$T/db_codes" | wc -l)"
+both=$(comm -12 "$T/xml_codes" "$T/db_codes" | wc -l)
+check "portal overlaps 50-95% of the db" yes "$( [ $((both * 100 / 1464)) -ge 50 ] && [ $((both * 100 / 1464)) -le 95 ] && echo yes || echo no)"
+check "one unit" "02647" "$(q "$DB" 'SELECT DISTINCT unit_code FROM dossiers')"
+check "code shape" 0 "$(q "$DB" "SELECT count(*) FROM dossiers WHERE code NOT GLOB 'G15.1-2025[01][0-9][0-3][0-9]-[0-9][0-9][0-9][0-9]'")"
+# statuses 1..10 only; finished ones have finished_at
+check "statuses" 0 "$(q "$DB" 'SELECT count(*) FROM dossiers WHERE status NOT BETWEEN 1 AND 10 OR (status IN (9,10) AND finished_at IS NULL)')"
+check "ratings 1..4" 0 "$(q "$DB" 'SELECT count(*) FROM dossiers WHERE rating IS NOT NULL AND rating NOT BETWEEN 1 AND 4')"
+
+# ---- no bad dates without faults
+BAD="SELECT count(*) FROM dossiers WHERE date(substr(received_at,1,10)) IS NOT substr(received_at,1,10)
+  OR received_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9]*'
+  OR substr(due_at,1,10) < substr(received_at,1,10) OR substr(finished_at,1,10) < substr(received_at,1,10)"
+check "faults 0: no bad dates" 0 "$(q "$DB" "$BAD")"
+check "timestamp forms: some with a space" yes "$( [ "$(q "$DB" "SELECT count(*) FROM dossiers WHERE received_at LIKE '% %'")" -gt 0 ] && echo yes || echo no)"
+check "timestamp forms: some +07:00" yes "$( [ "$(q "$DB" "SELECT count(*) FROM dossiers WHERE received_at LIKE '%+07:00'")" -gt 0 ] && echo yes || echo no)"
+
+# ---- XML parses
+xmllint --noout "$T/a/portal.xml" 2>"$T/err"; check_status "portal.xml parses" 0 $?
+xmllint --noout "$T/a/survey-form.xml" 2>>"$T/err"; check_status "survey-form.xml parses" 0 $?
+
+# ---- survey CSV header = fixed columns + the form's criteria + overall, comment
+crit=$(xmllint --xpath "//*[local-name()='TieuChi']/@Ma" "$T/a/survey-form.xml" | sed 's/ Ma="\([^"]*\)"/\1\n/g' | grep . | paste -sd, -)
+header=$(head -1 "$T/a/survey-responses.csv" | tr -d '\r')
+check "survey header matches the form" "ma_phieu,ma_don_vi,ngay,kenh,ma_tthc,$crit,hai_long_chung,gop_y" "$header"
+check "17 criteria in 5 elements" "17 5" "$(echo "$crit" | tr , '\n' | wc -l) $(grep -c '<YeuTo ' "$T/a/survey-form.xml")"
+check "kiosk header" "thoi_gian,ma_don_vi,ma_quay,muc_do" "$(head -1 "$T/a/kiosk.csv" | tr -d '\r')"
+
+# ---- determinism: same seed -> same bytes; other seed -> other data
+"$GEN" -q --scale commune --province 15 --seed 42 --year 2025 --faults 0 --out "$T/b"
+for f in portal.xml survey-form.xml survey-responses.csv kiosk.csv onestop-pg.sql job.lua; do
+  cmp -s "$T/a/$f" "$T/b/$f"; check_status "same seed, same $f" 0 $?
+done
+sqlite3 "$T/a/onestop.db" .dump > "$T/a.dump"; sqlite3 "$T/b/onestop.db" .dump > "$T/b.dump"
+cmp -s "$T/a.dump" "$T/b.dump"; check_status "same seed, same database dump" 0 $?
+"$GEN" -q --scale commune --province 15 --seed 43 --year 2025 --faults 0 --out "$T/c"
+cmp -s "$T/a/portal.xml" "$T/c/portal.xml"; check_status "other seed, other portal.xml" 1 $?
+sqlite3 "$T/c/onestop.db" .dump > "$T/c.dump"
+cmp -s "$T/a.dump" "$T/c.dump"; check_status "other seed, other database" 1 $?
+
+# ---- faults: 5% of 1500 dossiers ~ 75 faulted, a quarter of each kind
+"$GEN" -q --scale commune --province 15 --seed 42 --year 2025 --faults 0.05 --out "$T/f"
+nbad=$(q "$T/f/onestop.db" "$BAD")
+check "faults 0.05: some bad dates" yes "$( [ "$nbad" -gt 10 ] && echo yes || echo no)"
+nunk=$(q "$T/f/onestop.db" "SELECT count(*) FROM dossiers WHERE unit_code <> '02647'")
+check "faults 0.05: some unknown units" yes "$( [ "$nunk" -gt 3 ] && echo yes || echo no)"
+xmllint --noout "$T/f/portal.xml"; check_status "faulty data still well-formed XML" 0 $?
+
+# ---- province scale (small): every unit is a real commune of province 15
+"$GEN" -q --scale province --province 15 --seed 5 --faults 0 --dossiers 4000 --formats sqlite,survey,kiosk --out "$T/p"
+check_status "province run" 0 $?
+check "only requested formats" "job.lua kiosk.csv onestop.db survey-form.xml survey-responses.csv" "$(ls "$T/p" | paste -sd' ' -)"
+grep ',commune,15$' "$UNITS" | cut -d, -f1 | sort > "$T/commune15"
+check "99 communes in Lào Cai" 99 "$(wc -l < "$T/commune15")"
+q "$T/p/onestop.db" 'SELECT unit_code FROM dossiers UNION SELECT unit_code FROM feedback' | sort -u > "$T/used"
+check "db units are communes of 15" "" "$(comm -23 "$T/used" "$T/commune15" | head -3 | paste -sd' ' -)"
+check "most communes have dossiers" yes "$( [ "$(wc -l < "$T/used")" -ge 95 ] && echo yes || echo no)"
+tail -n +2 "$T/p/survey-responses.csv" | grep '^PKS' | cut -d, -f2 | sort -u > "$T/sused"
+tail -n +2 "$T/p/kiosk.csv" | cut -d, -f2 | sort -u >> "$T/sused"
+check "survey/kiosk units are communes of 15" "" "$(sort -u "$T/sused" | comm -23 - "$T/commune15" | head -3 | paste -sd' ' -)"
+check "province job uses the Lào Cai rules" yes "$(grep -q 'rules = "provinces/lao_cai"' "$T/p/job.lua" && echo yes || echo no)"
+
+# ---- bad usage
+"$GEN" --scale bogus --seed 1 --out "$T/x" 2>/dev/null; check_status "bad scale: usage error" 2 $?
+"$GEN" --scale province --province 77 --seed 1 --out "$T/x" 2>"$T/err"; check_status "unknown province: config error" 3 $?
+check_contains "unknown province named" "--province 77" "$T/err"
+check_absent "nothing written for a failed run" "$T/x/onestop.db"
+finish
