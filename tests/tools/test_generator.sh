@@ -90,6 +90,15 @@ check "most communes have dossiers" yes "$( [ "$(wc -l < "$T/used")" -ge 95 ] &&
 tail -n +2 "$T/p/survey-responses.csv" | grep '^PKS' | cut -d, -f2 | sort -u > "$T/sused"
 tail -n +2 "$T/p/kiosk.csv" | cut -d, -f2 | sort -u >> "$T/sused"
 check "survey/kiosk units are communes of 15" "" "$(sort -u "$T/sused" | comm -23 - "$T/commune15" | head -3 | paste -sd' ' -)"
+# shape: Tết 2025 (27 Jan - 2 Feb off) leaves only online dossiers, about
+# 6% of a working day's load over 7 days -> well under 1% of the year;
+# on-time share 95-99% for most units; online share 30-90%.
+P="$T/p/onestop.db"
+check "Tết dip" yes "$(q "$P" "SELECT CASE WHEN 100*sum(substr(received_at,1,10) BETWEEN '2025-01-27' AND '2025-02-02') < count(*) THEN 'yes' ELSE 'no' END FROM dossiers")"
+check "Tết: online only" 0 "$(q "$P" "SELECT count(*) FROM dossiers WHERE substr(received_at,1,10) BETWEEN '2025-01-27' AND '2025-02-02' AND channel <> 2")"
+check "on time overall 90-99.9%" yes "$(q "$P" "SELECT CASE WHEN r BETWEEN 0.90 AND 0.999 THEN 'yes' ELSE r END FROM (SELECT 1.0*sum(substr(finished_at,1,10) <= substr(due_at,1,10)) / count(*) r FROM dossiers WHERE status IN (9,10) AND due_at IS NOT NULL)")"
+check "online share 30-90%" yes "$(q "$P" "SELECT CASE WHEN r BETWEEN 0.30 AND 0.90 THEN 'yes' ELSE r END FROM (SELECT 1.0*sum(channel=2)/count(*) r FROM dossiers)")"
+check "late with and without apology" yes "$(q "$P" "SELECT CASE WHEN sum(apology_at IS NULL) > 0 AND sum(apology_at IS NOT NULL) > 0 THEN 'yes' ELSE 'no' END FROM dossiers WHERE status IN (9,10) AND substr(finished_at,1,10) > substr(due_at,1,10)")"
 check "province job uses the Lào Cai rules" yes "$(grep -q 'rules = "provinces/lao_cai"' "$T/p/job.lua" && echo yes || echo no)"
 
 # ---- bad usage

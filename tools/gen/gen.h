@@ -268,6 +268,7 @@ void gen_pg_end(FILE *fp);
 typedef struct gen_job_info {
     enum gen_scale scale;
     const char *province, *province_name, *units_path;
+    const char *commune_name;   /* commune scale: the one commune */
     int year;
     uint64_t seed;
     int sqlite, xml, survey, kiosk;

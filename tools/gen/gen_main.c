@@ -269,10 +269,16 @@ static int generate(const options *o, gen_model *m, outputs *w, counts *n, ps_er
         gen_survey_form(fp[OUT_SURVEY_FORM], o->scale == GEN_NATIONAL ? NULL : u->items[0].province,
                         u->province_name, o->year);
     if (fp[OUT_JOB]) {
-        gen_job_info j = {o->scale, u->items[0].province, u->province_name, o->units,
-                          o->year, o->seed, o->want[OUT_SQLITE], o->want[OUT_XML],
-                          o->want[OUT_SURVEY], o->want[OUT_KIOSK]};
+        /* the job resolves paths against its own directory */
+        char *units_abs = o->units ? realpath(o->units, NULL) : NULL;
+        gen_job_info j = {.scale = o->scale, .province = u->items[0].province,
+                          .province_name = u->province_name, .units_path = units_abs,
+                          .commune_name = u->items[0].name, .year = o->year,
+                          .seed = o->seed, .sqlite = o->want[OUT_SQLITE],
+                          .xml = o->want[OUT_XML], .survey = o->want[OUT_SURVEY],
+                          .kiosk = o->want[OUT_KIOSK]};
         gen_job_write(fp[OUT_JOB], &j);
+        free(units_abs);
     }
     return PS_OK;
 }

@@ -104,8 +104,8 @@ int gen_model_init(gen_model *m, gen_units *u, const gen_catalog *cat,
         int ward = is_ward(x->name);
         weights[i] = exp(0.55 * gen_rng_normal(r)) * (ward ? 1.8 : 1.0);
         wsum += weights[i];
-        x->on_time = gen_rng_chance(r, 0.85) ? gen_rng_range(r, 0.95, 0.995)
-                                             : gen_rng_range(r, 0.80, 0.94);
+        x->on_time = gen_rng_chance(r, 0.88) ? gen_rng_range(r, 0.95, 0.998)
+                                             : gen_rng_range(r, 0.82, 0.94);
         x->online = gen_rng_range(r, 0.30, 0.80) + (ward ? 0.10 : 0.0);
         x->dig_input = gen_rng_range(r, 0.60, 0.98);
         x->dig_result = gen_rng_range(r, 0.50, 0.95);
@@ -198,9 +198,13 @@ static int rating_for(gen_rng *r, int late) {
     return x < 0.20 ? 1 : x < 0.55 ? 2 : x < 0.80 ? 3 : 4;
 }
 
-static void unknown_code(const gen_model *m, gen_rng *r, char *out, size_t size) {
+/* A unit's stale code: what a counter still typing a code from before the
+ * 2025 merger would send.  One per unit, so the faults name few units. */
+static void unknown_code(const gen_model *m, const gen_unit *u, char *out, size_t size) {
+    gen_rng r;
+    gen_rng_seed(&r, m->seed, gen_hash_str(u->code), 7);
     for (;;) {
-        snprintf(out, size, "%05u", 90000u + gen_rng_below(r, 10000));
+        snprintf(out, size, "%05u", 90000u + gen_rng_below(&r, 10000));
         if (!gen_units_known(m->units, out)) return;
     }
 }
@@ -350,7 +354,7 @@ void gen_model_dossier(const gen_model *m, gen_unit *u, gen_time t, int seq, gen
             break;
         }
         default:
-            unknown_code(m, fr, d->unit_code, sizeof d->unit_code);
+            unknown_code(m, u, d->unit_code, sizeof d->unit_code);
             break;
         }
     }
