@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ps_date.h"
 #include "ps_util.h"
 
 /* ---- random numbers: xoshiro256** seeded by splitmix64 --------------- */
@@ -32,18 +33,15 @@ double gen_rng_normal(gen_rng *r);                   /* N(0,1) */
 uint64_t gen_hash_str(const char *s);
 
 /* ---- calendar: day numbers and working days --------------------------- */
-typedef int32_t gen_day;    /* days since 1970-01-01 */
-
-gen_day gen_day_from_ymd(int y, int m, int d);
-void gen_day_to_ymd(gen_day day, int *y, int *m, int *d);
+typedef ps_day gen_day;     /* days since 1970-01-01 (core/ps_date.h) */
 
 typedef struct gen_calendar {
-    gen_day first, last;    /* covered range */
+    ps_calendar ps;         /* the engine's calendar, so due dates agree */
+    gen_day first, last;    /* range of the table below: year-1 .. year+1 */
     uint8_t *working;       /* per day: 1 working day */
 } gen_calendar;
 
-/* Covers year-1 .. year+1.  Reads "date,kind,name" from csv_path when it
- * exists (the repo's data/calendar-vn.csv), else a built-in table. */
+/* Load the "date,kind,name" calendar (the repo's data/calendar-vn.csv). */
 int gen_calendar_init(gen_calendar *cal, int year, const char *csv_path,
                       ps_error *err);
 int gen_calendar_is_working(const gen_calendar *cal, gen_day d);
@@ -59,7 +57,6 @@ typedef struct gen_time {
 
 /* Timestamp styles: 0 "YYYY-MM-DDTHH:MM:SS", 1 with a space, 2 with +07:00 */
 void gen_format_time(gen_time t, int style, char *buf, size_t size);
-void gen_format_day(gen_day d, char *buf, size_t size);
 int gen_time_cmp(gen_time a, gen_time b);
 
 /* ---- procedure catalogue --------------------------------------------- */

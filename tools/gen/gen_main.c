@@ -27,7 +27,7 @@ static const char *const out_names[OUT_N] = {
 
 typedef struct options {
     enum gen_scale scale;
-    const char *code, *out, *units;
+    const char *code, *out, *units, *calendar;
     uint64_t seed;
     int year;
     double faults;
@@ -39,7 +39,8 @@ typedef struct options {
 static void usage(FILE *fp) {
     fputs("Usage: parscore-gen --scale commune|province|national [--province CODE]\n"
           "                    --seed N --year YYYY --out DIR [--faults RATE]\n"
-          "                    [--units FILE] [--formats sqlite,xml,survey,kiosk,pgsql]\n"
+          "                    [--units FILE] [--calendar FILE]\n"
+          "                    [--formats sqlite,xml,survey,kiosk,pgsql]\n"
           "                    [--dossiers N] [-q]\n"
           "Writes realistic, deterministic parscore input data into DIR:\n"
           "  onestop.db, portal.xml, survey-form.xml, survey-responses.csv,\n"
@@ -111,6 +112,8 @@ static int parse_args(int argc, char **argv, options *o) {
             if (errno || *end || !*v || !(o->faults >= 0 && o->faults <= 1)) { fprintf(stderr, "parscore-gen: --faults wants a rate between 0 and 1\n"); return 0; }
         } else if (strcmp(a, "--units") == 0) {
             o->units = v;
+        } else if (strcmp(a, "--calendar") == 0) {
+            o->calendar = v;
         } else if (strcmp(a, "--formats") == 0) {
             if (!parse_formats(o, v)) return 0;
         } else if (strcmp(a, "--dossiers") == 0) {
@@ -142,12 +145,12 @@ static int file_exists(const char *p) {
     return stat(p, &st) == 0;
 }
 
-/* --units, else the source tree's data/, else the installed data/. */
-static void units_path(const options *o, char *buf, size_t size) {
-    if (o->units) { snprintf(buf, size, "%s", o->units); return; }
-    snprintf(buf, size, "%s/data/vn-units-2025.csv", PS_GEN_SOURCE_DIR);
+/* An explicit path, else the source tree's data/, else the installed one. */
+static void data_path(const char *given, const char *name, char *buf, size_t size) {
+    if (given) { snprintf(buf, size, "%s", given); return; }
+    snprintf(buf, size, "%s/data/%s", PS_GEN_SOURCE_DIR, name);
     if (file_exists(buf)) return;
-    snprintf(buf, size, "%s/data/vn-units-2025.csv", PS_GEN_DATA_DIR);
+    snprintf(buf, size, "%s/data/%s", PS_GEN_DATA_DIR, name);
 }
 
 typedef struct outputs {
@@ -292,19 +295,17 @@ int main(int argc, char **argv) {
     ps_error err;
     memset(&err, 0, sizeof err);
     char upath[4096], cpath[4096];
-    units_path(&o, upath, sizeof upath);
-    snprintf(cpath, sizeof cpath, "%s", upath);
-    char *slash = strrchr(cpath, '/');
-    snprintf(slash ? slash + 1 : cpath, sizeof cpath - (size_t)(slash ? slash + 1 - cpath : 0),
-             "calendar-vn.csv");
+    data_path(o.units, "vn-units-2025.csv", upath, sizeof upath);
+    data_path(o.calendar, "calendar-vn.csv", cpath, sizeof cpath);
 
     gen_units units;
     gen_catalog cat;
-    gen_calendar cal = {0, 0, NULL};
+    gen_calendar cal;
     gen_model model;
     outputs w;
     counts n;
     memset(&cat, 0, sizeof cat);
+    memset(&cal, 0, sizeof cal);
     memset(&model, 0, sizeof model);
     memset(&w, 0, sizeof w);
     memset(&n, 0, sizeof n);
@@ -316,6 +317,7 @@ int main(int argc, char **argv) {
     if (rc == PS_OK)
         rc = gen_model_init(&model, &units, &cat, &cal, o.year, o.faults, o.seed,
                             (uint64_t)total, o.scale, &err);
+    int writing = rc == PS_OK;   /* failures from here on are output errors */
     if (rc == PS_OK && mkdir(o.out, 0777) != 0 && errno != EEXIST)
         rc = ps_error_set(&err, PS_EIO, o.out, 0, 0, "cannot create the output directory: %s",
                           strerror(errno));
@@ -330,7 +332,8 @@ int main(int argc, char **argv) {
     if (rc != PS_OK) {
         char buf[1200];
         fprintf(stderr, "parscore-gen: %s\n", ps_error_format(&err, buf, sizeof buf));
-        return rc == PS_ECONFIG ? 3 : rc == PS_EPARSE || rc == PS_EDATA ? 4 : 6;
+        if (writing) return 6;
+        return rc == PS_EPARSE || rc == PS_EDATA ? 4 : 3;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (!o.quiet)

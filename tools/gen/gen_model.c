@@ -45,11 +45,10 @@ static int is_ward(const char *name) { return strncmp(name, "Phường", strlen(
  * February; its run of days off gives the dip, the fortnight before it
  * the rush. */
 static void tet_range(const gen_calendar *cal, int year, gen_day *start, gen_day *end) {
-    gen_day d = gen_day_from_ymd(year, 1, 20), stop = gen_day_from_ymd(year, 3, 1);
+    gen_day d = ps_day_from_ymd(year, 1, 20), stop = ps_day_from_ymd(year, 3, 1);
     *start = *end = 0;
     for (; d < stop; d++) {
-        int wd = (int)(((d % 7) + 7 + 3) % 7);
-        if (wd < 5 && !gen_calendar_is_working(cal, d)) {
+        if (ps_day_weekday(d) < 5 && !gen_calendar_is_working(cal, d)) {
             *start = d;
             while (!gen_calendar_is_working(cal, d + 1)) d++;
             *end = d;
@@ -69,9 +68,9 @@ int gen_model_init(gen_model *m, gen_units *u, const gen_catalog *cat,
     m->cat = cat;
     m->units = u;
     m->seed = seed;
-    m->first_day = gen_day_from_ymd(year, 1, 1);
-    m->days = gen_day_from_ymd(year + 1, 1, 1) - m->first_day;
-    m->snapshot.day = gen_day_from_ymd(year + 1, 1, 5);
+    m->first_day = ps_day_from_ymd(year, 1, 1);
+    m->days = ps_day_from_ymd(year + 1, 1, 1) - m->first_day;
+    m->snapshot.day = ps_day_from_ymd(year + 1, 1, 5);
     m->snapshot.sec = H(7, 0);
     m->day_cdf = malloc((size_t)m->days * sizeof *m->day_cdf);
     if (!m->day_cdf) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
@@ -81,7 +80,7 @@ int gen_model_init(gen_model *m, gen_units *u, const gen_catalog *cat,
     for (int i = 0; i < m->days; i++) {
         gen_day d = m->first_day + i;
         int y, mo, dd;
-        gen_day_to_ymd(d, &y, &mo, &dd);
+        ps_day_to_ymd(d, &y, &mo, &dd);
         double w = month_factor[mo - 1] * (gen_calendar_is_working(cal, d) ? 1.0 : 0.06);
         if (ts && d >= ts - 14 && d < ts) w *= 1.35;       /* pre-Tết rush */
         if (ts && d > te && d <= te + 10) w *= 0.6;        /* slow restart */
@@ -227,7 +226,7 @@ void gen_model_dossier(const gen_model *m, gen_unit *u, gen_time t, int seq, gen
     else d->channel = gen_rng_chance(r, 0.02) ? 3 : 1;
 
     int y, mo, dd;
-    gen_day_to_ymd(t.day, &y, &mo, &dd);
+    ps_day_to_ymd(t.day, &y, &mo, &dd);
     snprintf(d->code, sizeof d->code, "G%s.%d-%04d%02d%02d-%04d", u->province,
              u->agency_no, y, mo, dd, seq);
     d->recv = t;
@@ -281,7 +280,13 @@ void gen_model_dossier(const gen_model *m, gen_unit *u, gen_time t, int seq, gen
         } else {
             has_fin = 1;
             if (gen_rng_chance(r, 0.85)) {
-                ret = at(gen_calendar_add(m->cal, fin.day, (int)gen_rng_below(r, 3)), work_sec(r));
+                /* results are mostly collected the day they are ready and,
+                 * when on time, by the due date; 3% come back later anyway */
+                double v = gen_rng_unif(r);
+                gen_day rd = gen_calendar_add(m->cal, fin.day, v < 0.7 ? 0 : v < 0.9 ? 1 : 2);
+                if (!d->late && has_due && rd > due.day && !gen_rng_chance(r, 0.03))
+                    rd = due.day;
+                ret = at(rd, work_sec(r));
                 if (gen_time_cmp(ret, fin) < 0) ret.sec = fin.sec;
                 has_ret = gen_time_cmp(ret, m->snapshot) < 0;
             }
@@ -373,7 +378,7 @@ int gen_model_response(const gen_model *m, gen_unit *u, const gen_dossier *d,
     if (d->status != 9 && d->status != 10) return 0;
     snprintf(resp->id, sizeof resp->id, "PKS-%d-%07llu", m->year, (unsigned long long)serial);
     resp->unit_code = u->code;
-    gen_format_day(d->done_day, resp->date, sizeof resp->date);
+    ps_day_format(d->done_day, resp->date, sizeof resp->date);
     double x = gen_rng_unif(r);
     if (d->channel == 2) resp->channel = x < 0.8 ? "truc_tuyen" : "sms";
     else resp->channel = x < 0.6 ? "giay" : x < 0.85 ? "kiosk" : x < 0.95 ? "truc_tuyen" : "sms";
