@@ -42,4 +42,23 @@ for table in procedures dossiers feedback; do
   cmp -s "$T/pg.$table" "$T/lite.$table"; check_status "$table same content in both" 0 $?
 done
 check "procedures" 193 "$(wc -l < "$T/pg.procedures")"
+
+# The engine aggregates the same counters from either database.
+if [ -x "$PARSCORE" ] && "$PARSCORE" plugins 2>/dev/null | grep -q '^onestop_pg' \
+   && "$PARSCORE" plugins 2>/dev/null | grep -q '^onestop_sqlite'; then
+  cat > "$T/a/pg.lua" <<LUA
+return { period = "2025", scope = { "15" }, rules = "national/index766",
+  sources = { { plugin = "onestop_pg", conninfo = "host=$T/pg port=$PORT user=postgres dbname=gen" } } }
+LUA
+  cat > "$T/a/lite.lua" <<LUA
+return { period = "2025", scope = { "15" }, rules = "national/index766",
+  sources = { { plugin = "onestop_sqlite", path = "onestop.db" } } }
+LUA
+  "$PARSCORE" aggregate "$T/a/pg.lua" > "$T/agg.pg" 2>"$T/agg.pg.err"
+  check_status "aggregate from PostgreSQL" 0 $?
+  "$PARSCORE" aggregate "$T/a/lite.lua" > "$T/agg.lite" 2>"$T/agg.lite.err"
+  check_status "aggregate from SQLite" 0 $?
+  check "same counters from both databases" "" "$(diff "$T/agg.pg" "$T/agg.lite" | head -5)"
+  check "counters not empty" yes "$(grep -q "^15	d.received	" "$T/agg.lite" && echo yes || echo no)"
+fi
 finish
