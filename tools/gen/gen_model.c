@@ -225,10 +225,26 @@ void gen_model_dossier(const gen_model *m, gen_unit *u, gen_time t, int seq, gen
     else if (p->online_level == 3 && gen_rng_chance(r, u->online * 0.5)) d->channel = 2;
     else d->channel = gen_rng_chance(r, 0.02) ? 3 : 1;
 
-    int y, mo, dd;
-    ps_day_to_ymd(t.day, &y, &mo, &dd);
-    snprintf(d->code, sizeof d->code, "G%s.%d-%04d%02d%02d-%04d", u->province,
-             u->agency_no, y, mo, dd, seq);
+    /* "G15.42-20250415-0001", hand-built: snprintf was a visible cost */
+    {
+        gen_line l;
+        char ts[32];
+        gl_reset(&l);
+        gl_chr(&l, 'G');
+        gl_str(&l, u->province);
+        gl_chr(&l, '.');
+        gl_int(&l, u->agency_no);
+        gl_chr(&l, '-');
+        gen_format_time(t, 0, ts, sizeof ts);
+        gl_mem(&l, ts, 4);
+        gl_mem(&l, ts + 5, 2);
+        gl_mem(&l, ts + 8, 2);
+        gl_chr(&l, '-');
+        for (int div = 1000; div; div /= 10) gl_chr(&l, (char)('0' + seq / div % 10));
+        if (l.n >= sizeof d->code) l.n = sizeof d->code - 1;
+        memcpy(d->code, l.buf, l.n);
+        d->code[l.n] = '\0';
+    }
     d->recv = t;
 
     int L = p->legal_days;

@@ -34,7 +34,11 @@ int gen_sqlite_open(gen_out_sqlite **out, const char *path, ps_error *err) {
     if (!o->path || !o->tmp) return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
     snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
     unlink(o->tmp);
-    if (sqlite3_open(o->tmp, &o->db) != SQLITE_OK) return fail(o, err, "open");
+    /* one thread uses the connection: no SQLite mutexes */
+    if (sqlite3_open_v2(o->tmp, &o->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
+        return fail(o, err, "open");
     if (sqlite3_exec(o->db,
                      "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
                      "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-131072;"
