@@ -278,6 +278,8 @@ void gen_model_dossier(const gen_model *m, gen_unit *u, gen_time t, int seq, gen
             else g = gen_rng_range(r, 0.0, 0.35);
             k = (int)floor(L * g + 0.5);
             if (k > L) k = L;
+            /* received at a weekend or after hours: work starts next day */
+            if (k == 0 && (!gen_calendar_is_working(m->cal, t.day) || t.sec >= H(16, 30))) k = 1;
         } else {
             k = L + 1;
             while (k < L + 15 && gen_rng_chance(r, 0.55)) k++;
@@ -310,7 +312,7 @@ void gen_model_dossier(const gen_model *m, gen_unit *u, gen_time t, int seq, gen
             d->done_day = has_ret ? ret.day : fin.day;
         }
     }
-    if (d->status == 1 || d->status == 3) d->late = 0;
+    if (d->status == 1 || d->status == 3 || !has_due) d->late = 0;
     if (p->has_fee && d->status != 1 && d->status != 3)
         d->paid_online = gen_rng_chance(r, d->channel == 2 ? u->pay_online : 0.05);
     d->dig_input = gen_rng_chance(r, d->channel == 2 ? 0.98 : u->dig_input);
