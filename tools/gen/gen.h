@@ -83,16 +83,7 @@ size_t gen_catalog_pick(const gen_catalog *c, gen_rng *r);
 void gen_catalog_free(gen_catalog *c);
 
 /* ---- survey form ----------------------------------------------------- */
-typedef struct gen_criterion {
-    const char *code, *name;
-} gen_criterion;
-typedef struct gen_element {
-    const char *code, *name;
-    const gen_criterion *criteria;
-    size_t n_criteria;
-} gen_element;
-/* The SIPAS-style form: 5 elements, 2-4 criteria each. */
-const gen_element *gen_survey_elements(size_t *n);
+/* Criteria of the SIPAS-style form (gen_out_survey.c): 17 in 5 elements. */
 size_t gen_survey_criteria_count(void);
 
 /* ---- units ----------------------------------------------------------- */

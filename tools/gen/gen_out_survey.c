@@ -7,6 +7,15 @@
  */
 #include "gen.h"
 
+typedef struct gen_criterion {
+    const char *code, *name;
+} gen_criterion;
+typedef struct gen_element {
+    const char *code, *name;
+    const gen_criterion *criteria;
+    size_t n_criteria;
+} gen_element;
+
 static const gen_criterion tcdv[] = {
     {"TCDV1", "Nơi ngồi chờ có đủ chỗ ngồi"},
     {"TCDV2", "Trang thiết bị phục vụ người dân, tổ chức đầy đủ"},
@@ -43,11 +52,6 @@ static const gen_element elements[] = {
     {"KQ", "Kết quả", kq, N(kq)},
     {"GY", "Tiếp nhận và xử lý góp ý, phản ánh, kiến nghị", gy, N(gy)},
 };
-
-const gen_element *gen_survey_elements(size_t *n) {
-    *n = N(elements);
-    return elements;
-}
 
 size_t gen_survey_criteria_count(void) {
     size_t n = 0;
