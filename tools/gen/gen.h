@@ -215,6 +215,15 @@ int gen_sqlite_dossier(gen_out_sqlite *o, const gen_dossier *d, ps_error *err);
 int gen_sqlite_feedback(gen_out_sqlite *o, const gen_feedback *f, ps_error *err);
 int gen_sqlite_close(gen_out_sqlite *o, int commit, ps_error *err);
 
+/* The same inserts through a writer thread (gen_sqlite_thread.c): start
+ * after gen_sqlite_procedures, finish (flush 0 on the error path: drop
+ * what is queued) before gen_sqlite_close. */
+typedef struct gen_sqlite_writer gen_sqlite_writer;
+int gen_sqlite_writer_start(gen_sqlite_writer **w, gen_out_sqlite *o, ps_error *err);
+int gen_sqlite_writer_dossier(gen_sqlite_writer *w, const gen_dossier *d, ps_error *err);
+int gen_sqlite_writer_feedback(gen_sqlite_writer *w, const gen_feedback *f, ps_error *err);
+int gen_sqlite_writer_finish(gen_sqlite_writer *w, int flush, ps_error *err);
+
 /* Text writers build each record in a line buffer and write it with one
  * fwrite: printf-family formatting was 60% of the run time (callgrind,
  * see docs/generator.md).  Appends past the end are dropped, never

@@ -196,22 +196,12 @@ typedef struct counts {
     uint64_t dossiers, in_db, in_portal, feedback, responses, presses;
 } counts;
 
-static int generate(const options *o, gen_model *m, outputs *w, counts *n, ps_error *err) {
+/* Pass 1 (dossiers, day by day) and pass 2 (feedback), then the closing
+ * parts of the text files. */
+static int generate_records(const options *o, gen_model *m, outputs *w, gen_sqlite_writer *sw,
+                            counts *n, ps_error *err) {
     gen_units *u = m->units;
     FILE **fp = w->fp;
-    if (fp[OUT_XML]) {
-        gen_portal_begin(fp[OUT_XML], o->scale == GEN_NATIONAL ? NULL : u->items[0].province, o->year);
-        for (size_t i = 0; i < u->count; i++) {
-            int c[6];
-            gen_model_publicity(m, &u->items[i], c);
-            gen_portal_publicity(fp[OUT_XML], u->items[i].code, c);
-        }
-    }
-    if (fp[OUT_PG]) gen_pg_begin(fp[OUT_PG], m->cat);
-    if (w->db) {
-        int rc = gen_sqlite_procedures(w->db, m->cat, err);
-        if (rc != PS_OK) return rc;
-    }
     if (fp[OUT_SURVEY]) gen_survey_header(fp[OUT_SURVEY]);
     if (fp[OUT_KIOSK]) gen_kiosk_header(fp[OUT_KIOSK]);
 
@@ -230,8 +220,8 @@ static int generate(const options *o, gen_model *m, outputs *w, counts *n, ps_er
                 n->dossiers++;
                 if (d.in_db) {
                     n->in_db++;
-                    if (w->db) {
-                        int rc = gen_sqlite_dossier(w->db, &d, err);
+                    if (sw) {
+                        int rc = gen_sqlite_writer_dossier(sw, &d, err);
                         if (rc != PS_OK) return rc;
                     }
                     if (fp[OUT_PG]) gen_pg_dossier(fp[OUT_PG], &d);
@@ -258,8 +248,8 @@ static int generate(const options *o, gen_model *m, outputs *w, counts *n, ps_er
         for (uint32_t i = 0; i < k; i++) {
             gen_feedback f;
             gen_model_feedback(m, x, i, k, ++n->feedback, &f);
-            if (f.in_db && w->db) {
-                int rc = gen_sqlite_feedback(w->db, &f, err);
+            if (f.in_db && sw) {
+                int rc = gen_sqlite_writer_feedback(sw, &f, err);
                 if (rc != PS_OK) return rc;
             }
             if (f.in_db && fp[OUT_PG]) gen_pg_feedback(fp[OUT_PG], &f);
@@ -284,6 +274,31 @@ static int generate(const options *o, gen_model *m, outputs *w, counts *n, ps_er
         free(units_abs);
     }
     return PS_OK;
+}
+
+/* Headers, the records, and the SQLite writer thread around them. */
+static int generate(const options *o, gen_model *m, outputs *w, counts *n, ps_error *err) {
+    gen_units *u = m->units;
+    FILE **fp = w->fp;
+    if (fp[OUT_XML]) {
+        gen_portal_begin(fp[OUT_XML], o->scale == GEN_NATIONAL ? NULL : u->items[0].province, o->year);
+        for (size_t i = 0; i < u->count; i++) {
+            int c[6];
+            gen_model_publicity(m, &u->items[i], c);
+            gen_portal_publicity(fp[OUT_XML], u->items[i].code, c);
+        }
+    }
+    if (fp[OUT_PG]) gen_pg_begin(fp[OUT_PG], m->cat);
+    gen_sqlite_writer *sw = NULL;
+    if (w->db) {
+        int rc = gen_sqlite_procedures(w->db, m->cat, err);
+        if (rc == PS_OK) rc = gen_sqlite_writer_start(&sw, w->db, err);
+        if (rc != PS_OK) return rc;
+    }
+    ps_error ignored;
+    int rc = generate_records(o, m, w, sw, n, err);
+    int frc = gen_sqlite_writer_finish(sw, rc == PS_OK, rc == PS_OK ? err : &ignored);
+    return rc != PS_OK ? rc : frc;
 }
 
 int main(int argc, char **argv) {
