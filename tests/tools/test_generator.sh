@@ -101,6 +101,39 @@ check "online share 30-90%" yes "$(q "$P" "SELECT CASE WHEN r BETWEEN 0.30 AND 0
 check "late with and without apology" yes "$(q "$P" "SELECT CASE WHEN sum(apology_at IS NULL) > 0 AND sum(apology_at IS NOT NULL) > 0 THEN 'yes' ELSE 'no' END FROM dossiers WHERE status IN (9,10) AND substr(finished_at,1,10) > substr(due_at,1,10)")"
 check "province job uses the Lào Cai rules" yes "$(grep -q 'rules = "provinces/lao_cai"' "$T/p/job.lua" && echo yes || echo no)"
 
+# ---- the portal export follows the shipped XSD; national scale writes one
+# export per province (MaTinh is required): 34 files
+XSD="$PS_SOURCE/plugins/portal_xml/dvcqg-export.xsd"
+if [ -f "$XSD" ]; then
+  xmllint --noout --schema "$XSD" "$T/a/portal.xml" 2>"$T/err"; check_status "portal.xml valid against the XSD" 0 $?
+  xmllint --noout --schema "$XSD" "$T/f/portal.xml" 2>"$T/err"; check_status "faulty portal.xml still valid" 0 $?
+fi
+"$GEN" -q --scale national --seed 3 --dossiers 3400 --formats xml --out "$T/n"
+check "34 provincial exports" 34 "$(ls "$T/n"/portal-*.xml | wc -l)"
+check "one portal source per export in job.lua" 34 "$(grep -c 'plugin = "portal_xml"' "$T/n/job.lua")"
+check "MaTinh matches the file" 'MaTinh="15"' "$(grep -o 'MaTinh="[0-9]*"' "$T/n/portal-15.xml")"
+if [ -f "$XSD" ]; then
+  bad=0; for x in "$T/n"/portal-*.xml; do xmllint --noout --schema "$XSD" "$x" 2>/dev/null || bad=$((bad+1)); done
+  check "all provincial exports valid" 0 "$bad"
+fi
+
+# ---- the engine reads what the generator wrote (once the plugins exist)
+if [ -x "$PARSCORE" ] && "$PARSCORE" plugins 2>/dev/null | grep -q '^portal_xml' \
+   && "$PARSCORE" plugins 2>/dev/null | grep -q '^onestop_sqlite'; then
+  "$PARSCORE" aggregate "$T/a/job.lua" > "$T/agg.a" 2>"$T/agg.a.err"
+  check_status "parscore aggregate on the commune job" 0 $?
+  grep -o 'MaPAKN="[^"]*' "$T/a/portal.xml" | cut -c9- | sort > "$T/xml_fb"
+  q "$DB" 'SELECT id FROM feedback' | sort > "$T/db_fb"
+  fb_both=$(comm -12 "$T/xml_fb" "$T/db_fb" | wc -l)
+  # a record in both sources is counted once: duplicates = overlaps
+  check "engine: duplicates = dossiers + feedback in both sources" "$((both + fb_both))" \
+    "$(awk -F'\t' '$1=="*" && $2=="duplicates" {print $3}' "$T/agg.a")"
+  check "engine: records from both sources" "$(( $(wc -l < "$T/db_codes") + $(wc -l < "$T/xml_codes") ))" \
+    "$(awk -F'\t' '$1=="*" && $2=="records.dossier" {print $3}' "$T/agg.a")"
+  synced=$(xmllint --xpath "count(//*[local-name()='HoSo'][*[local-name()='DongBoDungHan']=1][not(*[local-name()='TrangThaiHoSo']=1 or *[local-name()='TrangThaiHoSo']=3)])" "$T/a/portal.xml")
+  check "engine: synced = exported received dossiers with DongBoDungHan=1" "$synced" \
+    "$(awk -F'\t' '$1=="15" && $2=="d.synced" {print $3}' "$T/agg.a")"
+fi
 # ---- the engine reads what the generator wrote (once the plugins exist)
 if [ -x "$PARSCORE" ] && "$PARSCORE" plugins 2>/dev/null | grep -q '^onestop_sqlite' \
    && "$PARSCORE" plugins 2>/dev/null | grep -q '^survey' && "$PARSCORE" plugins 2>/dev/null | grep -q '^kiosk'; then

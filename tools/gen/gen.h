@@ -242,7 +242,7 @@ void gl_csv(gen_line *l, const char *s);     /* RFC 4180 quoting */
 void gl_copy(gen_line *l, const char *s);    /* COPY text; "" -> \N */
 int gl_flush(gen_line *l, FILE *fp);         /* write and reset */
 
-void gen_portal_begin(FILE *fp, const char *province, int year);
+void gen_portal_begin(FILE *fp, const char *province, int year);   /* MaTinh */
 void gen_portal_publicity(FILE *fp, const char *unit, const int c[6]);
 void gen_portal_dossier(FILE *fp, const gen_dossier *d);
 void gen_portal_feedback(FILE *fp, const gen_feedback *f);
@@ -268,7 +268,9 @@ typedef struct gen_job_info {
     const char *commune_name;   /* commune scale: the one commune */
     int year;
     uint64_t seed;
-    int sqlite, xml, survey, kiosk;
+    int sqlite, survey, kiosk;
+    const char *const *portal_files;   /* portal exports written, one per province */
+    size_t n_portal;
 } gen_job_info;
 void gen_job_write(FILE *fp, const gen_job_info *j);
 

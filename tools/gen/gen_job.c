@@ -62,7 +62,15 @@ void gen_job_write(FILE *fp, const gen_job_info *j) {
     }
     fputs("  sources = {\n", fp);
     if (j->sqlite) fputs("    { plugin = \"onestop_sqlite\", path = \"onestop.db\" },\n", fp);
-    if (j->xml) fputs("    { plugin = \"portal_xml\", path = \"portal.xml\" },\n", fp);
+    for (size_t i = 0; i < j->n_portal; i++) {
+        fputs("    { plugin = \"portal_xml\", path = ", fp);
+        lua_string(fp, j->portal_files[i]);
+        if (j->scale != GEN_NATIONAL) {
+            fputs(", province = ", fp);   /* the plugin checks MaTinh against it */
+            lua_string(fp, j->province);
+        }
+        fputs(" },\n", fp);
+    }
     if (j->survey)
         fputs("    { plugin = \"survey\", form = \"survey-form.xml\", "
               "responses = \"survey-responses.csv\" },\n", fp);

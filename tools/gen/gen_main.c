@@ -157,11 +157,47 @@ typedef struct outputs {
     ps_atomic_file f[OUT_N];
     FILE *fp[OUT_N];
     gen_out_sqlite *db;
+    /* the portal exports one file per province (MaTinh is required):
+     * portal.xml for one province, portal-XX.xml at national scale;
+     * indexed by the 2-digit province code */
+    ps_atomic_file xf[100];
+    FILE *xml[100];
+    char xml_name[100][24];
+    const char *xml_names[100];    /* in unit-list order, for job.lua */
+    size_t n_xml;
 } outputs;
 
-static int open_outputs(outputs *w, const options *o, ps_error *err) {
+static FILE *xml_for(const outputs *w, const char *province) {
+    return w->xml[atoi(province) % 100];
+}
+
+static int open_portal(outputs *w, const options *o, const gen_units *u, ps_error *err) {
+    for (size_t i = 0; i < u->count; i++) {
+        int pc = atoi(u->items[i].province) % 100;
+        if (w->xml[pc]) continue;
+        if (o->scale == GEN_NATIONAL)
+            snprintf(w->xml_name[pc], sizeof w->xml_name[pc], "portal-%s.xml", u->items[i].province);
+        else
+            snprintf(w->xml_name[pc], sizeof w->xml_name[pc], "portal.xml");
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", o->out, w->xml_name[pc]);
+        int rc = ps_atomic_open(&w->xf[pc], path, err);
+        if (rc != PS_OK) return rc;
+        w->xml[pc] = w->xf[pc].fp;
+        setvbuf(w->xml[pc], NULL, _IOFBF, o->scale == GEN_NATIONAL ? 1 << 18 : 1 << 20);
+        w->xml_names[w->n_xml++] = w->xml_name[pc];
+        gen_portal_begin(w->xml[pc], u->items[i].province, o->year);
+    }
+    return PS_OK;
+}
+
+static int open_outputs(outputs *w, const options *o, const gen_units *u, ps_error *err) {
+    if (o->want[OUT_XML]) {
+        int rc = open_portal(w, o, u, err);
+        if (rc != PS_OK) return rc;
+    }
     for (int i = 0; i < OUT_N; i++) {
-        if (!o->want[i]) continue;
+        if (!o->want[i] || i == OUT_XML) continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", o->out, out_names[i]);
         int rc = i == OUT_SQLITE ? gen_sqlite_open(&w->db, path, err)
@@ -188,6 +224,13 @@ static int close_outputs(outputs *w, int commit, ps_error *err) {
             w->fp[i] = NULL;
             if (r != PS_OK && rc == PS_OK) rc = r;
         }
+    }
+    for (int i = 0; i < 100; i++) {
+        if (!w->xml[i]) continue;
+        ps_error e2;
+        int r = ps_atomic_close(&w->xf[i], commit && rc == PS_OK, rc == PS_OK ? err : &e2);
+        w->xml[i] = NULL;
+        if (r != PS_OK && rc == PS_OK) rc = r;
     }
     return rc;
 }
@@ -228,7 +271,8 @@ static int generate_records(const options *o, gen_model *m, outputs *w, gen_sqli
                 }
                 if (d.in_portal) {
                     n->in_portal++;
-                    if (fp[OUT_XML]) gen_portal_dossier(fp[OUT_XML], &d);
+                    FILE *xf = xml_for(w, x->province);
+                    if (xf) gen_portal_dossier(xf, &d);
                 }
                 if (gen_model_response(m, x, &d, n->responses + 1, &resp)) {
                     n->responses++;
@@ -253,11 +297,13 @@ static int generate_records(const options *o, gen_model *m, outputs *w, gen_sqli
                 if (rc != PS_OK) return rc;
             }
             if (f.in_db && fp[OUT_PG]) gen_pg_feedback(fp[OUT_PG], &f);
-            if (f.in_portal && fp[OUT_XML]) gen_portal_feedback(fp[OUT_XML], &f);
+            FILE *xf = xml_for(w, x->province);
+            if (f.in_portal && xf) gen_portal_feedback(xf, &f);
         }
     }
     if (fp[OUT_PG]) gen_pg_end(fp[OUT_PG]);
-    if (fp[OUT_XML]) gen_portal_end(fp[OUT_XML]);
+    for (int i = 0; i < 100; i++)
+        if (w->xml[i]) gen_portal_end(w->xml[i]);
     if (fp[OUT_SURVEY_FORM])
         gen_survey_form(fp[OUT_SURVEY_FORM], o->scale == GEN_NATIONAL ? NULL : u->items[0].province,
                         u->province_name, o->year);
@@ -268,7 +314,8 @@ static int generate_records(const options *o, gen_model *m, outputs *w, gen_sqli
                           .province_name = u->province_name, .units_path = units_abs,
                           .commune_name = u->items[0].name, .year = o->year,
                           .seed = o->seed, .sqlite = o->want[OUT_SQLITE],
-                          .xml = o->want[OUT_XML], .survey = o->want[OUT_SURVEY],
+                          .portal_files = w->xml_names, .n_portal = w->n_xml,
+                          .survey = o->want[OUT_SURVEY],
                           .kiosk = o->want[OUT_KIOSK]};
         gen_job_write(fp[OUT_JOB], &j);
         free(units_abs);
@@ -280,13 +327,12 @@ static int generate_records(const options *o, gen_model *m, outputs *w, gen_sqli
 static int generate(const options *o, gen_model *m, outputs *w, counts *n, ps_error *err) {
     gen_units *u = m->units;
     FILE **fp = w->fp;
-    if (fp[OUT_XML]) {
-        gen_portal_begin(fp[OUT_XML], o->scale == GEN_NATIONAL ? NULL : u->items[0].province, o->year);
-        for (size_t i = 0; i < u->count; i++) {
-            int c[6];
-            gen_model_publicity(m, &u->items[i], c);
-            gen_portal_publicity(fp[OUT_XML], u->items[i].code, c);
-        }
+    for (size_t i = 0; i < u->count; i++) {
+        FILE *xf = xml_for(w, u->items[i].province);
+        int c[6];
+        if (!xf) continue;
+        gen_model_publicity(m, &u->items[i], c);
+        gen_portal_publicity(xf, u->items[i].code, c);
     }
     if (fp[OUT_PG]) gen_pg_begin(fp[OUT_PG], m->cat);
     gen_sqlite_writer *sw = NULL;
@@ -336,7 +382,7 @@ int main(int argc, char **argv) {
     if (rc == PS_OK && mkdir(o.out, 0777) != 0 && errno != EEXIST)
         rc = ps_error_set(&err, PS_EIO, o.out, 0, 0, "cannot create the output directory: %s",
                           strerror(errno));
-    if (rc == PS_OK) rc = open_outputs(&w, &o, &err);
+    if (rc == PS_OK) rc = open_outputs(&w, &o, &units, &err);
     if (rc == PS_OK) rc = generate(&o, &model, &w, &n, &err);
     int crc = close_outputs(&w, rc == PS_OK, &err);
     if (rc == PS_OK) rc = crc;

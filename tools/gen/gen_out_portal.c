@@ -2,7 +2,8 @@
  * gen_out_portal.c -- the National Public Service Portal export
  * (FORMATS.md section 2): CongKhai per unit, then HoSo, then
  * PhanAnhKienNghi, streamed so a national file never sits in memory.
- * The root's MaTinh is left out at national scale (no single province).
+ * An export is for one province (MaTinh is required by the shipped XSD),
+ * so the national scale writes one file per province.
  */
 #include "gen.h"
 
@@ -10,7 +11,7 @@
 
 void gen_portal_begin(FILE *fp, const char *province, int year) {
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DuLieuCongDVCQG xmlns=\"" NS "\"", fp);
-    if (province) fprintf(fp, " MaTinh=\"%s\"", province);
+    fprintf(fp, " MaTinh=\"%s\"", province);
     fprintf(fp, " TuNgay=\"%04d-01-01\" DenNgay=\"%04d-12-31\" NgayXuat=\"%04d-01-05T07:00:00+07:00\">\n",
             year, year, year + 1);
 }
