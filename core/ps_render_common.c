@@ -9,6 +9,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -131,6 +132,53 @@ void ps_render_date_words(int64_t when, char *buf, size_t size) {
     struct tm tm = vn_tm(when);
     snprintf(buf, size, "ngày %02d tháng %02d năm %04d", tm.tm_mday, tm.tm_mon + 1,
              tm.tm_year + 1900);
+}
+
+/* ---- ranking order ------------------------------------------------ */
+
+int ps_render_unit_ok(const ps_unit_result *u) {
+    return !u->failed && u->scored && !isnan(u->total);
+}
+
+typedef struct rank_key {
+    const ps_unit_result *u;
+    size_t index;
+    int level_order;            /* first appearance of its level in the unit list */
+} rank_key;
+
+static int cmp_rank(const void *a, const void *b) {
+    const rank_key *x = a, *y = b;
+    int ox = ps_render_unit_ok(x->u), oy = ps_render_unit_ok(y->u);
+    if (ox != oy) return oy - ox;
+    if (x->level_order != y->level_order) return x->level_order - y->level_order;
+    if (ox) {
+        int rx = x->u->rank > 0 ? x->u->rank : 1 << 30;
+        int ry = y->u->rank > 0 ? y->u->rank : 1 << 30;
+        if (rx != ry) return rx < ry ? -1 : 1;
+        if (x->u->total != y->u->total) return x->u->total > y->u->total ? -1 : 1;
+    }
+    int c = strcmp(x->u->code ? x->u->code : "", y->u->code ? y->u->code : "");
+    return c ? c : (x->index < y->index ? -1 : 1);
+}
+
+int ps_render_rank_order(const ps_results *r, size_t *order) {
+    rank_key *k = ps_calloc(r->n_units + 1, sizeof *k);
+    if (!k) return PS_ENOMEM;
+    const char *levels[32];
+    size_t n_levels = 0;
+    for (size_t i = 0; i < r->n_units; i++) {
+        const char *lv = r->units[i].level ? r->units[i].level : "";
+        size_t j = 0;
+        while (j < n_levels && strcmp(levels[j], lv)) j++;
+        if (j == n_levels && n_levels < 32) levels[n_levels++] = lv;
+        k[i].u = &r->units[i];
+        k[i].index = i;
+        k[i].level_order = (int)j;
+    }
+    qsort(k, r->n_units, sizeof *k, cmp_rank);
+    for (size_t i = 0; i < r->n_units; i++) order[i] = k[i].index;
+    ps_free(k);
+    return PS_OK;
 }
 
 /* ---- scorecards in worker threads ---------------------------------- */

@@ -34,6 +34,12 @@ void ps_render_subst(char *out, size_t size, const char *tmpl, const char *name,
                      const char *value);
 int ps_render_check_dir(const char *dir, ps_error *err);
 
+/* Scored (not failed, total known). */
+int ps_render_unit_ok(const ps_unit_result *u);
+/* Unit indexes in ranking order: scored units first, grouped by level in
+ * unit-list order, by rank then total; then the others by code. */
+int ps_render_rank_order(const ps_results *r, size_t *order);
+
 int ps_render_scorecard_one(const ps_results *r, size_t unit, const ps_layout *l,
                             const char *font_regular, const char *font_bold,
                             const char *path, ps_error *err);

@@ -32,6 +32,15 @@ int main(int argc, char **argv) {
     char buf[1200];
     if (rc) fprintf(stderr, "%s\n", ps_error_format(&err, buf, sizeof buf));
     CHECK_INT(&t, rc, PS_OK);
+    rc = ps_render_summary(&r, &o, &err);
+    if (rc) fprintf(stderr, "%s\n", ps_error_format(&err, buf, sizeof buf));
+    CHECK_INT(&t, rc, PS_OK);
+    snprintf(buf, sizeof buf, "%s/results.csv", out);
+    CHECK_INT(&t, ps_write_csv(&r, buf, &err), PS_OK);
+    snprintf(buf, sizeof buf, "%s/results.json", out);
+    CHECK_INT(&t, ps_write_json(&r, buf, &err), PS_OK);
+    snprintf(buf, sizeof buf, "%s/results.xlsx", out);
+    CHECK_INT(&t, ps_write_xlsx(&r, buf, &err), PS_OK);
     ps_arena_free(&r.arena);
     return ps_test_done(&t);
 }
