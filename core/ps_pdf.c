@@ -139,6 +139,13 @@ void ps_pdf_close(ps_pdf *pdf) {
     pdf->doc = NULL;
     ps_free(pdf->nfc);
     pdf->nfc = NULL;
+    for (int p = 0; p < 256; p++) {
+        ps_free(pdf->widths[0][p]);
+        ps_free(pdf->widths[1][p]);
+        ps_free(pdf->glyph_ok[p]);
+        pdf->widths[0][p] = pdf->widths[1][p] = NULL;
+        pdf->glyph_ok[p] = NULL;
+    }
     pdf->nfc_cap = 0;
 }
 
@@ -187,13 +194,19 @@ static const char *fallback(int32_t cp) {
     }
 }
 
-static int has_glyph(const ps_pdf *pdf, int32_t cp) {
+static int has_glyph(ps_pdf *pdf, int32_t cp) {
     if (cp < 0x80) return 1;
     if (cp > 0xffff) return 0;   /* libharu 2.3.0 maps the BMP only */
-    for (int i = 0; i < 2; i++)
-        if (pdf->def[i] && HPDF_TTFontDef_GetGlyphid(pdf->def[i], (HPDF_UINT16)cp) == 0)
-            return 0;
-    return 1;
+    uint8_t **page = &pdf->glyph_ok[cp >> 8];
+    if (!*page && !(*page = ps_calloc(256, 1))) return 1;
+    uint8_t *v = &(*page)[cp & 255];
+    if (!*v) {
+        *v = 1;
+        for (int i = 0; i < 2; i++)
+            if (pdf->def[i] && HPDF_TTFontDef_GetGlyphid(pdf->def[i], (HPDF_UINT16)cp) == 0)
+                *v = 2;
+    }
+    return *v == 1;
 }
 
 const char *ps_pdf_nfc(ps_pdf *pdf, const char *s) {
@@ -232,15 +245,34 @@ const char *ps_pdf_nfc(ps_pdf *pdf, const char *s) {
     return pdf->nfc;
 }
 
-static double raw_width(HPDF_Font f, double size, const char *s, size_t n) {
-    if (!n) return 0;
-    HPDF_TextWidth tw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)s, (HPDF_UINT)n);
-    return tw.width * size / 1000.0;
+/* Width of n bytes of NFC text: the sum of the glyph advances, as libharu
+ * itself computes it for CID fonts (no kerning), from a per-document cache. */
+static double raw_width(ps_pdf *pdf, HPDF_Font f, double size, const char *s, size_t n) {
+    int face = f == pdf->bold ? 1 : 0;
+    long sum = 0;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(n - i), &cp);
+        if (m <= 0) { i++; continue; }
+        i += (size_t)m;
+        if (cp > 0xffff) continue;
+        int16_t **page = &pdf->widths[face][cp >> 8];
+        if (!*page) {
+            *page = ps_malloc(256 * sizeof **page);
+            if (!*page) return 0;
+            for (int k = 0; k < 256; k++) (*page)[k] = -1;
+        }
+        int16_t *w = &(*page)[cp & 255];
+        if (*w < 0) *w = (int16_t)HPDF_Font_GetUnicodeWidth(f, (HPDF_UNICODE)cp);
+        sum += *w;
+    }
+    return (double)sum * size / 1000.0;
 }
 
 double ps_pdf_width(ps_pdf *pdf, HPDF_Font f, double size, const char *s) {
     const char *t = ps_pdf_nfc(pdf, s);
-    return raw_width(f, size, t, strlen(t));
+    return raw_width(pdf, f, size, t, strlen(t));
 }
 
 /* Byte length of the grapheme cluster starting at s (>= 1 unless at end). */
@@ -295,14 +327,14 @@ void ps_pdf_text(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
                  double x, double y, double w, ps_align al, const char *s) {
     const char *t = ps_pdf_nfc(pdf, s);
     size_t n = strlen(t);
-    double width = raw_width(f, size, t, n);
+    double width = raw_width(pdf, f, size, t, n);
     if (width > w) {
         /* truncate cluster by cluster until the text and "…" fit */
-        double ew = raw_width(f, size, ELLIPSIS, 3), acc = 0;
+        double ew = raw_width(pdf, f, size, ELLIPSIS, 3), acc = 0;
         size_t keep = 0;
         while (keep < n) {
             size_t c = cluster_len(t + keep);
-            double cw = raw_width(f, size, t + keep, c);
+            double cw = raw_width(pdf, f, size, t + keep, c);
             if (acc + cw + ew > w) break;
             acc += cw;
             keep += c;
@@ -335,7 +367,7 @@ static int wrap_impl(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
         while (i < n) {
             if (t[i] == '\n') { end = i; resume = i + 1; hard = 1; break; }
             size_t c = cluster_len(t + i);
-            double cw = raw_width(f, size, t + i, c);
+            double cw = raw_width(pdf, f, size, t + i, c);
             if (acc + cw > w && i > start) {
                 if (brk > start) { end = brk; }
                 else { end = i; resume = i; }
@@ -350,11 +382,11 @@ static int wrap_impl(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
         while (e > start && t[e - 1] == ' ') e--;
         if (mode == 1)
             draw_run(pdf, f, size, colour, x, y + lines * lh, w, al, t + start,
-                     e - start, raw_width(f, size, t + start, e - start));
+                     e - start, raw_width(pdf, f, size, t + start, e - start));
         else if (mode == 2) {
             ps_pdf_need(pdf, lh);
             draw_run(pdf, f, size, colour, x, pdf->y, w, al, t + start,
-                     e - start, raw_width(f, size, t + start, e - start));
+                     e - start, raw_width(pdf, f, size, t + start, e - start));
             pdf->y += lh;
         }
         lines++;

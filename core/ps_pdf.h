@@ -38,6 +38,10 @@ struct ps_pdf {
     double left, right;
     ps_page_fn on_page;
     void *on_page_ctx;
+    /* per code point caches: libharu looks glyphs up by a linear cmap
+     * scan, which was a third of the rendering time (perf) */
+    int16_t *widths[2][256];     /* [face][cp >> 8][cp & 255], -1 unknown */
+    uint8_t *glyph_ok[256];      /* [cp >> 8][cp & 255]: 0 unknown, 1 yes, 2 no */
     char *nfc;                   /* scratch buffer for normalised text */
     size_t nfc_cap;
 };
