@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -256,6 +257,11 @@ int ps_layout_load(ps_layout *l, const char *path, const char *kind,
     l->pct_decimals = 1;
     l->pts_decimals = 2;
 
+    /* checked first: libxml2 would print its own I/O warning on stderr */
+    if (access(path, R_OK) != 0)
+        return ps_error_set(err, PS_ECONFIG, path, 0, 0,
+                            "cannot read template: %s (check the templates "
+                            "directory and the template name in the job)", strerror(errno));
     xmlParserCtxtPtr ctx = xmlNewParserCtxt();
     if (!ctx) return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
     xmlDocPtr doc = xmlCtxtReadFile(ctx, path, NULL,

@@ -295,12 +295,24 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
         ps_free(order);
         return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
     }
-    /* libxlsxwriter writes to a path: a temporary one, renamed at the end */
+    /* libxlsxwriter writes to a path: a temporary one, renamed at the end.
+     * Probe it first, or the library prints its own error on stderr. */
     snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    FILE *probe = fopen(tmp, "wb");
+    if (!probe) {
+        int e = errno;
+        ps_free(tmp);
+        ps_free(order);
+        return ps_error_set(err, PS_EIO, path, 0, 0, "cannot create output file: %s "
+                            "(check that the output directory exists and is writable)",
+                            strerror(e));
+    }
+    fclose(probe);
     lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL,
                                .use_zip64 = LXW_FALSE};
     lxw_workbook *wb = workbook_new_opt(tmp, &wo);
     if (!wb) {
+        unlink(tmp);
         ps_free(tmp);
         ps_free(order);
         return ps_error_set(err, PS_ENOMEM, path, 0, 0, "cannot start the workbook");
