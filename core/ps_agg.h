@@ -181,6 +181,7 @@ typedef struct ps_agg {
     ps_form form;
     ps_unknown_unit *unknown;
     size_t n_unknown, cap_unknown;
+    ps_map unknown_index;
     ps_fpset seen_dossiers, seen_feedback;
     int current_source;         /* index of the source being read */
     /* run-wide totals for the log and the benchmark */

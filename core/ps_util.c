@@ -314,7 +314,7 @@ static int fpset_grow(ps_fpset *s) {
 }
 
 int ps_fpset_insert(ps_fpset *s, uint64_t fp, uint32_t value,
-                    uint32_t *old_value, int *status) {
+                    uint32_t **slot, int *status) {
     *status = PS_OK;
     if (!fp) fp = 1;
     /* load factor <= 0.75: 12 bytes/entry / 0.75 = 16 bytes per code */
@@ -325,7 +325,7 @@ int ps_fpset_insert(ps_fpset *s, uint64_t fp, uint32_t value,
     size_t j = fp & (s->cap - 1);
     while (s->keys[j]) {
         if (s->keys[j] == fp) {
-            if (old_value) *old_value = s->values[j];
+            if (slot) *slot = &s->values[j];
             return 1;
         }
         j = (j + 1) & (s->cap - 1);

@@ -80,9 +80,10 @@ typedef struct ps_fpset {
     uint32_t *values;
     size_t cap, count;
 } ps_fpset;
-/* Insert; when present returns 1 and sets *old_value, else 0 (inserted). */
+/* Insert; when already present returns 1 and points *slot at the stored
+ * value (which the caller may update), else inserts and returns 0. */
 int ps_fpset_insert(ps_fpset *s, uint64_t fp, uint32_t value,
-                    uint32_t *old_value, int *status);
+                    uint32_t **slot, int *status);
 void ps_fpset_free(ps_fpset *s);
 
 /* ---- text ------------------------------------------------------------ */

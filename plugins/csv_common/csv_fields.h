@@ -1,0 +1,27 @@
+/*
+ * csv_fields.h -- interpreting CSV fields the same way in every CSV source
+ * plugin: header names compared without surrounding blanks (spreadsheets
+ * add them), strict small integers, a bounded "A, B, C" list builder for
+ * messages that name columns.
+ */
+#ifndef CSV_FIELDS_H
+#define CSV_FIELDS_H
+
+#include <stddef.h>
+
+/* 1 when `field` equals `name` once ASCII blanks around it are ignored. */
+int csv_field_is(const char *field, const char *name);
+
+/* Copy of `field` without surrounding ASCII blanks into buf (truncated to
+ * size); returns buf. */
+char *csv_field_trim(const char *field, char *buf, size_t size);
+
+/* Parse an optional integer: 0 when the field is blank (*out untouched),
+ * 1 when it is a plain decimal integer, -1 for anything else. */
+int csv_field_int(const char *field, long *out);
+
+/* Append `item` to the comma separated list in buf (size bytes), ending
+ * with "..." once full. */
+void csv_list_add(char *buf, size_t size, const char *item);
+
+#endif
