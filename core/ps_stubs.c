@@ -3,7 +3,7 @@
  * (ps_score*.c) and rendering (ps_render*.c) branches are being merged.
  * Delete each function here as soon as its real implementation exists.
  */
-#include "ps_render.h"
+#include "ps_result.h"
 #include "ps_score.h"
 
 #include <string.h>
@@ -19,27 +19,3 @@ int ps_rules_check(const char *rules, const char *scripts_dir, FILE *report, ps_
     return ps_error_set(err, PS_EINTERNAL, NULL, 0, 0, "rule checking is not built in yet");
 }
 void ps_results_free(ps_results *r) { ps_arena_free(&r->arena); }
-int ps_render_scorecards(const ps_results *r, const ps_render_opts *o, ps_error *err) {
-    (void)r; (void)o;
-    return ps_error_set(err, PS_EINTERNAL, NULL, 0, 0, "PDF rendering is not built in yet");
-}
-int ps_render_summary(const ps_results *r, const ps_render_opts *o, ps_error *err) {
-    (void)r; (void)o;
-    return ps_error_set(err, PS_EINTERNAL, NULL, 0, 0, "PDF rendering is not built in yet");
-}
-int ps_write_csv(const ps_results *r, const char *path, ps_error *err) {
-    (void)r; (void)path;
-    return ps_error_set(err, PS_EINTERNAL, NULL, 0, 0, "CSV output is not built in yet");
-}
-int ps_write_json(const ps_results *r, const char *path, ps_error *err) {
-    (void)r; (void)path;
-    return ps_error_set(err, PS_EINTERNAL, NULL, 0, 0, "JSON output is not built in yet");
-}
-int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
-    (void)r; (void)path;
-    return ps_error_set(err, PS_EINTERNAL, NULL, 0, 0, "XLSX output is not built in yet");
-}
-int ps_previous_load(ps_results *r, const char *json_path, ps_error *err) {
-    (void)r; (void)json_path;
-    return ps_error_set(err, PS_EINTERNAL, NULL, 0, 0, "trend input is not built in yet");
-}
