@@ -72,23 +72,6 @@ int ps_write_csv(const ps_results *r, const char *path, ps_error *err) {
 
 /* ---- JSON ------------------------------------------------------------ */
 
-/* YYYY-MM-DD of a day number (days since 1970-01-01, civil calendar;
- * H. Hinnant's days_from_civil inverse) -- kept here so the writers need
- * nothing from the date module but the struct. */
-static void day_iso(int32_t z, char *buf, size_t size) {
-    long d = (long)z + 719468;
-    long era = (d >= 0 ? d : d - 146096) / 146097;
-    long doe = d - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153, dd = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2) y++;
-    snprintf(buf, size, "%04ld-%02ld-%02ld", y, m, dd);
-}
-
-/* ---- JSON (writer) -------------------------------------------------------- */
-
 static json_t *jnum(double v) { return isnan(v) || isinf(v) ? json_null() : json_real(v); }
 static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
 
@@ -179,8 +162,8 @@ int ps_write_json(const ps_results *r, const char *path, ps_error *err) {
     json_object_set_new(root, "ruleset", rs);
     json_t *per = json_object();
     char d1[16], d2[16];
-    day_iso(r->period.first, d1, sizeof d1);
-    day_iso(r->period.last, d2, sizeof d2);
+    ps_day_format(r->period.first, d1, sizeof d1);
+    ps_day_format(r->period.last, d2, sizeof d2);
     json_object_set_new(per, "label", json_string(r->period.label));
     json_object_set_new(per, "label_vn", json_string(r->period.label_vn));
     json_object_set_new(per, "first", json_string(d1));

@@ -32,7 +32,7 @@ static char text_buf[1 << 20];
 
 /* pdftotext -layout of pages [first, last] (0: all). */
 static const char *pdf_text(const char *dir, const char *file, int first, int last) {
-    char cmd[2048];
+    char cmd[4096];
     if (first)
         snprintf(cmd, sizeof cmd, "pdftotext -q -layout -f %d -l %d '%s/%s' -", first, last, dir, file);
     else
@@ -42,7 +42,7 @@ static const char *pdf_text(const char *dir, const char *file, int first, int la
 }
 
 static int pdf_pages(const char *dir, const char *file) {
-    char cmd[2048], out[4096];
+    char cmd[4096], out[4096];
     snprintf(cmd, sizeof cmd, "pdfinfo '%s/%s' 2>/dev/null", dir, file);
     if (run(cmd, out, sizeof out) != 0) return -1;
     const char *p = strstr(out, "Pages:");
@@ -70,7 +70,7 @@ static void write_text(const char *path, const char *s) {
 }
 
 static int files_equal(const char *a, const char *b) {
-    char cmd[2200];
+    char cmd[4096];
     snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
     return run(cmd, NULL, 0) == 0;
 }
@@ -179,7 +179,7 @@ static void check_scorecards(ps_tally *t, const char *out) {
 
     static const char *const pdfs[] = {"15.001.pdf", "15.002.pdf", "15.003.pdf", "summary.pdf"};
     for (size_t i = 0; i < 4; i++) {
-        char cmd[2048];
+        char cmd[4096];
         snprintf(cmd, sizeof cmd, "qpdf --check '%s/%s' >/dev/null 2>&1", out, pdfs[i]);
         int rc = run(cmd, NULL, 0);
         if (rc != 0) fprintf(stderr, "qpdf --check %s: exit %d\n", pdfs[i], rc);
@@ -277,7 +277,8 @@ static void check_previous(ps_tally *t, const char *out) {
 
 /* Broken inputs: a named error and nothing written, not even a temp file. */
 static void check_errors(ps_tally *t, const ps_results *r, const char *tmp) {
-    char out[1024], tdir[1024], path[1200];
+    /* tmp is at most 511 bytes (main) */
+    char out[1024], tdir[1024], path[1400];
     snprintf(out, sizeof out, "%s/err-out", tmp);
     snprintf(tdir, sizeof tdir, "%s/err-templates", tmp);
     mkdir(out, 0755);
@@ -373,7 +374,7 @@ int main(void) {
         return 77;
     }
     const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    char tmp[1024], out1[1100], out2[1100], a[1200], b[1200];
+    char tmp[512], out1[600], out2[600], a[1200], b[1200];
     snprintf(tmp, sizeof tmp, "%s/ps-render-XXXXXX", base);
     if (!mkdtemp(tmp)) return 1;
     snprintf(out1, sizeof out1, "%s/one", tmp);
