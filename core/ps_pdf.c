@@ -211,6 +211,20 @@ static int has_glyph(ps_pdf *pdf, int32_t cp) {
 
 const char *ps_pdf_nfc(ps_pdf *pdf, const char *s) {
     if (!s) s = "";
+    /* printable ASCII is already NFC and in every face: skip utf8proc (its
+     * allocation per call showed in profiles; codes and numbers are ASCII) */
+    size_t k = 0;
+    while (s[k] >= 0x20 && s[k] < 0x7f) k++;
+    if (!s[k]) {
+        if (k + 1 > pdf->nfc_cap) {
+            char *p = ps_realloc(pdf->nfc, (k + 1) * 2);
+            if (!p) return "";
+            pdf->nfc = p;
+            pdf->nfc_cap = (k + 1) * 2;
+        }
+        memcpy(pdf->nfc, s, k + 1);
+        return pdf->nfc;
+    }
     utf8proc_uint8_t *n = utf8proc_NFC((const utf8proc_uint8_t *)s);
     /* invalid UTF-8: show U+FFFD rather than fail the page */
     const char *src = n ? (const char *)n : "?";
