@@ -419,6 +419,19 @@ int ps_pdf_wrap(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
     return wrap_impl(pdf, f, size, colour, x, y, w, al, s, draw ? 1 : 0);
 }
 
+double ps_pdf_balanced_width(ps_pdf *pdf, HPDF_Font f, double size, double w,
+                             const char *s) {
+    int n = ps_pdf_wrap(pdf, f, size, 0, 0, 0, w, PS_AL_LEFT, s, 0);
+    if (n < 2) return w;
+    double lo = w / n, hi = w;     /* narrowest width that keeps n lines */
+    for (int i = 0; i < 12; i++) {
+        double mid = (lo + hi) / 2;
+        if (ps_pdf_wrap(pdf, f, size, 0, 0, 0, mid, PS_AL_LEFT, s, 0) > n) lo = mid;
+        else hi = mid;
+    }
+    return hi + 0.5;
+}
+
 void ps_pdf_flow(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
                  double x, double w, const char *s) {
     wrap_impl(pdf, f, size, colour, x, 0, w, PS_AL_LEFT, s, 2);

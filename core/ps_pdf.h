@@ -76,6 +76,10 @@ void ps_pdf_text(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
 int ps_pdf_wrap(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
                 double x, double y, double w, ps_align al, const char *s,
                 int draw);
+/* The narrowest width <= w at which s wraps into as few lines as at w:
+ * centred titles then break into even lines, not a long one and a word. */
+double ps_pdf_balanced_width(ps_pdf *pdf, HPDF_Font f, double size, double w,
+                             const char *s);
 /* Wrapped paragraph at the cursor, breaking pages between lines; the
  * cursor ends below it. */
 void ps_pdf_flow(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,

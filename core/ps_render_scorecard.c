@@ -76,8 +76,9 @@ static void title(sc *s) {
                 PS_AL_CENTER, T(s, "title"));
     pdf->y += ps_pdf_line_h(15);
     if (s->r->title && *s->r->title) {
-        int n = ps_pdf_wrap(pdf, pdf->bold, 11, L->c_text, pdf->left + 20, pdf->y,
-                            s->cw - 40, PS_AL_CENTER, s->r->title, 1);
+        double tw = ps_pdf_balanced_width(pdf, pdf->bold, 11, s->cw - 40, s->r->title);
+        int n = ps_pdf_wrap(pdf, pdf->bold, 11, L->c_text, pdf->left + (s->cw - tw) / 2,
+                            pdf->y, tw, PS_AL_CENTER, s->r->title, 1);
         pdf->y += n * ps_pdf_line_h(11);
     }
     ps_pdf_text(pdf, pdf->reg, 10.5, L->c_text, pdf->left, pdf->y, s->cw,

@@ -20,6 +20,7 @@ typedef struct sm {
     const ps_layout *L;
     ps_pdf *pdf;
     double fs, cw;
+    double sx, sw;              /* where the current section goes (side by side) */
     row *rows;                  /* ranked: scored first, by level, rank, total */
     size_t n_rows, n_scored;
     const ps_unit_result *groups_of;   /* the unit whose groups name the columns */
@@ -53,7 +54,7 @@ static void section_title(sm *s, const char *text, double keep) {
     double lh = ps_pdf_line_h(s->fs + 2);
     ps_pdf_need(pdf, lh + keep);
     pdf->y += 4;
-    ps_pdf_text(pdf, pdf->bold, s->fs + 2, s->L->c_accent, pdf->left, pdf->y, s->cw,
+    ps_pdf_text(pdf, pdf->bold, s->fs + 2, s->L->c_accent, s->sx, pdf->y, s->sw,
                 PS_AL_LEFT, text);
     pdf->y += lh + 2;
 }
@@ -65,8 +66,9 @@ static void title(sm *s) {
                 T(s, "title"));
     pdf->y += ps_pdf_line_h(15);
     if (s->r->title && *s->r->title) {
-        int n = ps_pdf_wrap(pdf, pdf->bold, 11, L->c_text, pdf->left + 40, pdf->y,
-                            s->cw - 80, PS_AL_CENTER, s->r->title, 1);
+        double tw = ps_pdf_balanced_width(pdf, pdf->bold, 11, s->cw - 80, s->r->title);
+        int n = ps_pdf_wrap(pdf, pdf->bold, 11, L->c_text, pdf->left + (s->cw - tw) / 2,
+                            pdf->y, tw, PS_AL_CENTER, s->r->title, 1);
         pdf->y += n * ps_pdf_line_h(11);
     }
     char line[600];
@@ -83,8 +85,8 @@ static void bands(sm *s, const ps_layout_section *sec) {
     section_title(s, T(s, "bands_title"), 60);
     static const double def[3] = {50, 25, 25};
     ps_table t;
-    ps_table_init(&t, pdf, sec->n_widths == 3 ? sec->widths : def, 3, pdf->left,
-                  s->cw * 0.45, s->fs);
+    ps_table_init(&t, pdf, sec->n_widths == 3 ? sec->widths : def, 3, s->sx,
+                  s->sw < s->cw ? s->sw : s->cw * 0.45, s->fs);
     const char *heads[3] = {T(s, "bands_col_band"), T(s, "bands_col_count"),
                             T(s, "bands_col_share")};
     ps_align al[3] = {PS_AL_LEFT, PS_AL_RIGHT, PS_AL_RIGHT};
@@ -128,8 +130,9 @@ static void histogram(sm *s) {
     }
     double h = 120;
     section_title(s, T(s, "histogram_title"), h + 40);
-    double x0 = pdf->left + 30, w = s->cw * 0.6, bw = w / BINS, y0 = pdf->y + 12;
-    ps_pdf_text(pdf, pdf->reg, 7.5, L->c_rule, pdf->left, pdf->y, s->cw, PS_AL_LEFT,
+    double x0 = s->sx + 10, w = s->sw < s->cw ? s->sw - 20 : s->cw * 0.6;
+    double bw = w / BINS, y0 = pdf->y + 12;
+    ps_pdf_text(pdf, pdf->reg, 7.5, L->c_rule, s->sx, pdf->y, s->sw, PS_AL_LEFT,
                 T(s, "histogram_axis"));
     ps_pdf_line(pdf, x0, y0 + h, x0 + w, y0 + h, L->c_text, 0.6);
     ps_pdf_line(pdf, x0, y0, x0, y0 + h, L->c_text, 0.6);
@@ -267,6 +270,24 @@ static void layout_pass(sm *s, int dry) {
     for (size_t i = 0; i < s->L->n_sections && !s->pdf->failed; i++) {
         const ps_layout_section *sec = &s->L->sections[i];
         const char *n = sec->name;
+        s->sx = s->pdf->left;
+        s->sw = s->cw;
+        if (!strcmp(n, "bands") && i + 1 < s->L->n_sections &&
+            !strcmp(s->L->sections[i + 1].name, "histogram")) {
+            /* band counts and histogram side by side: landscape has room */
+            ps_pdf_need(s->pdf, 240);
+            double top = s->pdf->y;
+            s->sw = s->cw * 0.42;
+            bands(s, sec);
+            double y1 = s->pdf->y;
+            s->pdf->y = top;
+            s->sx = s->pdf->left + s->cw * 0.5;
+            s->sw = s->cw * 0.5;
+            histogram(s);
+            if (y1 > s->pdf->y) s->pdf->y = y1;
+            i++;
+            continue;
+        }
         if (!strcmp(n, "header")) ps_render_state_header(s->pdf, s->L, s->r);
         else if (!strcmp(n, "title")) title(s);
         else if (!strcmp(n, "bands")) bands(s, sec);
