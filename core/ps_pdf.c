@@ -394,7 +394,9 @@ static int wrap_impl(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
         if (i >= n && !hard) { end = n; resume = n; }
         size_t e = end;
         while (e > start && t[e - 1] == ' ') e--;
-        if (mode == 1)
+        /* a paragraph taller than the page (pathological input) is cut at
+         * the page bottom rather than drawn over the footer */
+        if (mode == 1 && y + (lines + 1) * lh <= pdf->bottom + 0.5)
             draw_run(pdf, f, size, colour, x, y + lines * lh, w, al, t + start,
                      e - start, raw_width(pdf, f, size, t + start, e - start));
         else if (mode == 2) {

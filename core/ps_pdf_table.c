@@ -78,6 +78,7 @@ double ps_table_row(ps_table *t, const char *const *cells, HPDF_Font f,
     double h = row_height(t, cells, f, t->size);
     break_if_needed(t, h);
     double y = t->pdf->y;
+    if (y + h > t->pdf->bottom) h = t->pdf->bottom - y;   /* taller than a page */
     draw_cells(t, cells, f, t->size, y, h, fill, colours);
     t->pdf->y += h;
     return y;

@@ -275,6 +275,42 @@ static void check_previous(ps_tally *t, const char *out) {
     ps_arena_free(&r.arena);
 }
 
+/* Odd but valid input: decomposed (NFD) Vietnamese, a criterion name far
+ * taller than a page, a word wider than its cell. */
+static void check_odd_text(ps_tally *t, ps_results *r, const char *tmp) {
+    char out[1024];
+    snprintf(out, sizeof out, "%s/odd", tmp);
+    mkdir(out, 0755);
+    ps_unit_result *u = &r->units[2];
+    const char *saved_name = u->name, *saved_crit = u->criteria[0].name;
+    /* "Xã Mường Hum" with every mark as a combining character */
+    u->name = "Xa\xcc\x83 Mu\xcc\x9bo\xcc\x9b\xcc\x80ng Hum";
+    ps_buf b;
+    ps_buf_init(&b, 0);
+    ps_buf_printf(&b, "Rấtdàikhôngcókhoảngtrắng_");
+    for (int i = 0; i < 30; i++) ps_buf_printf(&b, "0123456789");
+    for (int i = 0; i < 600; i++) ps_buf_printf(&b, " tiêu chí dài");
+    u->criteria[0].name = b.data;
+    ps_render_opts o;
+    memset(&o, 0, sizeof o);
+    o.output_dir = out;
+    o.templates_dir = PS_SOURCE_DIR "/templates";
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_INT(t, ps_render_scorecards(r, &o, &err), PS_OK);
+    const char *s = pdf_text(out, "15.003.pdf", 0, 0);
+    HAS(t, s, "Xã Mường Hum (mã 15.003)");       /* drawn in NFC */
+    HAS(t, s, "Rấtdàikhôngcókhoảngtrắng_0123");  /* the long word broken, not lost */
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "qpdf --check '%s/15.003.pdf' >/dev/null 2>&1", out);
+    CHECK_INT(t, run(cmd, NULL, 0), 0);
+    /* the cell is cut at the page bottom: the unit still fits in 2 pages */
+    CHECK_INT(t, pdf_pages(out, "15.003.pdf"), 2);
+    u->name = saved_name;
+    u->criteria[0].name = saved_crit;
+    ps_buf_free(&b);
+}
+
 /* Broken inputs: a named error and nothing written, not even a temp file. */
 static void check_errors(ps_tally *t, const ps_results *r, const char *tmp) {
     /* tmp is at most 511 bytes (main) */
@@ -403,6 +439,7 @@ int main(void) {
     }
     CHECK_INT(&t, count_entries(out1, ".tmp"), 0);
 
+    check_odd_text(&t, &r, tmp);
     check_errors(&t, &r, tmp);
     ps_arena_free(&r.arena);
 
