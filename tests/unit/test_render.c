@@ -311,6 +311,42 @@ static void check_odd_text(ps_tally *t, ps_results *r, const char *tmp) {
     ps_buf_free(&b);
 }
 
+/* An edited template takes effect without recompiling: dot decimals, the
+ * chart section removed, another title; the job's font paths are used. */
+static void check_edited_template(ps_tally *t, const ps_results *r, const char *tmp) {
+    char out[1024], tdir[1024], path[1200], cmd[4096];
+    snprintf(out, sizeof out, "%s/edited", tmp);
+    snprintf(tdir, sizeof tdir, "%s/edited-templates", tmp);
+    mkdir(out, 0755);
+    mkdir(tdir, 0755);
+    snprintf(cmd, sizeof cmd,
+             "sed -e 's/decimal=\",\"/decimal=\".\"/' -e '/<section name=\"chart\"/d' "
+             "-e 's/PHIẾU KẾT QUẢ ĐÁNH GIÁ/PHIẾU ĐIỂM THỬ/' "
+             "'%s/templates/scorecard.xml' > '%s/scorecard.xml'", PS_SOURCE_DIR, tdir);
+    CHECK_INT(t, run(cmd, NULL, 0), 0);
+    ps_render_opts o;
+    memset(&o, 0, sizeof o);
+    o.output_dir = out;
+    o.templates_dir = tdir;   /* fonts/... is not beside this copy: the job names them */
+    o.font_regular = PS_SOURCE_DIR "/templates/fonts/NotoSerif-Regular-vn.ttf";
+    o.font_bold = PS_SOURCE_DIR "/templates/fonts/NotoSerif-Bold-vn.ttf";
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_INT(t, ps_render_scorecards(r, &o, &err), PS_OK);
+    const char *s = pdf_text(out, "15.001.pdf", 0, 0);
+    HAS(t, s, "PHIẾU ĐIỂM THỬ");
+    HAS(t, s, "98.7% (1,234/1,250)");
+    HAS(t, s, "84.75/99");
+    CHECK(t, strstr(s, "II. ĐIỂM THEO NHÓM TIÊU CHÍ") == NULL);
+    /* without the job's fonts, the copy's relative font names are not found */
+    o.font_regular = o.font_bold = NULL;
+    CHECK_INT(t, ps_render_scorecards(r, &o, &err), PS_ECONFIG);
+    HAS(t, err.message, "fonts/NotoSerif-Regular-vn.ttf");
+    snprintf(path, sizeof path, "%s/scorecard.xml", tdir);
+    unlink(path);
+    rmdir(tdir);
+}
+
 /* Broken inputs: a named error and nothing written, not even a temp file. */
 static void check_errors(ps_tally *t, const ps_results *r, const char *tmp) {
     /* tmp is at most 511 bytes (main) */
@@ -440,6 +476,7 @@ int main(void) {
     CHECK_INT(&t, count_entries(out1, ".tmp"), 0);
 
     check_odd_text(&t, &r, tmp);
+    check_edited_template(&t, &r, tmp);
     check_errors(&t, &r, tmp);
     ps_arena_free(&r.arena);
 
