@@ -211,6 +211,14 @@ int main(int argc, char **argv) {
         print_error(&err);
         code = loading && rc != PS_ENOMEM ? PS_EXIT_CONFIG : ps_exit_code(rc);
     } else if (run.n_failed) {
+        size_t shown = 0;
+        for (size_t i = 0; i < run.results.n_units && shown < 10; i++) {
+            const ps_unit_result *u = &run.results.units[i];
+            if (!u->failed) continue;
+            fprintf(stderr, "parscore: unit %s (%s) failed: %s\n", u->code, u->name,
+                    u->error ? u->error : "unknown error");
+            shown++;
+        }
         fprintf(stderr, "parscore: %zu units failed scoring (see their scorecards)\n", run.n_failed);
         code = PS_EXIT_UNIT_FAILED;
     }

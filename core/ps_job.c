@@ -179,6 +179,12 @@ static int load_table(job_ctx *c, lua_State *L) {
     job->calendar_file = s ? job_path(job, s)
                            : ps_arena_printf(&job->arena, "%s/calendar-vn.csv", c->paths->data_dir);
     if ((rc = get_string(c, L, t, "rules", &job->rules, 1))) return rc;
+    {
+        /* a rule file beside the job wins over a shipped set of that name */
+        char *local = job->rules[0] != '/' ? job_path(job, job->rules) : NULL;
+        struct stat st;
+        if (local && stat(local, &st) == 0 && S_ISREG(st.st_mode)) job->rules = local;
+    }
     s = NULL;
     if ((rc = get_string(c, L, t, "templates", &s, 0))) return rc;
     job->template_dir = s ? job_path(job, s) : ps_arena_strdup(&job->arena, c->paths->templates_dir);

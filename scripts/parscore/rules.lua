@@ -1,0 +1,485 @@
+-- parscore/rules.lua -- the rule writer's library (docs/rules.md).
+--
+-- A rule file declares groups of criteria; this module turns the
+-- declaration into a ruleset the engine calls once per unit:
+--
+--   local R = require("parscore.rules")
+--   return R.ruleset{ id = ..., name = ..., total = 100, bands = R.bands(...),
+--     R.group{ id = "1", name = "...", max = 20,
+--       R.criterion{ id = "1.1", name = "...", max = 20, indicator = "on_time" },
+--     },
+--   }
+--
+-- The engine (core/ps_score.c) reads `id`, `name`, `version`, `title`,
+-- `bands`, `children_mean` and calls `ruleset.score(u)` and
+-- `ruleset.lint()`.  Ranking and bands are applied in C after all units.
+
+local R = {}
+
+local fmt = string.format
+
+-- ---------------------------------------------------------------------
+-- Formatting helpers (Vietnamese: decimal comma)
+
+local function number_text(v, decimals)
+  local s = fmt("%." .. (decimals or 1) .. "f", v)
+  return (s:gsub("%.", ","))
+end
+R.number_text = number_text
+
+-- 0.985 -> "98,5%"; whole percents lose their decimals ("99%").
+function R.percent_text(ratio, decimals)
+  local p = ratio * 100
+  decimals = decimals or 1
+  if math.abs(p - math.floor(p + 0.5)) < 1e-9 then
+    return fmt("%d%%", math.floor(p + 0.5))
+  end
+  return number_text(p, decimals) .. "%"
+end
+
+-- ---------------------------------------------------------------------
+-- Scoring functions: each returns function(ratio, max, u) -> points.
+
+-- points = max x ratio
+function R.ratio()
+  return function(r, max) return max * r end
+end
+
+-- full marks from `threshold` up, proportional below:
+-- points = min(max, max x ratio / threshold)
+function R.capped(threshold)
+  assert(type(threshold) == "number" and threshold > 0,
+         "R.capped(threshold): threshold must be a number > 0")
+  return function(r, max) return math.min(max, max * r / threshold) end
+end
+
+-- points = min(max, k x ratio), e.g. R.factor(2.5) for "min(2, 2.5 x tỷ lệ)"
+function R.factor(k)
+  assert(type(k) == "number" and k > 0, "R.factor(k): k must be a number > 0")
+  return function(r, max) return math.min(max, k * r) end
+end
+
+-- 0 points at or below `low`, full marks at or above `high`, linear between
+function R.linear(low, high)
+  assert(type(low) == "number" and type(high) == "number" and high > low,
+         "R.linear(low, high): two numbers with low < high")
+  return function(r, max)
+    if r <= low then return 0 end
+    if r >= high then return max end
+    return max * (r - low) / (high - low)
+  end
+end
+
+-- for "less is better" ratios (e.g. the late share): full marks at or
+-- below `best`, 0 at or above `worst`, linear between
+function R.linear_down(best, worst)
+  assert(type(best) == "number" and type(worst) == "number" and worst > best,
+         "R.linear_down(best, worst): two numbers with best < worst")
+  return function(r, max)
+    if r <= best then return max end
+    if r >= worst then return 0 end
+    return max * (worst - r) / (worst - best)
+  end
+end
+
+-- bands of points: R.steps{ {0.99, 25}, {0.95, 15}, {0.90, 5} } gives the
+-- points of the first threshold the ratio reaches (thresholds descending),
+-- else 0
+function R.steps(list)
+  assert(type(list) == "table" and #list > 0, "R.steps{ {threshold, points}, ... }")
+  for i, s in ipairs(list) do
+    assert(type(s[1]) == "number" and type(s[2]) == "number",
+           fmt("R.steps: entry %d must be {threshold, points}", i))
+    if i > 1 then
+      assert(s[1] < list[i - 1][1], "R.steps: thresholds must be in descending order")
+    end
+  end
+  return function(r)
+    for _, s in ipairs(list) do
+      if r >= s[1] then return s[2] end
+    end
+    return 0
+  end
+end
+
+-- full marks when the ratio reaches `threshold`, else 0
+function R.all_or_nothing(threshold)
+  assert(type(threshold) == "number", "R.all_or_nothing(threshold): a number")
+  return function(r, max)
+    if r >= threshold - 1e-12 then return max end
+    return 0
+  end
+end
+
+-- ---------------------------------------------------------------------
+-- Options (the job's rule_options, always text)
+
+-- R.option_number("name", default): a number from rule_options, or the
+-- default when absent; a value that is not a number is an error.
+function R.option_number(name, default)
+  local v = options and options[name]
+  if v == nil or v == "" then return default end
+  local n = tonumber(v)
+  if n == nil then
+    error(fmt("rule_options.%s must be a number, got '%s'", name, tostring(v)), 2)
+  end
+  return n
+end
+
+-- R.bands(text_or_list [, default]): "90:Xuất sắc,80:Tốt,0:Yếu" -> list of
+-- {min=, name=}, best first.  Checked by lint (sorted, no overlap).
+function R.bands(spec, default)
+  if spec == nil or spec == "" then spec = default end
+  if spec == nil then return {} end
+  local list = {}
+  if type(spec) == "string" then
+    -- split by hand: the sandbox refuses costly patterns on long texts
+    local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+    for item in spec:gmatch("[^,]+") do
+      local colon = item:find(":", 1, true)
+      local min = colon and tonumber(trim(item:sub(1, colon - 1)))
+      local name = colon and trim(item:sub(colon + 1)) or ""
+      if not min or name == "" then
+        error(fmt("bands: '%s' is not MIN:NAME (e.g. \"90:Xuất sắc,80:Tốt,0:Yếu\")", item), 2)
+      end
+      list[#list + 1] = { min = min, name = name }
+    end
+  elseif type(spec) == "table" then
+    for i, b in ipairs(spec) do
+      local min, name = b.min or b[1], b.name or b[2]
+      if type(min) ~= "number" or type(name) ~= "string" then
+        error(fmt("bands: entry %d must be {min, name}", i), 2)
+      end
+      list[#list + 1] = { min = min, name = name }
+    end
+  else
+    error("bands: a text \"90:Xuất sắc,...\" or a list of {min, name}", 2)
+  end
+  if ps and ps.where then list.__src, list.__line = ps.where(2) end
+  return list
+end
+
+-- ---------------------------------------------------------------------
+-- Declarations
+
+local CRITERION, GROUP, RULESET = {}, {}, {}
+
+-- The line that declared something, for lint findings: level 3 is the
+-- rule file calling R.criterion / R.group / R.ruleset.
+local function declared_at(t)
+  if ps and ps.where then
+    local src, line = ps.where(3)
+    t.__src, t.__line = src, line
+  end
+  return t
+end
+
+function R.criterion(spec)
+  assert(type(spec) == "table", "R.criterion{ id = ..., name = ..., max = ... }")
+  declared_at(spec)
+  return setmetatable(spec, CRITERION)
+end
+
+function R.group(spec)
+  assert(type(spec) == "table", "R.group{ id = ..., name = ..., max = ..., criteria... }")
+  declared_at(spec)
+  local criteria = spec.criteria or {}
+  for _, c in ipairs(spec) do criteria[#criteria + 1] = c end
+  for i = #spec, 1, -1 do spec[i] = nil end
+  spec.criteria = criteria
+  return setmetatable(spec, GROUP)
+end
+
+-- ---------------------------------------------------------------------
+-- Lint: everything `parscore check` reports, also refused by a run.
+
+local function where(t, fallback)
+  if t and t.__src then return t.__src, t.__line end
+  return fallback and fallback.__src, fallback and fallback.__line
+end
+
+local function near(a, b) return math.abs(a - b) < 1e-9 end
+
+local function lint(rs)
+  local findings = {}
+  local function add(t, fallback, msg, ...)
+    local src, line = where(t, fallback)
+    findings[#findings + 1] = { src = src, line = line, message = fmt(msg, ...) }
+  end
+  if type(rs.id) ~= "string" or rs.id == "" then add(rs, nil, "ruleset has no id") end
+  if type(rs.name) ~= "string" or rs.name == "" then add(rs, nil, "ruleset has no name") end
+  if #rs.groups == 0 then add(rs, nil, "ruleset has no groups") end
+  local seen, seen_groups, sum_groups = {}, {}, 0
+  for gi, g in ipairs(rs.groups) do
+    local gname = fmt("group '%s'", tostring(g.id or gi))
+    if g.id ~= nil then
+      if seen_groups[g.id] then add(g, rs, "%s is declared twice", gname) end
+      seen_groups[g.id] = true
+    end
+    if type(g.id) ~= "string" and type(g.id) ~= "number" then add(g, rs, "group %d has no id", gi) end
+    if type(g.name) ~= "string" then add(g, rs, "%s has no name", gname) end
+    if type(g.max) ~= "number" then
+      add(g, rs, "%s has no max (the group's points)", gname)
+    else
+      sum_groups = sum_groups + g.max
+    end
+    if #g.criteria == 0 then add(g, rs, "%s has no criteria", gname) end
+    local sum = 0
+    local all_max = true
+    for ci, c in ipairs(g.criteria) do
+      local cname = fmt("criterion '%s'", tostring(c.id or (gname .. " #" .. ci)))
+      if getmetatable(c) ~= CRITERION and type(c) ~= "table" then
+        add(g, rs, "%s: entry %d is not a criterion", gname, ci)
+        goto continue
+      end
+      if c.id == nil then add(c, g, "criterion %d of %s has no id", ci, gname)
+      elseif seen[c.id] then add(c, g, "%s is declared twice", cname)
+      else seen[c.id] = true end
+      if type(c.name) ~= "string" or c.name == "" then add(c, g, "%s has no name", cname) end
+      if type(c.max) ~= "number" or c.max < 0 then
+        add(c, g, "%s has no max (its points, a number >= 0)", cname)
+        all_max = false
+      else
+        sum = sum + c.max
+      end
+      local sources = (c.indicator and 1 or 0) + (c.compute and 1 or 0)
+      if c.indicator ~= nil then
+        if type(c.indicator) ~= "string" or not ps.indicators[c.indicator] then
+          add(c, g, "%s: unknown indicator key '%s' (docs/rules.md lists the keys)",
+              cname, tostring(c.indicator))
+        end
+      end
+      if c.compute ~= nil and type(c.compute) ~= "function" then
+        add(c, g, "%s: compute must be a function(u) returning numerator, denominator", cname)
+      end
+      if c.award ~= nil and type(c.award) ~= "function" then
+        add(c, g, "%s: award must be a function(u) returning points[, note]", cname)
+      end
+      if sources > 1 then
+        add(c, g, "%s: give either indicator or compute, not both", cname)
+      elseif sources == 0 and c.award == nil then
+        add(c, g, "%s: needs an indicator key, a compute function or an award function", cname)
+      end
+      if c.score ~= nil and type(c.score) ~= "function" then
+        add(c, g, "%s: score must be a scoring function such as R.ratio() or R.capped(0.9)", cname)
+      end
+      if c.zero ~= nil and (type(c.zero) ~= "number" or c.zero < 0
+                            or (type(c.max) == "number" and c.zero > c.max)) then
+        add(c, g, "%s: zero (points when the denominator is 0) must be between 0 and max", cname)
+      end
+      if c.target ~= nil and type(c.target) ~= "number" then
+        add(c, g, "%s: target must be a ratio such as 0.99", cname)
+      end
+      if c.examples ~= nil then
+        if type(c.examples) ~= "table" then
+          add(c, g, "%s: examples must be a list of example keys", cname)
+        else
+          for _, k in ipairs(c.examples) do
+            if not ps.examples[k] then
+              add(c, g, "%s: unknown example list '%s'", cname, tostring(k))
+            end
+          end
+        end
+      end
+      ::continue::
+    end
+    if type(g.max) == "number" and all_max and not near(sum, g.max) then
+      add(g, rs, "%s: max is %s but its criteria add up to %s", gname,
+          tostring(g.max), tostring(sum))
+    end
+  end
+  if rs.total ~= nil then
+    if type(rs.total) ~= "number" then
+      add(rs, nil, "total must be a number")
+    elseif not near(sum_groups, rs.total) then
+      add(rs, nil, "total is %s but the groups add up to %s", tostring(rs.total), tostring(sum_groups))
+    end
+  end
+  if rs.accepts ~= nil then
+    -- a misspelt rule_options key would otherwise be silently ignored
+    local known, unknown = {}, {}
+    for _, k in ipairs(rs.accepts) do known[k] = true end
+    for k in pairs(options or {}) do
+      if not known[k] then unknown[#unknown + 1] = tostring(k) end
+    end
+    table.sort(unknown)
+    for _, k in ipairs(unknown) do
+      add(rs, nil, "rule_options.%s is not an option of this rule set (it accepts: %s)",
+          k, table.concat(rs.accepts, ", "))
+    end
+  end
+  local bands = rs.bands
+  local function band_problem(...) add(bands, rs, ...) end
+  for i, b in ipairs(bands) do
+    if type(b.min) ~= "number" or type(b.name) ~= "string" or b.name == "" then
+      band_problem("band %d must have a min and a name", i)
+    elseif i > 1 and type(rs.bands[i - 1].min) == "number" then
+      local prev = rs.bands[i - 1]
+      if b.min == prev.min then
+        band_problem("bands '%s' and '%s' overlap: both start at %s", prev.name, b.name, tostring(b.min))
+      elseif b.min > prev.min then
+        band_problem("bands are not sorted best first: '%s' (%s) comes after '%s' (%s)",
+                     b.name, tostring(b.min), prev.name, tostring(prev.min))
+      end
+    end
+  end
+  return findings
+end
+
+-- ---------------------------------------------------------------------
+-- Scoring one unit
+
+local function default_zero_note(points, max)
+  if max > 0 and near(points, max) then return "Không phát sinh: đủ điểm" end
+  if near(points, 0) then return "Không phát sinh: 0 điểm" end
+  return "Không phát sinh: " .. number_text(points, 2) .. " điểm"
+end
+
+local function fail_in(c, msg)
+  local src = c.__src and fmt("%s:%d: ", c.__src, c.__line) or ""
+  error(fmt("%scriterion '%s': %s", src, tostring(c.id), msg), 0)
+end
+
+local function value_text(c, num, den, value)
+  local f = c.format
+  if f == nil or f == "percent" or value == nil then return nil end
+  if type(f) == "function" then return f(num, den, value) end
+  if f == "days" then return number_text(value, 1) .. " ngày" end
+  if f == "number" then return number_text(value, 2) end
+  return nil
+end
+
+local function target_text(c)
+  if c.target_text then return c.target_text end
+  if type(c.target) == "number" then return "≥ " .. R.percent_text(c.target) end
+  return nil
+end
+
+-- Per-criterion constants, worked out once (on the first unit, after lint
+-- has passed) rather than for every unit.
+local DEFAULT_SCORE = R.ratio()
+local function prepare(c)
+  c.__id = tostring(c.id)
+  c.__target = target_text(c)
+  c.__score = c.score or DEFAULT_SCORE
+  if c.examples then
+    c.__lost = c.examples
+  elseif type(c.indicator) == "string" and ps.indicators[c.indicator] then
+    c.__lost = ps.indicators[c.indicator].examples
+  end
+end
+
+local function evaluate(c, u)
+  local cr = { id = c.__id, name = c.name, max = c.max, target = c.__target }
+  local num, den
+  if c.indicator then
+    local ind = u.ind[c.indicator]
+    num, den = ind.num, ind.den
+  elseif c.compute then
+    num, den = c.compute(u, options)
+    if type(num) ~= "number" or type(den) ~= "number" then
+      fail_in(c, "compute must return two numbers (numerator, denominator), got "
+              .. type(num) .. ", " .. type(den))
+    end
+    if den < 0 or den ~= den or num ~= num then
+      fail_in(c, fmt("compute returned %s / %s: the denominator must be a number >= 0",
+                     tostring(num), tostring(den)))
+    end
+  end
+  local value
+  if den and den > 0 then value = num / den end
+  if c.award then
+    local p, note = c.award(u, options, num, den)
+    if type(p) ~= "number" then fail_in(c, "award must return a number of points") end
+    cr.points, cr.note = p, note
+  elseif den == 0 or den == nil then
+    cr.points = c.zero or 0
+    cr.note = c.zero_note or default_zero_note(cr.points, c.max)
+  else
+    local p = c.__score(value, c.max, u)
+    if type(p) ~= "number" or p ~= p then fail_in(c, "the scoring function returned no number") end
+    cr.points = p
+  end
+  if cr.points > c.max then cr.points = c.max end
+  if cr.points < 0 then cr.points = 0 end
+  if c.note and not cr.note then cr.note = c.note end
+  cr.has_ratio = den ~= nil
+  cr.num, cr.den, cr.value = num or 0, den or 0, value
+  cr.value_text = value_text(c, num, den, value)
+  if c.target ~= nil and value ~= nil then
+    if c.lower_is_better then cr.target_met = value <= c.target + 1e-12
+    else cr.target_met = value >= c.target - 1e-12 end
+  end
+  cr.lost = c.__lost
+  return cr
+end
+
+local function score(rs, u)
+  local res = { groups = {}, criteria = {}, facts = {}, total = 0, max = 0, scored = true }
+  for gi, g in ipairs(rs.groups) do
+    local gp = 0
+    for _, c in ipairs(g.criteria) do
+      local cr = evaluate(c, u)
+      cr.group = gi
+      gp = gp + cr.points
+      res.criteria[#res.criteria + 1] = cr
+    end
+    res.groups[gi] = { id = tostring(g.id), name = g.name, points = gp, max = g.max }
+    res.total = res.total + gp
+    res.max = res.max + g.max
+  end
+  if rs.eligible then
+    local ok, status = rs.eligible(u, options)
+    res.scored = ok and true or false
+    res.status = status
+    if not res.scored then
+      -- shown with its values but no points: not ranked, no band
+      for _, g in ipairs(res.groups) do g.points = 0 end
+      for _, cr in ipairs(res.criteria) do cr.points = 0; cr.lost = nil end
+      res.total = 0
+    end
+  end
+  if rs.facts then
+    local facts = rs.facts(u, res, options)
+    if type(facts) == "table" then
+      for _, f in ipairs(facts) do
+        res.facts[#res.facts + 1] = { tostring(f[1]), tostring(f[2]) }
+      end
+    end
+  end
+  return res
+end
+
+-- R.ruleset{ id=, name=, version=, title=, total=, bands=, groups... ,
+--            accepts = { "bands", ... },   -- the rule_options it reads
+--            eligible = function(u) return ok, status end,
+--            facts = function(u, result) return { {"Nhãn", "giá trị"}, ... } end,
+--            children_mean = "Bình quân điểm các xã" }
+function R.ruleset(spec)
+  assert(type(spec) == "table", "R.ruleset{ id = ..., name = ..., groups... }")
+  declared_at(spec)
+  local groups = spec.groups or {}
+  for _, g in ipairs(spec) do groups[#groups + 1] = g end
+  for i = #spec, 1, -1 do spec[i] = nil end
+  for i, g in ipairs(groups) do
+    if getmetatable(g) ~= GROUP and type(g) == "table" then groups[i] = R.group(g) end
+  end
+  spec.groups = groups
+  spec.bands = spec.bands or {}
+  if type(spec.bands) == "string" then spec.bands = R.bands(spec.bands) end
+  spec.version = spec.version and tostring(spec.version) or nil
+  local prepared = false
+  spec.score = function(u)
+    if not prepared then
+      for _, g in ipairs(spec.groups) do
+        for _, c in ipairs(g.criteria) do prepare(c) end
+      end
+      prepared = true
+    end
+    return score(spec, u)
+  end
+  spec.lint = function() return lint(spec) end
+  return setmetatable(spec, RULESET)
+end
+
+return R

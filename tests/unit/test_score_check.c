@@ -1,0 +1,129 @@
+/*
+ * test_score_check.c -- `parscore check` (ps_rules_check): every shipped
+ * rule set is clean; bad rule files report each problem with its line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "ps_score.h"
+#include "ps_test.h"
+
+#define SCRIPTS PS_SOURCE_DIR "/scripts"
+
+static void write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Runs the check; returns the status and the report in *out (malloc'ed). */
+static int check(const char *rules, char **out) {
+    size_t len = 0;
+    FILE *rep = open_memstream(out, &len);
+    ps_error err = {0};
+    int st = ps_rules_check(rules, SCRIPTS, rep, &err);
+    fclose(rep);
+    return st;
+}
+
+static void expect(ps_tally *t, const char *report, const char *needle) {
+    int ok = strstr(report, needle) != NULL;
+    CHECK(t, ok);
+    if (!ok) fprintf(stderr, "report lacks: %s\nreport was:\n%s\n", needle, report);
+}
+
+int main(void) {
+    ps_tally t = {0, 0};
+    static const char *const shipped[] = {"national/index766", "national/sipas",
+                                          "provinces/hue", "provinces/khanh_hoa",
+                                          "provinces/lao_cai"};
+    for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
+        char *rep = NULL;
+        CHECK_INT(&t, check(shipped[i], &rep), PS_OK);
+        char want[128];
+        snprintf(want, sizeof want, "%s.lua: ok\n", shipped[i]);
+        CHECK_STR(&t, rep, want);
+        free(rep);
+    }
+
+    char tmpl[512];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(tmpl, sizeof tmpl, "%s/ps-check-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    char *dir = mkdtemp(tmpl);
+    if (!dir || chdir(dir) != 0) {
+        perror("mkdtemp");
+        return 1;
+    }
+
+    /* Every lint finding in one file, each on a known line. */
+    write_file("bad.lua",
+        "local R = require('parscore.rules')\n"                               /* 1 */
+        "return R.ruleset{ id = 'bad', name = 'Bad', total = 100,\n"          /* 2 */
+        "  bands = R.bands('80:Tốt,90:Xuất sắc,50:Khá,50:Trung bình'),\n"   /* 3 */
+        "  R.group{ id = '1', name = 'Nhóm 1', max = 20,\n"                   /* 4 */
+        "    R.criterion{ id = '1.1', name = 'A', max = 10, indicator = 'on_tme' },\n" /* 5 */
+        "    R.criterion{ id = '1.2', name = 'B', max = 5, indicator = 'synced' },\n"  /* 6 */
+        "  },\n"                                                              /* 7 */
+        "  R.group{ id = '2', name = 'Nhóm 2', max = 10,\n"                   /* 8 */
+        "    R.criterion{ id = '2.1', name = 'C', indicator = 'late' },\n"    /* 9 */
+        "    R.criterion{ id = '2.2', name = 'D', max = 10, indicator = 'apology',\n" /* 10 */
+        "                 examples = { 'late', 'nope' } },\n"                 /* 11 */
+        "    R.criterion{ id = '2.3', name = 'E', max = 0 },\n"               /* 12 */
+        "    R.criterion{ id = '1.1', name = 'F', max = 0, indicator = 'late' },\n" /* 13 */
+        "  },\n"
+        "}\n");
+    char *rep = NULL;
+    CHECK_INT(&t, check("bad.lua", &rep), PS_ESCRIPT);
+    expect(&t, rep, "bad.lua:5: criterion '1.1': unknown indicator key 'on_tme' (docs/rules.md lists the keys)\n");
+    expect(&t, rep, "bad.lua:4: group '1': max is 20 but its criteria add up to 15\n");
+    expect(&t, rep, "bad.lua:9: criterion '2.1' has no max (its points, a number >= 0)\n");
+    expect(&t, rep, "bad.lua:10: criterion '2.2': unknown example list 'nope'\n");
+    expect(&t, rep, "bad.lua:12: criterion '2.3': needs an indicator key, a compute function or an award function\n");
+    expect(&t, rep, "bad.lua:13: criterion '1.1' is declared twice\n");
+    expect(&t, rep, "bad.lua: total is 100 but the groups add up to 30\n");
+    expect(&t, rep, "bad.lua:3: bands are not sorted best first: 'Xuất sắc' (90) comes after 'Tốt' (80)\n");
+    expect(&t, rep, "bad.lua:3: bands 'Khá' and 'Trung bình' overlap: both start at 50\n");
+    /* group 2 has a criterion without max: its sum is not compared */
+    CHECK(&t, strstr(rep, "group '2': max") == NULL);
+    free(rep);
+
+    /* A syntax error names its line. */
+    write_file("syntax.lua", "local R = require('parscore.rules')\n"
+                             "return R.ruleset{\n"
+                             "  R.group{ id = '1' name = 'x' },\n"
+                             "}\n");
+    CHECK_INT(&t, check("syntax.lua", &rep), PS_ESCRIPT);
+    expect(&t, rep, "syntax.lua:3: ");
+    expect(&t, rep, "'}' expected near 'name'");
+    free(rep);
+
+    /* A compute that breaks on a unit with no data is caught by the dry run. */
+    write_file("zero.lua",
+        "local R = require('parscore.rules')\n"
+        "return R.ruleset{ id = 'z', name = 'Z', total = 5,\n"
+        "  R.group{ id = '1', name = 'G', max = 5,\n"
+        "    R.criterion{ id = '1.1', name = 'Bình quân', max = 5,\n"
+        "      compute = function(u) return u.s.sipas * 2, 1 end },\n"
+        "  },\n"
+        "}\n");
+    CHECK_INT(&t, check("zero.lua", &rep), PS_ESCRIPT);
+    expect(&t, rep, "scoring a province with no data failed: zero.lua:5: attempt to perform "
+                    "arithmetic on a nil value (field 'sipas')");
+    free(rep);
+
+    /* A missing rule set is reported, not crashed on. */
+    CHECK_INT(&t, check("national/nope", &rep), PS_ESCRIPT);
+    expect(&t, rep, "rule set 'national/nope' not found");
+    free(rep);
+
+    unlink("bad.lua");
+    unlink("syntax.lua");
+    unlink("zero.lua");
+    if (chdir("/") == 0) rmdir(dir);
+    return ps_test_done(&t);
+}
