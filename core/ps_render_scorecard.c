@@ -166,7 +166,16 @@ static void total(sc *s) {
         double x = pdf->left + i * (bw + gap);
         ps_pdf_rect(pdf, x, y, bw, h, L->c_fill, L->c_accent, 0.8);
         ps_pdf_text(pdf, pdf->reg, 8.5, L->c_text, x, y + 5, bw, PS_AL_CENTER, labels[i]);
-        ps_pdf_text(pdf, pdf->bold, 17, L->c_accent, x + 4, y + 17, bw - 8, PS_AL_CENTER, v[i]);
+        /* the largest size that fits ("Không hoàn thành nhiệm vụ" is a band
+         * name too), else two lines */
+        double fs = 17;
+        while (fs > 11 && ps_pdf_width(pdf, pdf->bold, fs, v[i]) > bw - 8) fs -= 1;
+        if (ps_pdf_width(pdf, pdf->bold, fs, v[i]) <= bw - 8)
+            ps_pdf_text(pdf, pdf->bold, fs, L->c_accent, x + 4, y + 17 + (17 - fs) / 2,
+                        bw - 8, PS_AL_CENTER, v[i]);
+        else
+            ps_pdf_wrap(pdf, pdf->bold, 11, L->c_accent, x + 4, y + 16, bw - 8,
+                        PS_AL_CENTER, v[i], 1);
     }
     if (u->has_previous) {
         double d = u->total - u->prev_total;

@@ -23,6 +23,11 @@ typedef struct sm {
     double sx, sw;              /* where the current section goes (side by side) */
     row *rows;                  /* ranked: scored first, by level, rank, total */
     size_t n_rows, n_scored;
+    /* bands, histogram and best/worst compare like with like: the units of
+     * the level with the most scored units (communes, not their province) */
+    const char *main_level;
+    row *main;                  /* scored units of main_level, ranking order */
+    size_t n_main, n_main_all;  /* scored / all units of main_level */
     const ps_unit_result *groups_of;   /* the unit whose groups name the columns */
 } sm;
 
@@ -93,14 +98,14 @@ static void bands(sm *s, const ps_layout_section *sec) {
     memcpy(t.head, heads, sizeof heads);
     memcpy(t.al, al, sizeof al);
     ps_table_header(&t);
-    size_t n = r->n_units ? r->n_units : 1, counted = 0;
+    size_t n = s->n_main_all ? s->n_main_all : 1, counted = 0;
     for (size_t b = 0; b <= r->n_bands; b++) {
         size_t c = 0;
-        for (size_t i = 0; i < r->n_units; i++) {
-            const ps_unit_result *u = &r->units[i];
-            if (b < r->n_bands && ok_unit(u) && u->band && !strcmp(u->band, r->band_names[b])) c++;
+        for (size_t i = 0; i < s->n_main; i++) {
+            const ps_unit_result *u = s->main[i].u;
+            if (b < r->n_bands && u->band && !strcmp(u->band, r->band_names[b])) c++;
         }
-        if (b == r->n_bands) c = r->n_units - counted;
+        if (b == r->n_bands) c = s->n_main_all - counted;
         counted += c;
         if (b == r->n_bands && c == 0) break;
         char cnt[32], share[32];
@@ -117,13 +122,13 @@ static void histogram(sm *s) {
     const ps_layout *L = s->L;
     enum { BINS = 10 };
     double top = 0;
-    for (size_t i = 0; i < s->n_scored; i++)
-        if (s->rows[i].u->max > top) top = s->rows[i].u->max;
+    for (size_t i = 0; i < s->n_main; i++)
+        if (s->main[i].u->max > top) top = s->main[i].u->max;
     if (!(top > 0)) top = 100;
     top = ceil(top / 10) * 10;      /* 99 -> bins of 10 up to 100 */
     size_t count[BINS] = {0}, most = 1;
-    for (size_t i = 0; i < s->n_scored; i++) {
-        int b = (int)floor(s->rows[i].u->total / top * BINS);
+    for (size_t i = 0; i < s->n_main; i++) {
+        int b = (int)floor(s->main[i].u->total / top * BINS);
         if (b < 0) b = 0;
         if (b >= BINS) b = BINS - 1;     /* a full score goes in the last bin */
         if (++count[b] > most) most = count[b];
@@ -131,7 +136,7 @@ static void histogram(sm *s) {
     double h = 120;
     section_title(s, T(s, "histogram_title"), h + 40);
     double x0 = s->sx + 10, w = s->sw < s->cw ? s->sw - 20 : s->cw * 0.6;
-    double bw = w / BINS, y0 = pdf->y + 12;
+    double bw = w / BINS, y0 = pdf->y + 24;
     ps_pdf_text(pdf, pdf->reg, 7.5, L->c_rule, s->sx, pdf->y, s->sw, PS_AL_LEFT,
                 T(s, "histogram_axis"));
     ps_pdf_line(pdf, x0, y0 + h, x0 + w, y0 + h, L->c_text, 0.6);
@@ -153,7 +158,7 @@ static void histogram(sm *s) {
 
 static void short_table(sm *s, double x, double w, const char *head, int best) {
     ps_pdf *pdf = s->pdf;
-    static const double rel[4] = {10, 52, 16, 22};
+    static const double rel[4] = {9, 46, 15, 30};
     ps_table t;
     ps_table_init(&t, pdf, rel, 4, x, w, s->fs);
     const char *heads[4] = {T(s, "col_rank"), T(s, "col_unit"), T(s, "col_total"), T(s, "col_band")};
@@ -165,15 +170,15 @@ static void short_table(sm *s, double x, double w, const char *head, int best) {
     ps_table_header(&t);
     /* best: the five highest totals; worst: the five lowest, lowest last */
     size_t idx[5], n = 0;
-    const row **sorted = ps_malloc((s->n_scored + 1) * sizeof *sorted);
+    const row **sorted = ps_malloc((s->n_main + 1) * sizeof *sorted);
     if (!sorted) return;
-    for (size_t i = 0; i < s->n_scored; i++) sorted[i] = &s->rows[i];
-    for (size_t i = 1; i < s->n_scored; i++)      /* insertion sort by total desc */
+    for (size_t i = 0; i < s->n_main; i++) sorted[i] = &s->main[i];
+    for (size_t i = 1; i < s->n_main; i++)      /* insertion sort by total desc */
         for (size_t j = i; j > 0 && sorted[j]->u->total > sorted[j - 1]->u->total; j--) {
             const row *tmp = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = tmp;
         }
-    size_t k = s->n_scored < 5 ? s->n_scored : 5;
-    for (size_t i = 0; i < k; i++) idx[n++] = best ? i : s->n_scored - k + i;
+    size_t k = s->n_main < 5 ? s->n_main : 5;
+    for (size_t i = 0; i < k; i++) idx[n++] = best ? i : s->n_main - k + i;
     for (size_t i = 0; i < n; i++) {
         const ps_unit_result *u = sorted[idx[i]]->u;
         char rk[32], tot[32];
@@ -188,7 +193,7 @@ static void short_table(sm *s, double x, double w, const char *head, int best) {
 
 static void best_worst(sm *s) {
     ps_pdf *pdf = s->pdf;
-    if (!s->n_scored) return;
+    if (!s->n_main) return;
     ps_pdf_need(pdf, 8 * ps_pdf_line_h(s->fs) + 80);
     section_title(s, T(s, "best_title"), 0);
     pdf->y -= ps_pdf_line_h(s->fs + 2) + 2;   /* the left title is the section title */
@@ -208,7 +213,7 @@ static void ranking(sm *s, const ps_layout_section *sec) {
     size_t ng = g0 ? g0->n_groups : 0;
     if (ng > PS_TABLE_MAX_COLS - 5) ng = PS_TABLE_MAX_COLS - 5;
     section_title(s, T(s, "ranking_title"), 50);
-    static const double def[6] = {7, 8, 30, 8, 10, 37};
+    static const double def[6] = {6, 7, 25, 7, 17, 38};
     const double *wd = sec->n_widths == 6 ? sec->widths : def;
     double rel[PS_TABLE_MAX_COLS];
     memcpy(rel, wd, 5 * sizeof *rel);
@@ -333,6 +338,31 @@ int ps_render_summary(const ps_results *r, const ps_render_opts *o, ps_error *er
     }
     ps_free(order);
     s.n_rows = r->n_units;
+    s.main = ps_calloc(r->n_units + 1, sizeof *s.main);
+    if (!s.main) {
+        ps_free(s.rows);
+        ps_layout_free(&L);
+        return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    size_t best_count = 0;
+    for (size_t i = 0; i < s.n_rows; i++) {
+        if (!ok_unit(s.rows[i].u)) continue;
+        const char *lv = s.rows[i].u->level ? s.rows[i].u->level : "";
+        size_t c = 0;
+        for (size_t j = 0; j < s.n_rows; j++)
+            if (ok_unit(s.rows[j].u) && !strcmp(lv, s.rows[j].u->level ? s.rows[j].u->level : ""))
+                c++;
+        if (c > best_count) { best_count = c; s.main_level = lv; }
+        /* rows are grouped by level: skip to the next level */
+        while (i + 1 < s.n_rows && ok_unit(s.rows[i + 1].u) &&
+               !strcmp(lv, s.rows[i + 1].u->level ? s.rows[i + 1].u->level : "")) i++;
+    }
+    for (size_t i = 0; i < s.n_rows; i++) {
+        const ps_unit_result *u = s.rows[i].u;
+        if (!s.main_level || strcmp(u->level ? u->level : "", s.main_level)) continue;
+        s.n_main_all++;
+        if (ok_unit(u)) s.main[s.n_main++] = s.rows[i];
+    }
     ps_pdf pdf;
     rc = ps_pdf_open(&pdf, &L, reg, bold, r->generated_at, ps_layout_text(&L, "title"), err);
     if (rc == PS_OK) {
@@ -347,6 +377,7 @@ int ps_render_summary(const ps_results *r, const ps_render_opts *o, ps_error *er
         rc = ps_pdf_save(&pdf, path);
         ps_pdf_close(&pdf);
     }
+    ps_free(s.main);
     ps_free(s.rows);
     ps_layout_free(&L);
     return rc;
