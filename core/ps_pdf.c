@@ -209,6 +209,8 @@ static int has_glyph(ps_pdf *pdf, int32_t cp) {
     return *v == 1;
 }
 
+int ps_pdf_has_glyph(ps_pdf *pdf, int32_t cp) { return has_glyph(pdf, cp); }
+
 const char *ps_pdf_nfc(ps_pdf *pdf, const char *s) {
     if (!s) s = "";
     /* printable ASCII is already NFC and in every face: skip utf8proc (its

@@ -65,6 +65,8 @@ int ps_pdf_need(ps_pdf *pdf, double h);
 /* NFC form of s with symbols the fonts lack replaced by ASCII stand-ins
  * ("≥" -> ">="); valid until the next call (never NULL). */
 const char *ps_pdf_nfc(ps_pdf *pdf, const char *s);
+/* 1 if both faces have a glyph for code point cp. */
+int ps_pdf_has_glyph(ps_pdf *pdf, int32_t cp);
 double ps_pdf_width(ps_pdf *pdf, HPDF_Font f, double size, const char *s);
 /* One line inside [x, x+w], truncated with "…" when too wide; y is the
  * top of the line box of height size*1.25. */
@@ -107,6 +109,9 @@ void ps_table_header(ps_table *t);
  * the y of its top; colours may be NULL (text colour). */
 double ps_table_row(ps_table *t, const char *const *cells, HPDF_Font f,
                     uint32_t fill, const uint32_t *colours);
+/* Break the page (repeating the header) unless h points fit: keeps a
+ * group heading together with its first rows. */
+void ps_table_need(ps_table *t, double h);
 /* One cell across the whole row. */
 double ps_table_span(ps_table *t, const char *text, HPDF_Font f, uint32_t fill,
                      ps_align al);

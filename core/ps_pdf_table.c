@@ -62,7 +62,7 @@ void ps_table_header(ps_table *t) {
     pdf->y += h;
 }
 
-static void break_if_needed(ps_table *t, double h) {
+void ps_table_need(ps_table *t, double h) {
     ps_pdf *pdf = t->pdf;
     if (!ps_pdf_need(pdf, h)) return;
     if (t->cont_title) {
@@ -76,7 +76,7 @@ static void break_if_needed(ps_table *t, double h) {
 double ps_table_row(ps_table *t, const char *const *cells, HPDF_Font f,
                     uint32_t fill, const uint32_t *colours) {
     double h = row_height(t, cells, f, t->size);
-    break_if_needed(t, h);
+    ps_table_need(t, h);
     double y = t->pdf->y;
     if (y + h > t->pdf->bottom) h = t->pdf->bottom - y;   /* taller than a page */
     draw_cells(t, cells, f, t->size, y, h, fill, colours);
@@ -90,7 +90,7 @@ double ps_table_span(ps_table *t, const char *text, HPDF_Font f, uint32_t fill,
     double lh = ps_pdf_line_h(t->size);
     int n = ps_pdf_wrap(pdf, f, t->size, 0, 0, 0, t->width - 2 * t->pad, al, text, 0);
     double h = n * lh + 2 * t->pad;
-    break_if_needed(t, h);
+    ps_table_need(t, h);
     double y = pdf->y;
     if (fill != PS_NO_COLOUR) ps_pdf_rect(pdf, t->x, y, t->width, h, fill, PS_NO_COLOUR, 0);
     ps_pdf_wrap(pdf, f, t->size, pdf->L->c_text, t->x + t->pad, y + t->pad,

@@ -129,7 +129,13 @@ static void message_box(sc *s, const char *head, const char *text, uint32_t colo
 
 static void trend_mark(sc *s, double x, double y, double delta, double size) {
     if (isnan(delta) || fabs(delta) < 0.005) return;
-    ps_pdf_triangle(s->pdf, x, y, size, delta > 0, delta > 0 ? s->L->c_good : s->L->c_bad);
+    uint32_t colour = delta > 0 ? s->L->c_good : s->L->c_bad;
+    /* the arrow glyphs when the faces have them (Noto Serif has not) */
+    if (ps_pdf_has_glyph(s->pdf, delta > 0 ? 0x25B2 : 0x25BC))
+        ps_pdf_text(s->pdf, s->pdf->reg, size * 1.1, colour, x, y - size * 0.15, size * 2,
+                    PS_AL_LEFT, delta > 0 ? "\xe2\x96\xb2" : "\xe2\x96\xbc");
+    else
+        ps_pdf_triangle(s->pdf, x, y, size, delta > 0, colour);
 }
 
 static void delta_text(const sc *s, double delta, char *buf, size_t n) {
@@ -231,6 +237,8 @@ static void criteria(sc *s, const ps_layout_section *sec) {
                                            : (c->group < 0 || c->group >= (int)u->n_groups);
             if (!in) continue;
             if (!any && g < (long)u->n_groups) {
+                /* a group heading never ends a page: keep room for a row */
+                ps_table_need(&t, 4 * ps_pdf_line_h(s->fs) + 4 * t.pad);
                 char gh[512];
                 snprintf(gh, sizeof gh, "%s", u->groups[g].name ? u->groups[g].name : u->groups[g].id);
                 ps_table_span(&t, gh, pdf->bold, L->c_fill, PS_AL_LEFT);
