@@ -7,6 +7,7 @@
 #include "ps_layout.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,14 @@
 #define MM (72.0 / 25.4)
 
 static int lerr(ps_error *err, const ps_layout *l, const xmlNode *n,
-                const char *fmt, const char *a, const char *b) {
+                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int lerr(ps_error *err, const ps_layout *l, const xmlNode *n,
+                const char *fmt, ...) {
     char msg[600];
-    snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     return ps_error_set(err, PS_ECONFIG, l->path, n ? (long)xmlGetLineNo(n) : 0, 0,
                         "template: %s", msg);
 }
@@ -107,15 +113,15 @@ static int parse_page(ps_layout *l, const xmlNode *n, ps_error *err) {
     if (rc) return rc;
     char size[32], orient[32] = "portrait";
     if (!attr(n, "size", size, sizeof size))
-        return lerr(err, l, n, "<page> needs the attribute size=\"A4\"%s%s", NULL, NULL);
+        return lerr(err, l, n, "<page> needs the attribute size=\"A4\"");
     if (strcmp(size, "A4") == 0) { l->page_w = 210 * MM; l->page_h = 297 * MM; }
     else if (strcmp(size, "A3") == 0) { l->page_w = 297 * MM; l->page_h = 420 * MM; }
-    else return lerr(err, l, n, "page size \"%s\" is not supported (use A4 or A3)%s", size, NULL);
+    else return lerr(err, l, n, "page size \"%s\" is not supported (use A4 or A3)", size);
     attr(n, "orientation", orient, sizeof orient);
     if (strcmp(orient, "landscape") == 0) {
         double t = l->page_w; l->page_w = l->page_h; l->page_h = t;
     } else if (strcmp(orient, "portrait") != 0)
-        return lerr(err, l, n, "orientation \"%s\" must be portrait or landscape%s", orient, NULL);
+        return lerr(err, l, n, "orientation \"%s\" must be portrait or landscape", orient);
     double m[4] = {l->margin_t / MM, l->margin_b / MM, l->margin_l / MM, l->margin_r / MM};
     if ((rc = num_attr(l, n, "margin-top", 0, 80, &m[0], err)) ||
         (rc = num_attr(l, n, "margin-bottom", 0, 80, &m[1], err)) ||
@@ -134,7 +140,7 @@ static int parse_fonts(ps_layout *l, const xmlNode *n, ps_error *err) {
     if (!attr(n, "regular", l->font_regular, sizeof l->font_regular) ||
         !attr(n, "bold", l->font_bold, sizeof l->font_bold))
         return lerr(err, l, n, "<fonts> needs the attributes regular=\"...ttf\" "
-                    "and bold=\"...ttf\"%s%s", NULL, NULL);
+                    "and bold=\"...ttf\"");
     return num_attr(l, n, "size", 5, 20, &l->font_size, err);
 }
 
@@ -162,7 +168,7 @@ static int parse_numbers(ps_layout *l, const xmlNode *n, ps_error *err) {
     char dec[8];
     if (attr(n, "decimal", dec, sizeof dec)) {
         if (strcmp(dec, ",") && strcmp(dec, "."))
-            return lerr(err, l, n, "decimal=\"%s\" must be \",\" or \".\"%s", dec, NULL);
+            return lerr(err, l, n, "decimal=\"%s\" must be \",\" or \".\"", dec);
         l->decimal = dec[0];
     }
     double pd = l->pct_decimals, td = l->pts_decimals;
@@ -179,13 +185,13 @@ static int parse_texts(ps_layout *l, const xmlNode *n, ps_error *err) {
         if (c->type != XML_ELEMENT_NODE) continue;
         if (!is_el(c, "text"))
             return lerr(err, l, c, "unknown element <%s> inside <texts> (only <text key=\"...\">)",
-                        (const char *)c->name, NULL);
+                        (const char *)c->name);
         static const char *const allowed[] = {"key", NULL};
         int rc = check_attrs(l, c, allowed, err);
         if (rc) return rc;
         char key[64];
         if (!attr(c, "key", key, sizeof key))
-            return lerr(err, l, c, "<text> needs the attribute key=\"...\"%s%s", NULL, NULL);
+            return lerr(err, l, c, "<text> needs the attribute key=\"...\"");
         xmlChar *v = xmlNodeGetContent(c);
         rc = add_text(l, key, v ? (const char *)v : "");
         xmlFree(v);
@@ -200,16 +206,16 @@ static int parse_sections(ps_layout *l, const xmlNode *n, const char *const *kno
         if (c->type != XML_ELEMENT_NODE) continue;
         if (!is_el(c, "section"))
             return lerr(err, l, c, "unknown element <%s> inside <sections> (only <section name=\"...\">)",
-                        (const char *)c->name, NULL);
+                        (const char *)c->name);
         static const char *const allowed[] = {"name", "widths", NULL};
         int rc = check_attrs(l, c, allowed, err);
         if (rc) return rc;
         if (l->n_sections == PS_LAYOUT_MAX_SECTIONS)
-            return lerr(err, l, c, "too many sections%s%s", NULL, NULL);
+            return lerr(err, l, c, "too many sections (at most %d)", PS_LAYOUT_MAX_SECTIONS);
         ps_layout_section *s = &l->sections[l->n_sections];
         memset(s, 0, sizeof *s);
         if (!attr(c, "name", s->name, sizeof s->name))
-            return lerr(err, l, c, "<section> needs the attribute name=\"...\"%s%s", NULL, NULL);
+            return lerr(err, l, c, "<section> needs the attribute name=\"...\"");
         int ok = 0;
         char list[400] = "";
         for (size_t i = 0; known[i]; i++) {
@@ -230,7 +236,7 @@ static int parse_sections(ps_layout *l, const xmlNode *n, const char *const *kno
                 double v = strtod(p, &end);
                 if (end == p || !(v > 0) || s->n_widths == PS_LAYOUT_MAX_WIDTHS)
                     return lerr(err, l, c, "widths=\"%s\" must be positive numbers "
-                                "separated by commas (at most 12)%s", w, NULL);
+                                "separated by commas (at most 12)", w);
                 s->widths[s->n_widths++] = v;
                 p = end;
                 while (*p == ',' || *p == ' ') p++;
@@ -301,7 +307,7 @@ int ps_layout_load(ps_layout *l, const char *path, const char *kind,
         else if (is_el(c, "sections")) { rc = parse_sections(l, c, known, err); seen_sections = 1; }
         else
             rc = lerr(err, l, c, "unknown element <%s> (expected page, fonts, colors, "
-                      "numbers, texts, sections)%s", (const char *)c->name, NULL);
+                      "numbers, texts, sections)", (const char *)c->name);
     }
     if (rc == PS_OK && (!seen_fonts || !seen_sections))
         rc = lerr(err, l, root, "<%s> needs a <%s> element", kind,
@@ -311,8 +317,8 @@ int ps_layout_load(ps_layout *l, const char *path, const char *kind,
         for (size_t k = 0; k < l->n_texts; k++)
             if (strcmp(l->text_keys[k], required_texts[i]) == 0) found = 1;
         if (!found)
-            rc = lerr(err, l, root, "missing <text key=\"%s\"> inside <texts>%s",
-                      required_texts[i], NULL);
+            rc = lerr(err, l, root, "missing <text key=\"%s\"> inside <texts>",
+                      required_texts[i]);
     }
 done:
     xmlFreeDoc(doc);

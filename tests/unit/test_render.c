@@ -428,6 +428,31 @@ static void check_errors(ps_tally *t, const ps_results *r, const char *tmp) {
     CHECK_INT(t, ps_render_scorecards(r, &o, &err), PS_ECONFIG);
     HAS(t, err.message, "missing <text key=\"nation\">");
 
+    /* more broken templates: each message names the problem and the line */
+    static const struct { const char *body; const char *msg; long line; } bad[] = {
+        {"<scorecard>\n<fonts regular=\"a\" bold=\"b\"/>\n<colors text=\"red\"/>\n</scorecard>\n",
+         "colour text=\"...\" must be #RRGGBB (got \"red\")", 3},
+        {"<scorecard>\n<fonts regular=\"a\" bold=\"b\" size=\"big\"/>\n</scorecard>\n",
+         "bad number size=\"big\" on <fonts>", 2},
+        {"<scorecard>\n<fonts regular=\"a\" bold=\"b\"/>\n<footer/>\n</scorecard>\n",
+         "unknown element <footer>", 3},
+        {"<scorecard>\n<page size=\"A4\" margin-top=\"15\" colour=\"x\"/>\n</scorecard>\n",
+         "unknown attribute \"colour\" on <page>", 2},
+        {"<scorecard>\n<page size=\"Letter\"/>\n</scorecard>\n",
+         "page size \"Letter\" is not supported", 2},
+        {"<summary/>\n", "the root element must be <scorecard> (got <summary>)", 1},
+        {"<scorecard>\n<fonts regular=\"a\" bold=\"b\"/>\n<sections>\n"
+         "<section name=\"criteria\" widths=\"5,x\"/>\n</sections>\n</scorecard>\n",
+         "widths=\"5,x\" must be positive numbers", 4},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        write_text(path, bad[i].body);
+        memset(&err, 0, sizeof err);
+        CHECK_INT(t, ps_render_scorecards(r, &o, &err), PS_ECONFIG);
+        HAS(t, err.message, bad[i].msg);
+        CHECK_INT(t, err.line, bad[i].line);
+    }
+
     /* the summary template missing altogether */
     memset(&err, 0, sizeof err);
     CHECK_INT(t, ps_render_summary(r, &o, &err), PS_ECONFIG);
