@@ -30,7 +30,8 @@ void ps_render_footer(ps_pdf *pdf, const ps_layout *L, const ps_results *r, doub
     ps_pdf_text(pdf, pdf->reg, fsz, L->c_text, x, fy + 2, w, PS_AL_LEFT, line);
     ps_render_time_vn(r->generated_at, t, sizeof t);
     snprintf(line, sizeof line, "%s %s  ·  %s: %s%s%s%s", ps_layout_text(L, "footer_generated"), t,
-             ps_layout_text(L, "footer_ruleset"), r->ruleset_id ? r->ruleset_id : "—",
+             ps_layout_text(L, "footer_ruleset"),
+             r->ruleset_name ? r->ruleset_name : r->ruleset_id ? r->ruleset_id : "—",
              r->ruleset_version ? ", " : "",
              r->ruleset_version ? ps_layout_text(L, "footer_version") : "",
              r->ruleset_version ? r->ruleset_version : "");

@@ -140,7 +140,7 @@ static void check_scorecards(ps_tally *t, const char *out) {
     HAS(t, s, "1.234");
     /* footer: 1763870700 = 2025-11-23 04:05 UTC = 11:05 in UTC+7 */
     HAS(t, s, "Lập lúc 11:05 ngày 23/11/2025 (UTC+7)");
-    HAS(t, s, "national/index766, phiên bản 2025.1");
+    HAS(t, s, "Bộ tiêu chí: Chỉ số phục vụ người dân, doanh nghiệp (766), phiên bản 2025.1");
     HAS(t, s, "onestop_sqlite: onestop.db; portal_xml: export.xml");
     HAS(t, s, "Trang 1/3");
     HAS(t, s, "Trang 3/3");
