@@ -19,6 +19,7 @@ void ps_render_subst(char *out, size_t size, const char *tmpl, const char *name,
 }
 
 void ps_render_footer(ps_pdf *pdf, const ps_layout *L, const ps_results *r, double fy) {
+    /* three lines: sources; rule set; generation time and "Trang X/Y" */
     double fsz = 7;
     double x = pdf->left, w = pdf->right - pdf->left, lh = ps_pdf_line_h(fsz);
     ps_pdf_line(pdf, x, fy, x + w, fy, L->c_rule, 0.5);
@@ -28,21 +29,22 @@ void ps_render_footer(ps_pdf *pdf, const ps_layout *L, const ps_results *r, doub
         o += (size_t)snprintf(line + o, sizeof line - o, "%s%s", i ? "; " : "", r->sources[i]);
     if (!r->n_sources) snprintf(line + o, sizeof line - o, "—");
     ps_pdf_text(pdf, pdf->reg, fsz, L->c_text, x, fy + 2, w, PS_AL_LEFT, line);
-    ps_render_time_vn(r->generated_at, t, sizeof t);
-    snprintf(line, sizeof line, "%s %s  ·  %s: %s%s%s%s", ps_layout_text(L, "footer_generated"), t,
-             ps_layout_text(L, "footer_ruleset"),
+    snprintf(line, sizeof line, "%s: %s%s%s%s", ps_layout_text(L, "footer_ruleset"),
              r->ruleset_name ? r->ruleset_name : r->ruleset_id ? r->ruleset_id : "—",
              r->ruleset_version ? ", " : "",
              r->ruleset_version ? ps_layout_text(L, "footer_version") : "",
              r->ruleset_version ? r->ruleset_version : "");
+    ps_pdf_text(pdf, pdf->reg, fsz, L->c_text, x, fy + 2 + lh, w, PS_AL_LEFT, line);
+    ps_render_time_vn(r->generated_at, t, sizeof t);
+    snprintf(line, sizeof line, "%s %s", ps_layout_text(L, "footer_generated"), t);
     snprintf(n1, sizeof n1, "%d", pdf->page_no);
     snprintf(n2, sizeof n2, "%d", pdf->n_pages ? pdf->n_pages : pdf->page_no);
     char tmp[96];
     ps_render_subst(tmp, sizeof tmp, ps_layout_text(L, "footer_page"), "page", n1);
     ps_render_subst(page, sizeof page, tmp, "pages", n2);
     double pw = ps_pdf_width(pdf, pdf->bold, fsz, page) + 4;
-    ps_pdf_text(pdf, pdf->reg, fsz, L->c_text, x, fy + 2 + lh, w - pw - 6, PS_AL_LEFT, line);
-    ps_pdf_text(pdf, pdf->bold, fsz, L->c_text, x + w - pw, fy + 2 + lh, pw, PS_AL_RIGHT, page);
+    ps_pdf_text(pdf, pdf->reg, fsz, L->c_text, x, fy + 2 + 2 * lh, w - pw - 6, PS_AL_LEFT, line);
+    ps_pdf_text(pdf, pdf->bold, fsz, L->c_text, x + w - pw, fy + 2 + 2 * lh, pw, PS_AL_RIGHT, page);
 }
 
 void ps_render_state_header(ps_pdf *pdf, const ps_layout *L, const ps_results *r) {
@@ -67,4 +69,4 @@ void ps_render_state_header(ps_pdf *pdf, const ps_layout *L, const ps_results *r
     pdf->y = (ly > bottom ? ly : bottom) + 14;
 }
 
-double ps_render_footer_height(void) { return 2 * ps_pdf_line_h(7) + 6; }
+double ps_render_footer_height(void) { return 3 * ps_pdf_line_h(7) + 6; }

@@ -57,10 +57,11 @@ static void on_page(ps_pdf *pdf, void *ctx) {
 
 /* ---- sections ---------------------------------------------------------- */
 
-static void section_title(sc *s, const char *text) {
+/* keep: height of the content that must stay on the title's page */
+static void section_title(sc *s, const char *text, double keep) {
     ps_pdf *pdf = s->pdf;
     double lh = ps_pdf_line_h(s->fs + 1.5);
-    ps_pdf_need(pdf, lh + 40);   /* keep a title with some of its content */
+    ps_pdf_need(pdf, lh + 6 + keep);
     pdf->y += 4;
     ps_pdf_text(pdf, pdf->bold, s->fs + 1.5, s->L->c_accent, pdf->left, pdf->y,
                 s->cw, PS_AL_LEFT, text);
@@ -214,7 +215,7 @@ static void criteria(sc *s, const ps_layout_section *sec) {
     const ps_layout *L = s->L;
     const ps_unit_result *u = s->u;
     if (u->failed || !u->n_criteria) return;
-    section_title(s, T(s, "criteria_title"));
+    section_title(s, T(s, "criteria_title"), 3 * ps_pdf_line_h(s->fs) + 12);
     static const double def[6] = {5, 41, 20, 12, 11, 11};
     ps_table t;
     ps_table_init(&t, pdf, sec->n_widths == 6 ? sec->widths : def, 6, pdf->left, s->cw, s->fs);
@@ -278,7 +279,7 @@ static void chart(sc *s) {
     const ps_layout *L = s->L;
     const ps_unit_result *u = s->u;
     if (u->failed || !u->scored || !u->n_groups) return;
-    section_title(s, T(s, "chart_title"));
+    section_title(s, T(s, "chart_title"), 34);
     double top = 0;
     for (size_t g = 0; g < u->n_groups; g++)
         if (u->groups[g].max > top) top = u->groups[g].max;
@@ -311,7 +312,8 @@ static void trend(sc *s, const ps_layout_section *sec) {
     const ps_layout *L = s->L;
     const ps_unit_result *u = s->u;
     if (u->failed || !u->scored || !s->any_previous) return;
-    section_title(s, T(s, "trend_title"));
+    section_title(s, T(s, "trend_title"),
+                  u->has_previous ? 3 * ps_pdf_line_h(s->fs) + 12 : ps_pdf_line_h(s->fs));
     if (!u->has_previous) {
         ps_pdf_flow(pdf, pdf->reg, s->fs, L->c_text, pdf->left, s->cw, T(s, "trend_none"));
         pdf->y += 8;
@@ -349,7 +351,7 @@ static void trend(sc *s, const ps_layout_section *sec) {
 static void facts(sc *s) {
     const ps_unit_result *u = s->u;
     if (u->failed || !u->n_facts) return;
-    section_title(s, T(s, "facts_title"));
+    section_title(s, T(s, "facts_title"), ps_pdf_line_h(s->fs + 1));
     for (size_t i = 0; i < u->n_facts; i++)
         label_value(s, u->fact_keys[i], u->fact_values[i] ? u->fact_values[i] : "", 0);
     s->pdf->y += 6;
@@ -364,7 +366,7 @@ static void lost(sc *s) {
     for (size_t i = 0; i < u->n_criteria; i++)
         if (u->criteria[i].n_lost && u->criteria[i].points + 1e-9 < u->criteria[i].max) any = 1;
     if (!any) return;
-    section_title(s, T(s, "lost_title"));
+    section_title(s, T(s, "lost_title"), 3 * ps_pdf_line_h(s->fs));
     double ind = 12;
     for (size_t i = 0; i < u->n_criteria; i++) {
         const ps_criterion_result *c = &u->criteria[i];
@@ -404,8 +406,10 @@ static void quality(sc *s, const ps_layout_section *sec) {
     ps_pdf *pdf = s->pdf;
     const ps_layout *L = s->L;
     const ps_unit_agg *a = s->u->agg;
-    section_title(s, T(s, "quality_title"));
-    if (!a || !a->n_dq) {
+    int none = !a || !a->n_dq;
+    section_title(s, T(s, "quality_title"),
+                  none ? ps_pdf_line_h(s->fs) : 3 * ps_pdf_line_h(s->fs) + 12);
+    if (none) {
         ps_pdf_flow(pdf, pdf->reg, s->fs, L->c_text, pdf->left, s->cw, T(s, "quality_none"));
         pdf->y += 6;
         return;
