@@ -140,7 +140,8 @@ int main(int argc, char **argv) {
         return 77;
     }
     static ctx c;
-    char dir[] = "/tmp/ps-glyphs-XXXXXX";
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/ps-glyphs-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(dir)) return 1;
     c.dir = dir;
     /* the default faces are those of the scorecard template */
