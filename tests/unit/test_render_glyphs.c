@@ -224,7 +224,7 @@ int main(int argc, char **argv) {
     printf("fonts: %s, %s; %d letters, %d look-alike failures\n", c.reg, c.bold,
            letters, failures);
     for (int i = 0; i < c.n; i++) free(c.cases[i].bm.px);
-    char cmd[200];
+    char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
     return ps_test_done(&t);
