@@ -227,8 +227,20 @@ const char *ps_pdf_nfc(ps_pdf *pdf, const char *s) {
         memcpy(pdf->nfc, s, k + 1);
         return pdf->nfc;
     }
+    /* invalid UTF-8 bytes become "?" first: utf8proc refuses the whole
+     * string otherwise, and one bad byte should not blank a name */
+    char *clean = NULL;
+    for (size_t i = 0; s[i];) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)s + i, -1, &cp);
+        if (m > 0) { i += (size_t)m; continue; }
+        if (!clean && !(clean = ps_strdup(s))) return "";
+        clean[i++] = '?';
+        while (clean[i] && ((unsigned char)clean[i] & 0xC0) == 0x80) clean[i++] = '?';
+        s = clean;
+    }
     utf8proc_uint8_t *n = utf8proc_NFC((const utf8proc_uint8_t *)s);
-    /* invalid UTF-8: show U+FFFD rather than fail the page */
+    ps_free(clean);
     const char *src = n ? (const char *)n : "?";
     size_t len = strlen(src);
     /* worst case every 3-byte symbol becomes 2 ASCII bytes: len + 1 is enough */
@@ -366,12 +378,20 @@ void ps_pdf_text(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
     draw_run(pdf, f, size, colour, x, y, w, al, t, n, width);
 }
 
+typedef struct wrap_rec {      /* where the lines went, for ps_pdf_wrap_lines */
+    size_t *starts, *lens;
+    int max;
+    char *norm;
+    size_t norm_size;
+} wrap_rec;
+
 /* mode 0: count lines, 1: draw from y, 2: flow from pdf->y with page breaks */
 static int wrap_impl(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
                      double x, double y, double w, ps_align al, const char *s,
-                     int mode) {
+                     int mode, wrap_rec *rec) {
     char *t = ps_strdup(ps_pdf_nfc(pdf, s));
     if (!t) return 1;
+    if (rec && rec->norm) snprintf(rec->norm, rec->norm_size, "%s", t);
     size_t n = strlen(t), start = 0;
     int lines = 0;
     double lh = ps_pdf_line_h(size);
@@ -385,8 +405,9 @@ static int wrap_impl(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
             size_t c = cluster_len(t + i);
             double cw = raw_width(pdf, f, size, t + i, c);
             if (acc + cw > w && i > start) {
-                if (brk > start) { end = brk; }
-                else { end = i; resume = i; }
+                if (t[i] == ' ') { end = i; resume = i + 1; }   /* a space may hang */
+                else if (brk > start) { end = brk; }             /* resume = brk + 1 */
+                else { end = i; resume = i; }                    /* inside a long word */
                 break;
             }
             if (t[i] == ' ') { brk = i; resume = i + 1; }
@@ -407,6 +428,10 @@ static int wrap_impl(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
                      e - start, raw_width(pdf, f, size, t + start, e - start));
             pdf->y += lh;
         }
+        if (rec && lines < rec->max) {
+            rec->starts[lines] = start;
+            rec->lens[lines] = e - start;
+        }
         lines++;
         if (resume <= start && !hard) resume = end > start ? end : n;
         start = resume;
@@ -420,7 +445,14 @@ static int wrap_impl(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
 int ps_pdf_wrap(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
                 double x, double y, double w, ps_align al, const char *s,
                 int draw) {
-    return wrap_impl(pdf, f, size, colour, x, y, w, al, s, draw ? 1 : 0);
+    return wrap_impl(pdf, f, size, colour, x, y, w, al, s, draw ? 1 : 0, NULL);
+}
+
+int ps_pdf_wrap_lines(ps_pdf *pdf, HPDF_Font f, double size, double w, const char *s,
+                      char *norm, size_t norm_size, size_t *starts, size_t *lens,
+                      int max) {
+    wrap_rec rec = {starts, lens, max, norm, norm_size};
+    return wrap_impl(pdf, f, size, 0, 0, 0, w, PS_AL_LEFT, s, 0, &rec);
 }
 
 double ps_pdf_balanced_width(ps_pdf *pdf, HPDF_Font f, double size, double w,
@@ -438,7 +470,7 @@ double ps_pdf_balanced_width(ps_pdf *pdf, HPDF_Font f, double size, double w,
 
 void ps_pdf_flow(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
                  double x, double w, const char *s) {
-    wrap_impl(pdf, f, size, colour, x, 0, w, PS_AL_LEFT, s, 2);
+    wrap_impl(pdf, f, size, colour, x, 0, w, PS_AL_LEFT, s, 2, NULL);
 }
 
 /* ---- shapes ---------------------------------------------------------- */

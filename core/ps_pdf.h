@@ -78,6 +78,11 @@ void ps_pdf_text(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
 int ps_pdf_wrap(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
                 double x, double y, double w, ps_align al, const char *s,
                 int draw);
+/* Where ps_pdf_wrap breaks s: the NFC text goes to norm, and up to max
+ * lines as byte offset and length into it; returns the number of lines. */
+int ps_pdf_wrap_lines(ps_pdf *pdf, HPDF_Font f, double size, double w, const char *s,
+                      char *norm, size_t norm_size, size_t *starts, size_t *lens,
+                      int max);
 /* The narrowest width <= w at which s wraps into as few lines as at w:
  * centred titles then break into even lines, not a long one and a word. */
 double ps_pdf_balanced_width(ps_pdf *pdf, HPDF_Font f, double size, double w,
