@@ -87,28 +87,33 @@ static void title(sc *s) {
     pdf->y += ps_pdf_line_h(10.5) + 10;
 }
 
-static void label_value(sc *s, const char *label, const char *value, int bold) {
+/* "label   value" with both sides wrapped; lw: label column width */
+static void label_value(sc *s, const char *label, const char *value, int bold, double lw) {
     ps_pdf *pdf = s->pdf;
-    double lw = 38 * 72 / 25.4, fs = s->fs + 1;
-    int n = ps_pdf_wrap(pdf, bold ? pdf->bold : pdf->reg, fs, 0, 0, 0, s->cw - lw,
-                        PS_AL_LEFT, value, 0);
-    ps_pdf_need(pdf, n * ps_pdf_line_h(fs));
-    ps_pdf_text(pdf, pdf->reg, fs, s->L->c_text, pdf->left, pdf->y, lw, PS_AL_LEFT, label);
-    ps_pdf_wrap(pdf, bold ? pdf->bold : pdf->reg, fs, s->L->c_text, pdf->left + lw,
-                pdf->y, s->cw - lw, PS_AL_LEFT, value, 1);
-    pdf->y += n * ps_pdf_line_h(fs) + 1;
+    double fs = s->fs + 1, lh = ps_pdf_line_h(fs);
+    HPDF_Font vf = bold ? pdf->bold : pdf->reg;
+    int nl = ps_pdf_wrap(pdf, pdf->reg, fs, 0, 0, 0, lw - 4, PS_AL_LEFT, label, 0);
+    int nv = ps_pdf_wrap(pdf, vf, fs, 0, 0, 0, s->cw - lw, PS_AL_LEFT, value, 0);
+    int n = nl > nv ? nl : nv;
+    ps_pdf_need(pdf, n * lh);
+    ps_pdf_wrap(pdf, pdf->reg, fs, s->L->c_text, pdf->left, pdf->y, lw - 4, PS_AL_LEFT, label, 1);
+    ps_pdf_wrap(pdf, vf, fs, s->L->c_text, pdf->left + lw, pdf->y, s->cw - lw, PS_AL_LEFT,
+                value, 1);
+    pdf->y += n * lh + 1;
 }
+
+#define ID_LABEL_W (38 * 72 / 25.4)   /* identity labels: 38 mm */
 
 static void identity(sc *s) {
     const ps_unit_result *u = s->u;
     char buf[640];
     snprintf(buf, sizeof buf, "%s (%s %s)", u->name, T(s, "label_code"), u->code);
-    label_value(s, T(s, "label_unit"), buf, 1);
+    label_value(s, T(s, "label_unit"), buf, 1, ID_LABEL_W);
     if (u->parent_name)
-        label_value(s, T(s, "label_parent"), u->parent_name, 0);
-    label_value(s, T(s, "label_period"), s->r->period.label_vn, 0);
-    if (s->r->ruleset_name) label_value(s, T(s, "label_ruleset"), s->r->ruleset_name, 0);
-    if (u->status && !u->failed) label_value(s, T(s, "label_status"), u->status, 1);
+        label_value(s, T(s, "label_parent"), u->parent_name, 0, ID_LABEL_W);
+    label_value(s, T(s, "label_period"), s->r->period.label_vn, 0, ID_LABEL_W);
+    if (s->r->ruleset_name) label_value(s, T(s, "label_ruleset"), s->r->ruleset_name, 0, ID_LABEL_W);
+    if (u->status && !u->failed) label_value(s, T(s, "label_status"), u->status, 1, ID_LABEL_W);
     s->pdf->y += 6;
 }
 
@@ -353,7 +358,8 @@ static void facts(sc *s) {
     if (u->failed || !u->n_facts) return;
     section_title(s, T(s, "facts_title"), ps_pdf_line_h(s->fs + 1));
     for (size_t i = 0; i < u->n_facts; i++)
-        label_value(s, u->fact_keys[i], u->fact_values[i] ? u->fact_values[i] : "", 0);
+        label_value(s, u->fact_keys[i] ? u->fact_keys[i] : "",
+                    u->fact_values[i] ? u->fact_values[i] : "", 0, s->cw * 0.5);
     s->pdf->y += 6;
 }
 
