@@ -19,9 +19,23 @@ here=$(cd "$(dirname "$0")" && pwd)
 # dashes, quotes, bullet, ellipsis, per mille, ₫ and №.  Every extra glyph
 # costs time in every PDF, so the set is kept tight.
 ranges="U+0020-007E,U+00A0-017F,U+01A0-01B0,U+0300-0303,U+0306,U+0309,U+031B,U+0323,U+1EA0-1EF9,U+2010-2026,U+2030,U+20AB,U+2116"
+# Symbols Noto Serif lacks, from the same package: ≥ ≤ − → (Noto Sans Math)
+# and ▲ ▼ (Noto Sans Symbols 2), without hinting so that their glyph
+# programs cannot call into Noto Serif's font program after the merge.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python3 -m fontTools.subset "$src/NotoSansMath-Regular.ttf" --unicodes="U+2192,U+2212,U+2264,U+2265" \
+  --layout-features='' --no-hinting --output-file="$tmp/math.ttf"
+python3 -m fontTools.subset "$src/NotoSansSymbols2-Regular.ttf" --unicodes="U+25B2,U+25BC" \
+  --layout-features='' --no-hinting --output-file="$tmp/arrows.ttf"
 for face in Regular Bold; do
   python3 -m fontTools.subset "$src/NotoSerif-$face.ttf" --unicodes="$ranges" \
-    --layout-features='*' --notdef-outline \
-    --output-file="$here/NotoSerif-$face-vn.ttf"
+    --layout-features='*' --notdef-outline --output-file="$tmp/serif.ttf"
+  python3 - "$tmp/serif.ttf" "$tmp/math.ttf" "$tmp/arrows.ttf" "$here/NotoSerif-$face-vn.ttf" <<'PY'
+import sys
+from fontTools.merge import Merger
+font = Merger().merge(sys.argv[1:4])
+font.save(sys.argv[4])
+PY
 done
 echo "wrote $here/NotoSerif-Regular-vn.ttf and NotoSerif-Bold-vn.ttf" >&2

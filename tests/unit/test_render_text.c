@@ -67,12 +67,15 @@ int main(void) {
     CHECK_STR(&t, w.norm, "Nguyễn");
     CHECK_INT(&t, w.n, 1);
 
-    /* stand-ins for what Noto lacks; invalid UTF-8 becomes "?" */
-    CHECK_STR(&t, ps_pdf_nfc(&pdf, "≥ 99% − ≤ →"), ">= 99% - <= ->");
+    /* the merged symbols are kept; stand-ins for what the faces lack;
+     * invalid UTF-8 becomes "?" */
+    CHECK_STR(&t, ps_pdf_nfc(&pdf, "≥ 99% − ≤ → ▲ ▼"), "≥ 99% − ≤ → ▲ ▼");
+    CHECK_STR(&t, ps_pdf_nfc(&pdf, "a ≠ b ← c ☺"), "a != b <- c ?");
     CHECK_STR(&t, ps_pdf_nfc(&pdf, "a\xff" "b"), "a?b");
     CHECK_STR(&t, ps_pdf_nfc(&pdf, "tab\there"), "tab here");
     CHECK(&t, ps_pdf_has_glyph(&pdf, 0x1ED9));      /* ộ */
-    CHECK(&t, !ps_pdf_has_glyph(&pdf, 0x2265));     /* ≥ */
+    CHECK(&t, ps_pdf_has_glyph(&pdf, 0x2265));      /* ≥ */
+    CHECK(&t, !ps_pdf_has_glyph(&pdf, 0x2260));     /* ≠ */
 
     /* breaks at spaces: the width of "Nguyễn Thị" (+0.1) holds it and no
      * more, so it is the first line and the rest follows word by word */
