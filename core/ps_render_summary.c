@@ -212,7 +212,9 @@ static void ranking(sm *s, const ps_layout_section *sec) {
     const ps_unit_result *g0 = s->groups_of;
     size_t ng = g0 ? g0->n_groups : 0;
     if (ng > PS_TABLE_MAX_COLS - 5) ng = PS_TABLE_MAX_COLS - 5;
-    section_title(s, T(s, "ranking_title"), 50);
+    /* keep the title with the header (group names wrap to 4-5 lines) and
+     * a few rows: a header alone at a page foot helps nobody */
+    section_title(s, T(s, "ranking_title"), 140);
     static const double def[6] = {6, 7, 25, 7, 17, 38};
     const double *wd = sec->n_widths == 6 ? sec->widths : def;
     double rel[PS_TABLE_MAX_COLS];
