@@ -95,6 +95,7 @@ gen_args() {
     commune) echo "--scale commune --province 15 --seed $SEED" ;;
     province) echo "--scale province --province 15 --seed $SEED" ;;
     national) echo "--scale national --seed $SEED" ;;
+    national-1M) echo "--scale national --seed $SEED --dossiers 1000000 --formats sqlite,xml" ;;
   esac
 }
 free_gb() { df -Pk "$1" | awk 'NR == 2 { printf "%d\n", $4 / 1048576 }'; }
@@ -195,7 +196,7 @@ FROM feedback GROUP BY unit_code;"
 # when there is one; appends an "ingest" row and a "ceil" row.
 measure() {
   _scale=$1 _label=$2 _job=$3 _bytes=$4 _ck=$5 _ca=$6
-  _n=$RUNS; [ "$_scale" = national ] && _n=1
+  _n=$RUNS; case $_scale in national*) _n=1 ;; esac
   : > "$T/w"; : > "$T/m"; : > "$T/p"; : > "$T/c"
   _i=0 _bad=""
   while [ $_i -lt $_n ]; do
@@ -317,6 +318,14 @@ bench_scale() {
     "$(bytes_of "$D/onestop.db" $_portal "$D/survey-form.xml" "$D/survey-responses.csv" "$D/kiosk.csv")" none ""
   end_to_end "$_s" "$D"
   rm -f "$D"/bench-*.lua
+  [ "$_s" = national ] || return 0
+  # Same 3,321 communes with a tenth of the dossiers: separates what grows
+  # with the number of units from what grows with the number of dossiers.
+  D=$(ensure_data national-1M) || return 1
+  measure national-1M onestop_sqlite "$(single_job "$D" onestop_sqlite)" "$(bytes_of "$D/onestop.db")" none ""
+  # shellcheck disable=SC2086
+  measure national-1M "all sources" "$D/job.lua" "$(bytes_of "$D/onestop.db" "$D"/portal*.xml)" none ""
+  rm -f "$D"/bench-*.lua
 }
 
 say "warming up; results in bench/results.md (runs per measurement: $RUNS, national: 1)"
@@ -393,13 +402,13 @@ tables() {
     if (("national|onestop_sqlite" in rss) && ("province|onestop_sqlite" in rss)) {
       print "### Memory as input grows (peak RSS of `parscore aggregate`)"
       print ""
-      print "| job | province (100k dossiers) | national (10M dossiers) | national / province |"
-      print "|---|---:|---:|---:|"
+      print "| job | province: 99 units, 100k dossiers | national: 3,321 units, 1M dossiers | national: 3,321 units, 10M dossiers | 10M / 1M |"
+      print "|---|---:|---:|---:|---:|"
       split("onestop_sqlite|all sources", js, "|")
       for (j = 1; j <= 2; j++) {
-        p = rss["province|" js[j]]; n = rss["national|" js[j]]
+        p = rss["province|" js[j]]; m = rss["national-1M|" js[j]]; n = rss["national|" js[j]]
         if (p == "" || n == "") continue
-        printf "| %s | %.0f MB | %.0f MB | %.1f× |\n", js[j] == "all sources" ? "full job (database + portal exports + survey + kiosk)" : "onestop_sqlite only", p / 1024, n / 1024, n / p
+        printf "| %s | %.0f MB | %s | %.0f MB | %s |\n", js[j] == "all sources" ? "full job (database + portal exports; + survey, kiosk at 100k/10M)" : "onestop_sqlite only", p / 1024, m == "" ? "—" : sprintf("%.0f MB", m / 1024), n / 1024, m == "" ? "—" : sprintf("%.1f×", n / m)
       }
       print ""
     }
