@@ -10,6 +10,9 @@
 #
 #   bench/run.sh BUILD_DIR [--scales commune,province,national] [--runs N]
 #                [--seed N] [--regen]
+# Word splitting of $(timed ...) into "WALL RSS RC" and of the list of portal
+# exports is intended:
+# shellcheck disable=SC2046,SC2086
 set -eu
 
 usage() {
@@ -48,7 +51,10 @@ for f in "$PARSCORE" "$GEN"; do
 done
 # GNU time gives peak RSS (Debian package `time`, in tools/install-deps.sh).
 TIME=/usr/bin/time
-"$TIME" -f '%M' -o /dev/null true 2>/dev/null && [ "$(date +%N)" != N ] || { echo "bench: GNU time (/usr/bin/time) missing: tools/install-deps.sh installs it" >&2; exit 3; }
+if ! "$TIME" -f '%M' -o /dev/null true 2>/dev/null || [ "$(date +%N)" = N ]; then
+  echo "bench: needs GNU time (/usr/bin/time, Debian package time: tools/install-deps.sh installs it) and GNU date" >&2
+  exit 3
+fi
 have() { command -v "$1" >/dev/null 2>&1; }
 
 T=$(mktemp -d /tmp/parscore-bench.XXXXXX)
@@ -112,7 +118,6 @@ ensure_data() {
   say "generating $1 data (parscore-gen $_args) ..."
   rm -rf "$_dir" "$_dir.tmp"
   mkdir -p "$WORK"
-  # shellcheck disable=SC2086
   "$GEN" $_args --out "$_dir.tmp" -q >&2 || { say "parscore-gen failed"; return 1; }
   echo "$_args" > "$_dir.tmp/.bench-complete"
   mv "$_dir.tmp" "$_dir"
@@ -141,6 +146,7 @@ plugin_s() { awk '/ records in [0-9.]+ s$/ { t += $(NF - 1) } END { printf "%.2f
 PG_OK=0
 PG_WHY="PostgreSQL server binaries not found"
 start_pg() {
+  # shellcheck disable=SC2012
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then PGBIN=$(pg_config --bindir 2>/dev/null || true); fi
   for tool in initdb pg_ctl postgres psql; do
@@ -283,12 +289,10 @@ bench_scale() {
   D=$(ensure_data "$_s") || return 1
   say "$_s scale: data in bench/work/$(basename "$D")"
   _portal=$(ls "$D"/portal*.xml)
-  # shellcheck disable=SC2086
   warm "$D/onestop.db" $_portal "$D/kiosk.csv" "$D/survey-responses.csv"
 
   measure "$_s" onestop_sqlite "$(single_job "$D" onestop_sqlite)" "$(bytes_of "$D/onestop.db")" \
     "$(have sqlite3 && echo sqlite || echo none)" "$D/onestop.db"
-  # shellcheck disable=SC2086
   measure "$_s" portal_xml "$(single_job "$D" portal_xml)" "$(bytes_of $_portal)" \
     "$(have xmllint && echo xmllint || echo none)" "$_portal"
   measure "$_s" survey "$(single_job "$D" survey)" \
@@ -313,7 +317,6 @@ bench_scale() {
   else
     printf 'ingest\t%s\tonestop_pg\t-\t-\t-\t-\t-\t-\tnot measured: %s\n' "$_s" "$PG_WHY" >> "$ROWS"
   fi
-  # shellcheck disable=SC2086
   measure "$_s" "all sources" "$D/job.lua" \
     "$(bytes_of "$D/onestop.db" $_portal "$D/survey-form.xml" "$D/survey-responses.csv" "$D/kiosk.csv")" none ""
   end_to_end "$_s" "$D"
@@ -323,7 +326,6 @@ bench_scale() {
   # with the number of units from what grows with the number of dossiers.
   D=$(ensure_data national-1M) || return 1
   measure national-1M onestop_sqlite "$(single_job "$D" onestop_sqlite)" "$(bytes_of "$D/onestop.db")" none ""
-  # shellcheck disable=SC2086
   measure national-1M "all sources" "$D/job.lua" "$(bytes_of "$D/onestop.db" "$D"/portal*.xml)" none ""
   rm -f "$D"/bench-*.lua
 }
