@@ -75,6 +75,7 @@ say() { echo "bench: $*" >&2; }
 ROWS=$T/rows.tsv   # raw results; formatted at the end
 : > "$ROWS"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 # ---- timing helpers -------------------------------------------------------
 # timed OUT ERR CMD...: run CMD once, stdout to OUT, stderr to ERR; prints
@@ -344,7 +345,6 @@ CORES=$(grep -c '^processor' /proc/cpuinfo)
 MEM=$(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
 KERNEL=$(uname -r)
 NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
-COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 BTYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null)
 CMD="bench/run.sh $(basename "$BUILD") --scales $SCALES --runs $RUNS --seed $SEED"
 
@@ -356,7 +356,7 @@ tables() {
   $1 == "ingest" { order[++ni] = NR }
   $1 == "ceil" { ceil[$2 "|" $3] = $0; nc++ }
   $1 == "e2e" { e2e[++ne] = NR }
-  $1 == "pgload" { pgl[$2] = $3; pgb[$2] = $4 }
+  $1 == "pgload" { pgnote = pgnote sprintf("Loading `onestop-pg.sql` (%.1f MB) with psql took %.1f s at %s scale (not part of any figure above).\n", mb($4), $3, $2) }
   $1 == "skip" { skip = skip "\n" "National scale skipped: " $3 "." }
   $1 == "ingest" && ($3 == "onestop_sqlite" || $3 == "all sources") && $6 != "-" { rss[$2 "|" $3] = $7 }
   END {
@@ -387,7 +387,6 @@ tables() {
       }
       print ""
     }
-    for (s in pgl) pgnote = pgnote sprintf("Loading `onestop-pg.sql` (%.1f MB) with psql took %.1f s at %s scale (not part of any figure above).\n", mb(pgb[s]), pgl[s], s)
     if (pgnote != "") { printf "%s\n", pgnote }
     print "### End to end (`parscore run -v`: stage times from its stderr)"
     print ""
