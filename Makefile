@@ -1,7 +1,7 @@
 # parscore — the two commands that matter:
 #   make demo   install what is missing, build, generate Lào Cai data, write scorecards into out/
 #   make test   install what is missing, build, run the whole test suite
-# Others: make build | asan | bench | fuzz | install PREFIX=... | clean
+# Others: make build | asan | bench [BENCH_ARGS="--scales province"] | fuzz | install PREFIX=... | clean
 BUILD    ?= build
 ASAN_BUILD ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
@@ -33,7 +33,7 @@ demo: build
 	@sh tools/demo.sh $(BUILD)
 
 bench: build
-	@sh bench/run.sh $(BUILD)
+	@sh bench/run.sh $(BUILD) $(BENCH_ARGS)
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
