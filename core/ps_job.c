@@ -313,6 +313,10 @@ static int load_table(job_ctx *c, lua_State *L) {
 
     /* sources = { { plugin = "...", option = value, ... }, ... } */
     lua_getfield(L, t, "sources");
+    if (!lua_isnil(L, -1) && !lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        return bad(c, "sources", "must be a list of tables { plugin = \"...\", ... }");
+    }
     if (!lua_istable(L, -1) || lua_rawlen(L, -1) == 0) {
         lua_pop(L, 1);
         return bad(c, "sources", "missing: list at least one source { plugin = \"...\", ... }");
