@@ -47,8 +47,10 @@ static char *read_file(const char *path, size_t *len, ps_error *err) {
     fclose(f);
     if (rc != PS_OK) {
         ps_buf_free(&b);
-        ps_error_set(err, rc == PS_ELIMIT ? PS_ELIMIT : PS_EIO, path, 0, 0,
-                     rc == PS_ELIMIT ? "job file is larger than 4 MiB" : "cannot read job file");
+        ps_error_set(err, rc == PS_ELIMIT || rc == PS_ENOMEM ? rc : PS_EIO, path, 0, 0,
+                     rc == PS_ELIMIT   ? "job file is larger than 4 MiB"
+                     : rc == PS_ENOMEM ? "out of memory reading the job file"
+                                       : "cannot read job file");
         return NULL;
     }
     if (!b.data) ps_buf_add(&b, "", 0);
