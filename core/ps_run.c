@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
+
 #include "ps_render.h"
 #include "ps_score.h"
 
@@ -380,6 +382,32 @@ int ps_run_print_aggregates(const ps_run *run, FILE *out) {
     return ferror(out) ? PS_EIO : PS_OK;
 }
 
+/* Print s padded to `cols` terminal columns: printf's %-34s counts bytes,
+ * and Vietnamese names are full of multi-byte letters. */
+static void put_padded(FILE *out, const char *s, int cols) {
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s);
+    int width = 0;
+    while (len > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, len, &cp);
+        if (n <= 0) break;
+        width += cp >= 0 ? utf8proc_charwidth(cp) : 1;
+        p += n;
+        len -= n;
+    }
+    fputs(s, out);
+    for (; width < cols; width++) fputc(' ', out);
+}
+
+static void put_ranked(FILE *out, const ps_unit_result *u) {
+    char total[32];
+    ps_format_number(u->total, 2, total, sizeof total);
+    fprintf(out, "    %3d. ", u->rank);
+    put_padded(out, u->name, 34);
+    fprintf(out, " %6s  %s\n", total, u->band ? u->band : "");
+}
+
 static int by_total_desc(const void *a, const void *b) {
     const ps_unit_result *x = *(const ps_unit_result *const *)a, *y = *(const ps_unit_result *const *)b;
     if (x->total != y->total) return x->total > y->total ? -1 : 1;
@@ -395,19 +423,16 @@ void ps_run_print_summary(const ps_run *run, FILE *out) {
         if (r->units[i].scored && !r->units[i].failed && strcmp(r->units[i].level, "commune") == 0)
             list[n++] = &r->units[i];
     qsort(list, n, sizeof *list, by_total_desc);
-    fprintf(out, "%s — %s: %zu units scored", r->ruleset_name ? r->ruleset_name : "",
-            r->period.label_vn, r->n_units - run->n_failed);
+    fprintf(out, "%s — %s: %zu units scored (%zu communes ranked)",
+            r->ruleset_name ? r->ruleset_name : "", r->period.label_vn,
+            r->n_units - run->n_failed, n);
     if (run->n_failed) fprintf(out, ", %zu FAILED", run->n_failed);
     fputc('\n', out);
     if (n) {
         fprintf(out, "  Top:\n");
-        for (size_t i = 0; i < n && i < 5; i++)
-            fprintf(out, "    %3d. %-34s %6.2f  %s\n", list[i]->rank, list[i]->name, list[i]->total,
-                    list[i]->band ? list[i]->band : "");
+        for (size_t i = 0; i < n && i < 5; i++) put_ranked(out, list[i]);
         fprintf(out, "  Bottom:\n");
-        for (size_t i = n > 5 ? n - 5 : 0; i < n; i++)
-            fprintf(out, "    %3d. %-34s %6.2f  %s\n", list[i]->rank, list[i]->name, list[i]->total,
-                    list[i]->band ? list[i]->band : "");
+        for (size_t i = n > 5 ? n - 5 : 0; i < n; i++) put_ranked(out, list[i]);
     }
     fprintf(out, "  Output: %s/\n", run->job.output_dir);
     ps_free(list);

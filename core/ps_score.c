@@ -23,22 +23,7 @@ typedef struct unit_ctx {
     ps_unit_result *ur;
 } unit_ctx;
 
-static const char *const example_keys[] = {
-#define PS_EX_KEY_(id, key, label) key,
-    PS_EXAMPLE_LIST(PS_EX_KEY_)
-#undef PS_EX_KEY_
-};
-static const char *const example_labels[] = {
-#define PS_EX_LABEL_(id, key, label) label,
-    PS_EXAMPLE_LIST(PS_EX_LABEL_)
-#undef PS_EX_LABEL_
-};
-
-static int example_index(const char *key) {
-    for (int k = 0; k < PS_EX__COUNT; k++)
-        if (strcmp(example_keys[k], key) == 0) return k;
-    return -1;
-}
+static int example_index(const char *key) { return ps_example_from_key(key); }
 
 /* ---- reading the result table (inside the protected call) ----------- */
 
@@ -90,8 +75,8 @@ static void read_lost(lua_State *L, int cidx, const ps_unit_agg *g,
         lua_pop(L, 1);
         if (k < 0 || g->ex[k].count == 0) continue;
         ps_lost *l = &cr->lost[cr->n_lost++];
-        l->key = arena_str(L, ar, example_keys[k]);
-        l->label = arena_str(L, ar, example_labels[k]);
+        l->key = arena_str(L, ar, ps_example_key((ps_example_kind)k));
+        l->label = arena_str(L, ar, ps_example_label((ps_example_kind)k));
         l->count = g->ex[k].count;
         l->n_codes = g->ex[k].codes ? g->ex[k].kept : 0;
         l->codes = arena_array(L, ar, l->n_codes, sizeof *l->codes);

@@ -67,3 +67,17 @@ void csv_list_add(char *buf, size_t size, const char *item) {
     }
     memcpy(buf + len, item, strlen(item) + 1);
 }
+
+int csv_check_options(const ps_host *host, const char *on_error,
+                      long max_record_bytes, int *skip, ps_error *err) {
+    if (!on_error || (strcmp(on_error, "fail") && strcmp(on_error, "skip")))
+        return host->error(err, PS_ECONFIG, NULL, 0, 0,
+                           "on_error is \"%s\"; use \"fail\" or \"skip\"",
+                           on_error ? on_error : "");
+    if (max_record_bytes < 1024)
+        return host->error(err, PS_ECONFIG, NULL, 0, 0,
+                           "max_record_bytes is %ld; give at least 1024",
+                           max_record_bytes);
+    *skip = strcmp(on_error, "skip") == 0;
+    return PS_OK;
+}

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "parscore/plugin.h"
+
 /* 1 when `field` equals `name` once ASCII blanks around it are ignored. */
 int csv_field_is(const char *field, const char *name);
 
@@ -23,5 +25,10 @@ int csv_field_int(const char *field, long *out);
 /* Append `item` to the comma separated list in buf (size bytes), ending
  * with "..." once full. */
 void csv_list_add(char *buf, size_t size, const char *item);
+
+/* The options every CSV source shares: on_error ("fail" or "skip", *skip
+ * set accordingly) and max_record_bytes (at least 1024). */
+int csv_check_options(const ps_host *host, const char *on_error,
+                      long max_record_bytes, int *skip, ps_error *err);
 
 #endif

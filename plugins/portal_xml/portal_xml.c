@@ -496,38 +496,33 @@ static void px_progress(px_state *st, int force)
     }
 }
 
+/* Hand the pending batch of one kind to the core, then reuse its arena. */
+static int px_flush(px_state *st, ps_record_kind kind, const void *recs, size_t *n,
+                    px_arena *arena, ps_error *err)
+{
+    if (*n == 0)
+        return PS_OK;
+    int rc = st->host->emit(st->sink, kind, recs, *n, err);
+    *n = 0;
+    px_arena_reset(arena);
+    return rc;
+}
+
 static int px_flush_dossiers(px_state *st, ps_error *err)
 {
-    if (st->n_dossiers == 0)
-        return PS_OK;
-    int rc = st->host->emit(st->sink, PS_REC_DOSSIER, st->dossiers,
-                            st->n_dossiers, err);
-    st->n_dossiers = 0;
-    px_arena_reset(&st->a_dossiers);
+    int rc = px_flush(st, PS_REC_DOSSIER, st->dossiers, &st->n_dossiers, &st->a_dossiers, err);
     px_progress(st, 0);
     return rc;
 }
 
 static int px_flush_feedback(px_state *st, ps_error *err)
 {
-    if (st->n_feedback == 0)
-        return PS_OK;
-    int rc = st->host->emit(st->sink, PS_REC_FEEDBACK, st->feedback,
-                            st->n_feedback, err);
-    st->n_feedback = 0;
-    px_arena_reset(&st->a_feedback);
-    return rc;
+    return px_flush(st, PS_REC_FEEDBACK, st->feedback, &st->n_feedback, &st->a_feedback, err);
 }
 
 static int px_flush_publicity(px_state *st, ps_error *err)
 {
-    if (st->n_publicity == 0)
-        return PS_OK;
-    int rc = st->host->emit(st->sink, PS_REC_PUBLICITY, st->publicity,
-                            st->n_publicity, err);
-    st->n_publicity = 0;
-    px_arena_reset(&st->a_publicity);
-    return rc;
+    return px_flush(st, PS_REC_PUBLICITY, st->publicity, &st->n_publicity, &st->a_publicity, err);
 }
 
 /* ---- attributes ---------------------------------------------------------- */

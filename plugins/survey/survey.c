@@ -72,20 +72,15 @@ static int survey_open(const ps_host *host, ps_sink *sink, void *config,
     survey_config *cfg = config;
     survey_state *st;
     *state = NULL;
-    if (!cfg->on_error || (strcmp(cfg->on_error, "fail") && strcmp(cfg->on_error, "skip")))
-        return host->error(err, PS_ECONFIG, NULL, 0, 0,
-                           "on_error is \"%s\"; use \"fail\" or \"skip\"",
-                           cfg->on_error ? cfg->on_error : "");
-    if (cfg->max_record_bytes < 1024)
-        return host->error(err, PS_ECONFIG, NULL, 0, 0,
-                           "max_record_bytes is %ld; give at least 1024",
-                           cfg->max_record_bytes);
+    int skip, rc = csv_check_options(host, cfg->on_error, cfg->max_record_bytes,
+                                     &skip, err);
+    if (rc != PS_OK) return rc;
     st = calloc(1, sizeof *st);
     if (!st) return host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
     st->host = host;
     st->sink = sink;
     st->cfg = cfg;
-    st->skip = strcmp(cfg->on_error, "skip") == 0;
+    st->skip = skip;
     *state = st;
     return PS_OK;
 }

@@ -96,6 +96,15 @@ J
 check_contains "mid-stream failure" "fail_midstream.dat:7: simulated failure after one batch" out.txt
 check_absent "no output after a failed source" outdir/run
 
+# an output directory that cannot be created: exit 6, nothing written
+touch blocker
+cat > unwritable.lua <<'J'
+return { period = "2025", scope = {"15"}, output = "blocker/out",
+         sources = { { plugin = "example_dossiers", path = "d.txt" } }, rules = "national/index766" }
+J
+"$PARSCORE" run unwritable.lua >out.txt 2>&1; check_status "unwritable output" 6 $?
+check_contains "unwritable output names it" "blocker/out: cannot create the output directory" out.txt
+
 # the real unit list: a source naming an unknown unit is reported, not scored
 cat > ok.lua <<'J'
 return { period = "2025", scope = {"15"}, sources = { { plugin = "example_dossiers", path = "d.txt" } }, rules = "x" }
