@@ -251,7 +251,7 @@ one() {
   else PASS=$((PASS+1)); fi
   [ "$st" = 124 ] && echo "FAIL: $name: timed out" >&2
   left=$(find "$D/out" "$D" -maxdepth 1 \( -name '*.pdf' -o -name '*.csv' -o -name '*.json' -o -name '*.xlsx' \
-    -o -name '*.tmp.*' \) -newer "$D/job.lua" 2>/dev/null | grep -v -e '/[rk]\.csv$' | head -3)
+    -o -name '*.tmp.*' -o -name '.parscore-new.*' \) -newer "$D/job.lua" 2>/dev/null | grep -v -e '/[rk]\.csv$' | head -3)
   check "$name: no output or temp file left" "" "$left"
   check_not_contains "$name: /etc/passwd never echoed" "root:x:0:" "$D/stderr"
   if [ -n "$MD" ]; then
