@@ -252,6 +252,11 @@ static int make_dirs(const char *path, ps_error *err) {
         return ps_error_set(err, PS_EIO, path, 0, 0,
                             "cannot create the output directory: %s (choose another `output` "
                             "in the job)", strerror(errno));
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+        return ps_error_set(err, PS_EIO, path, 0, 0,
+                            "the output path is not a directory (choose another `output` "
+                            "in the job)");
     if (access(path, W_OK) != 0)
         return ps_error_set(err, PS_EIO, path, 0, 0,
                             "the output directory is not writable: %s (choose another `output` "
