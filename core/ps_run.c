@@ -61,6 +61,7 @@ void ps_paths_default(ps_paths *paths, ps_path_store *store) {
         }
         if (!root[0]) snprintf(root, sizeof root, "%s", PS_SOURCE_DIR);
     }
+    /* cppcheck-suppress ctuuninitvar ; store is output only: written here, never read */
     snprintf(store->scripts, sizeof store->scripts, "%.*s/scripts", PATH_MAX - 32, root);
     snprintf(store->templates, sizeof store->templates, "%.*s/templates", PATH_MAX - 32, root);
     snprintf(store->data, sizeof store->data, "%.*s/data", PATH_MAX - 32, root);
