@@ -290,6 +290,15 @@ int ps_layout_load(ps_layout *l, const char *path, const char *kind,
     }
     xmlFreeParserCtxt(ctx);
     int rc = PS_OK;
+    if (doc->intSubset || doc->extSubset) {
+        /* like every XML input: no DTD, so no entity can pull in a local
+         * file or expand without bound (an external entity was silently
+         * dropped before: found by tests/hostile) */
+        rc = ps_error_set(err, PS_ECONFIG, path, 0, 0,
+                          "the template has a <!DOCTYPE>; templates must not declare a DTD "
+                          "or entities: remove the DOCTYPE");
+        goto done;
+    }
     xmlNode *root = xmlDocGetRootElement(doc);
     if (!root || !is_el(root, kind)) {
         rc = lerr(err, l, root, "the root element must be <%s> (got <%s>)", kind,

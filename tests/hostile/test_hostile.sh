@@ -222,6 +222,31 @@ gen_rule_forbidden_load() { rulesjob; rule 'load(string.dump(function() end))'; 
 gen_rule_recursion() { rulesjob; rule 'local function f(n) return 1 + f(n + 1) end f(1)'; }
 gen_rule_one_unit_strict() { rulesjob; rule 'if u.code == "02647" then error("không tính được") end'; }
 
+# ---- templates (missing keys and wrong types: tests/unit/test_render.c) -------------------
+# tpl SED-SCRIPT: a copy of the shipped templates with scorecard.xml edited;
+# a small job that renders PDFs with them
+tpl() {
+  mkdir -p "$D/tpl"
+  cp "$PS_SOURCE/templates/summary.xml" "$D/tpl/"
+  sed "$1" "$PS_SOURCE/templates/scorecard.xml" > "$D/tpl/scorecard.xml"
+  kiosk "$FIX/survey/kiosk.csv"
+  sed -i 's|output = "out",|output = "out", templates = "tpl", fonts = { regular = "'"$PS_SOURCE"'/templates/fonts/NotoSerif-Regular-vn.ttf", bold = "'"$PS_SOURCE"'/templates/fonts/NotoSerif-Bold-vn.ttf" },|' "$D/job.lua"
+}
+gen_tpl_laughs() {
+  tpl 's|<scorecard>|<!DOCTYPE scorecard [ <!ENTITY l0 "lol"> <!ENTITY l1 "\&l0;\&l0;\&l0;\&l0;\&l0;\&l0;\&l0;\&l0;\&l0;\&l0;"> <!ENTITY l2 "\&l1;\&l1;\&l1;\&l1;\&l1;\&l1;\&l1;\&l1;\&l1;\&l1;"> <!ENTITY l3 "\&l2;\&l2;\&l2;\&l2;\&l2;\&l2;\&l2;\&l2;\&l2;\&l2;"> <!ENTITY l4 "\&l3;\&l3;\&l3;\&l3;\&l3;\&l3;\&l3;\&l3;\&l3;\&l3;"> <!ENTITY l5 "\&l4;\&l4;\&l4;\&l4;\&l4;\&l4;\&l4;\&l4;\&l4;\&l4;"> <!ENTITY l6 "\&l5;\&l5;\&l5;\&l5;\&l5;\&l5;\&l5;\&l5;\&l5;\&l5;"> <!ENTITY l7 "\&l6;\&l6;\&l6;\&l6;\&l6;\&l6;\&l6;\&l6;\&l6;\&l6;"> <!ENTITY l8 "\&l7;\&l7;\&l7;\&l7;\&l7;\&l7;\&l7;\&l7;\&l7;\&l7;"> <!ENTITY l9 "\&l8;\&l8;\&l8;\&l8;\&l8;\&l8;\&l8;\&l8;\&l8;\&l8;"> ]>\n<scorecard>|; s|<text key="motto">[^<]*</text>|<text key="motto">\&l9;</text>|'
+}
+gen_tpl_xxe() {
+  tpl 's|<scorecard>|<!DOCTYPE scorecard [ <!ENTITY x SYSTEM "file:///etc/passwd"> ]>\n<scorecard>|; s|<text key="motto">[^<]*</text>|<text key="motto">\&x;</text>|'
+}
+gen_tpl_deep() {
+  tpl 's|^</scorecard>|'"$(awk 'BEGIN { for (i = 0; i < 10000; i++) printf "<x>"; for (i = 0; i < 10000; i++) printf "</x>" }')"'</scorecard>|'
+}
+gen_tpl_bad_utf8() { tpl "s|Độc lập|\xff\xfe|"; }
+gen_tpl_margin_huge() { tpl 's|margin-top="14"|margin-top="1e308"|'; }
+gen_tpl_font_size_zero() { tpl 's|size="9"/>|size="0"/>|'; }
+gen_tpl_widths_many() { tpl 's|<section name="criteria"[^/]*/>|<section name="criteria" widths="1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1"/>|'; }
+gen_tpl_truncated() { tpl '30,$d'; }
+
 # ---- plugins ---------------------------------------------------------------------------
 gen_plugin_bad_abi() { job '{ plugin = "bad_abi" }'; }
 gen_plugin_no_symbol() { job '{ plugin = "no_symbol" }'; }
@@ -332,6 +357,15 @@ rule_forbidden_os            strict     7  rule.lua:6: 15: attempt to index a ni
 rule_forbidden_load          strict     7  rule.lua:6: 15: attempt to call a nil value \(field 'dump'\)
 rule_recursion               strict     7  rule.lua:6: 15: stack overflow
 rule_one_unit_strict         strict     7  rule.lua:6:.*không tính được
+# templates
+tpl_laughs                   run        3  scorecard.xml:22:27: .*entity reference loop
+tpl_xxe                      run        3  scorecard.xml: the template has a <!DOCTYPE>
+tpl_deep                     run        3  scorecard.xml:[0-9]+:[0-9]+: .*Excessive depth
+tpl_bad_utf8                 run        3  scorecard.xml:21:[0-9]+: .*not proper UTF-8
+tpl_margin_huge              run        3  scorecard.xml:[0-9]+(:[0-9]+)?: .*margin-top
+tpl_font_size_zero           run        3  scorecard.xml:[0-9]+(:[0-9]+)?: .*size
+tpl_widths_many              run        3  scorecard.xml:[0-9]+(:[0-9]+)?: .*widths
+tpl_truncated                run        3  scorecard.xml:30:1: .*Premature end of data
 # plugins
 plugin_bad_abi               run        5  bad_abi.so: plugin built for parscore ABI 42
 plugin_no_symbol             run        5  no_symbol.so: not a parscore plugin
