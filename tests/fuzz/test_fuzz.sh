@@ -11,7 +11,7 @@
 . "$PS_SOURCE/tests/e2e/lib.sh"
 mktmp
 SECS=${PS_FUZZ_SECONDS:-10}
-TARGETS=${PS_FUZZ_TARGETS:-"fuzz_portal_xml fuzz_csv fuzz_survey_form fuzz_job fuzz_date fuzz_template"}
+TARGETS=${PS_FUZZ_TARGETS:-"fuzz_portal_xml fuzz_csv fuzz_survey_form fuzz_job fuzz_date fuzz_template fuzz_survey fuzz_kiosk"}
 S="$PS_SOURCE"
 
 if grep -q '^PS_FUZZ:BOOL=ON' "$PS_BUILD/CMakeCache.txt" 2>/dev/null; then
@@ -38,6 +38,10 @@ seeds() {
     fuzz_portal_xml) cp "$S"/tests/fixtures/portal/*.xml "$2"/ ;;
     fuzz_csv) cp "$S"/tests/fixtures/survey/*.csv "$S/data/calendar-vn.csv" "$S/tests/fixtures/units-laocai.csv" "$2"/ ;;
     fuzz_survey_form) cp "$S/tests/fixtures/survey/form.xml" "$2"/ ;;
+    fuzz_survey) printf 'x' > "$2/x"; cat "$2/x" "$S/tests/fixtures/survey/responses.csv" > "$2/responses-skip.csv"
+      printf 'y' > "$2/y"; cat "$2/y" "$S/tests/fixtures/survey/responses.csv" > "$2/responses-fail.csv"; rm "$2/x" "$2/y" ;;
+    fuzz_kiosk) printf 'x' | cat - "$S/tests/fixtures/survey/kiosk.csv" > "$2/kiosk-skip.csv"
+      printf 'y' | cat - "$S/tests/fixtures/survey/kiosk.csv" > "$2/kiosk-fail.csv" ;;
     fuzz_template) cp "$S/templates/scorecard.xml" "$S/templates/summary.xml" "$2"/ ;;
     fuzz_job) for f in "$S"/tests/fuzz/seeds/job/*.lua; do cp "$f" "$2/"; done ;;
     fuzz_date) cp "$S/data/calendar-vn.csv" "$2/"
