@@ -173,7 +173,7 @@ static int get_kv(job_ctx *c, lua_State *L, int t, const char *where, const char
 static const char *const known_keys[] = {
     "name", "period", "scope", "units", "calendar", "declare", "sources", "rules",
     "rule_options", "templates", "scorecard_template", "summary_template", "fonts",
-    "output", "outputs", "previous", "issuer", "examples_max", "unknown_units", NULL};
+    "output", "outputs", "previous", "issuer", "examples_max", "unknown_units", "dedup", NULL};
 
 static int load_table(job_ctx *c, lua_State *L) {
     ps_job *job = c->job;
@@ -236,6 +236,15 @@ static int load_table(job_ctx *c, lua_State *L) {
     if ((rc = get_string(c, L, t, "unknown_units", &s, 0))) return rc;
     if (s && strcmp(s, "fail") == 0) job->unknown_units_fatal = 1;
     else if (s && strcmp(s, "report") != 0) return bad(c, "unknown_units", "must be \"report\" or \"fail\"");
+
+    lua_getfield(L, t, "dedup");
+    job->dedup = -1;
+    if (lua_isboolean(L, -1)) job->dedup = lua_toboolean(L, -1);
+    else if (!lua_isnil(L, -1) && !(lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "auto"))) {
+        lua_pop(L, 1);
+        return bad(c, "dedup", "must be true, false or \"auto\"");
+    }
+    lua_pop(L, 1);
 
     lua_getfield(L, t, "examples_max");
     job->examples_max = 50;

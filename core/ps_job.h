@@ -56,6 +56,7 @@ typedef struct ps_job {
     char *issuer;               /* issuing body printed in the header */
     uint32_t examples_max;      /* dossier codes listed per reason (50) */
     int unknown_units_fatal;    /* 1: unknown unit codes stop the run */
+    int dedup;                  /* -1 auto, 0 off, 1 on (see docs/jobs.md) */
     ps_arena arena;
 } ps_job;
 

@@ -129,7 +129,13 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
         return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
     }
     size_t loaded = 0;
-    unsigned dossier_sources = 0;
+    /* Duplicates are looked for between sources of different plugins (the
+     * database and the portal hold the same dossiers); several sources of
+     * one plugin are partitions (one portal export per province), and
+     * skipping the fingerprints there keeps memory flat.  `dedup` in the
+     * job overrides. */
+    const ps_plugin *first_kind = NULL;
+    int mixed = 0;
     for (; loaded < n; loaded++) {
         slots[loaded].src = &run->job.sources[loaded];
         rc = ps_plugin_find(&pp, slots[loaded].src->plugin, &slots[loaded].plugin, err);
@@ -139,7 +145,10 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
         }
         if (slots[loaded].plugin.desc->record_kinds &
             (PS_KIND_BIT(PS_REC_DOSSIER) | PS_KIND_BIT(PS_REC_FEEDBACK)))
-            dossier_sources++;
+        {
+            if (!first_kind) first_kind = slots[loaded].plugin.desc;
+            else if (strcmp(first_kind->name, slots[loaded].plugin.desc->name) != 0) mixed = 1;
+        }
     }
     qsort(slots, n, sizeof *slots, by_precedence);
     ps_agg_config ac = {
@@ -147,7 +156,7 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
         .calendar = &run->calendar,
         .units = &run->units,
         .examples_max = run->job.examples_max,
-        .dedup = dossier_sources > 1,
+        .dedup = run->job.dedup < 0 ? mixed : run->job.dedup,
     };
     run->have_agg = 1;
     if ((rc = ps_agg_init(&run->agg, &ac, err)) != PS_OK) goto out;
