@@ -285,6 +285,10 @@ int ps_layout_load(ps_layout *l, const char *path, const char *kind,
         /* libxml2 messages end with a newline */
         size_t ml = strlen(err->message);
         if (ml && err->message[ml - 1] == '\n') err->message[ml - 1] = '\0';
+        /* its advice for this one ("use XML_PARSE_HUGE option") is for programmers */
+        if (strstr(err->message, "Excessive depth"))
+            snprintf(err->message, sizeof err->message,
+                     "template is not well-formed XML: elements nested deeper than 256 levels");
         xmlFreeParserCtxt(ctx);
         return rc;
     }

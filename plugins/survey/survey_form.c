@@ -44,6 +44,10 @@ static void on_xml_error(void *ctx, xmlErrorPtr e) {
     snprintf(fp->first, sizeof fp->first, "%s", e->message ? e->message : "not well-formed XML");
     n = strlen(fp->first);
     while (n > 0 && (fp->first[n - 1] == '\n' || fp->first[n - 1] == ' ')) fp->first[--n] = 0;
+    /* libxml2's advice here ("use XML_PARSE_HUGE option") is for programmers */
+    if (strncmp(fp->first, "Excessive depth", 15) == 0)
+        snprintf(fp->first, sizeof fp->first,
+                 "elements nested deeper than 256 levels (a form needs 3)");
 }
 
 /* SAX internalSubset hook: called at <!DOCTYPE ...>. */
