@@ -1,13 +1,13 @@
 # parscore — the two commands that matter:
 #   make demo   install what is missing, build, generate Lào Cai data, write scorecards into out/
 #   make test   install what is missing, build, run the whole test suite
-# Others: make build | asan | bench [BENCH_ARGS="--scales province"] | fuzz | install PREFIX=... | clean
+# Others: make build | asan | bench [BENCH_ARGS="--scales province"] | fuzz | lint | install PREFIX=... | clean
 BUILD    ?= build
 ASAN_BUILD ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX   ?= /usr/local
 
-.PHONY: all deps build test asan demo bench fuzz install clean
+.PHONY: all deps build test asan demo bench fuzz lint install clean
 
 all: build
 
@@ -34,6 +34,16 @@ demo: build
 
 bench: build
 	@sh bench/run.sh $(BUILD) $(BENCH_ARGS)
+
+# every libFuzzer target for FUZZ_SECONDS (5 minutes) each, built with clang
+# in $(BUILD)/fuzz-build; crash inputs are printed for tests/fuzz/regressions/
+FUZZ_SECONDS ?= 300
+fuzz: build
+	PS_SOURCE=$(CURDIR) PS_BUILD=$(CURDIR)/$(BUILD) PS_FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/test_fuzz.sh
+
+# static analysis alone (also a ctest test: analysers/test_cppcheck)
+lint:
+	PS_SOURCE=$(CURDIR) PS_BUILD=$(CURDIR)/$(BUILD) sh tests/analysers/test_cppcheck.sh
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

@@ -17,12 +17,43 @@
 
 #define JOB_MAX_BYTES (4u << 20)
 #define JOB_MAX_INSTRUCTIONS 10000000
+/* A job is a table of settings: 64 MiB is generous, and without a cap
+ * `local s = "x" while true do s = s .. s end` takes all the machine's
+ * memory before the instruction limit trips (found by tests/hostile in
+ * the ASan build, which has no ulimit -v). */
+#define JOB_MAX_MEMORY ((size_t)64 << 20)
 
 typedef struct job_ctx {
     ps_job *job;
     ps_error *err;
     const ps_paths *paths;
 } job_ctx;
+
+typedef struct job_mem {
+    size_t used;
+    int over_cap;   /* a block was refused for the cap: the job's fault */
+    int oom;        /* the process refused one: not the job's fault */
+} job_mem;
+
+/* lua_Alloc with the cap; through ps_realloc like every core allocation. */
+static void *job_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    job_mem *m = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        ps_free(ptr);
+        m->used -= old;
+        return NULL;
+    }
+    if (nsize > old && m->used - old + nsize > JOB_MAX_MEMORY) {
+        m->over_cap = 1;
+        return NULL;
+    }
+    void *p = ps_realloc(ptr, nsize);
+    if (!p && nsize > old) m->oom = 1;
+    if (!p) return nsize > old ? NULL : ptr; /* a failed shrink keeps the block */
+    m->used = m->used - old + nsize;
+    return p;
+}
 
 static void job_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
@@ -47,8 +78,10 @@ static char *read_file(const char *path, size_t *len, ps_error *err) {
     fclose(f);
     if (rc != PS_OK) {
         ps_buf_free(&b);
-        ps_error_set(err, rc == PS_ELIMIT ? PS_ELIMIT : PS_EIO, path, 0, 0,
-                     rc == PS_ELIMIT ? "job file is larger than 4 MiB" : "cannot read job file");
+        ps_error_set(err, rc == PS_ELIMIT || rc == PS_ENOMEM ? rc : PS_EIO, path, 0, 0,
+                     rc == PS_ELIMIT   ? "job file is larger than 4 MiB"
+                     : rc == PS_ENOMEM ? "out of memory reading the job file"
+                                       : "cannot read job file");
         return NULL;
     }
     if (!b.data) ps_buf_add(&b, "", 0);
@@ -322,6 +355,10 @@ static int load_table(job_ctx *c, lua_State *L) {
 
     /* sources = { { plugin = "...", option = value, ... }, ... } */
     lua_getfield(L, t, "sources");
+    if (!lua_isnil(L, -1) && !lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        return bad(c, "sources", "must be a list of tables { plugin = \"...\", ... }");
+    }
     if (!lua_istable(L, -1) || lua_rawlen(L, -1) == 0) {
         lua_pop(L, 1);
         return bad(c, "sources", "missing: list at least one source { plugin = \"...\", ... }");
@@ -362,6 +399,24 @@ static int load_table(job_ctx *c, lua_State *L) {
     return PS_OK;
 }
 
+/* Every Lua call that may allocate runs under lua_pcall: an allocation
+ * failing outside one makes Lua panic and abort. */
+static int run_chunk_p(lua_State *L) {   /* 1: the chunk -> its result */
+    lua_newtable(L);                     /* empty environment: _ENV is the */
+    lua_setupvalue(L, 1, 1);             /* chunk's only upvalue */
+    lua_sethook(L, job_hook, LUA_MASKCOUNT, JOB_MAX_INSTRUCTIONS);
+    lua_call(L, 0, 1);
+    lua_sethook(L, NULL, 0, 0);
+    return 1;
+}
+
+static int load_table_p(lua_State *L) {  /* 1: job_ctx, 2: the table */
+    job_ctx *c = lua_touserdata(L, 1);
+    lua_remove(L, 1);
+    lua_pushinteger(L, load_table(c, L));
+    return 1;
+}
+
 int ps_job_load(ps_job *job, const char *path, const ps_paths *paths, ps_error *err) {
     memset(job, 0, sizeof *job);
     job->path = ps_arena_strdup(&job->arena, path);
@@ -372,7 +427,8 @@ int ps_job_load(ps_job *job, const char *path, const ps_paths *paths, ps_error *
     size_t len = 0;
     char *text = read_file(path, &len, err);
     if (!text) return err->status;
-    lua_State *L = luaL_newstate();
+    job_mem mem = {0};
+    lua_State *L = lua_newstate(job_alloc, &mem);
     if (!L) {
         ps_free(text);
         return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
@@ -383,26 +439,40 @@ int ps_job_load(ps_job *job, const char *path, const ps_paths *paths, ps_error *
     /* text only: a crafted bytecode chunk could crash the VM */
     if (luaL_loadbufferx(L, text, len, chunkname, "t") != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
-        rc = ps_error_set(err, PS_ECONFIG, NULL, 0, 0, "job file does not parse: %s", msg ? msg : "?");
+        rc = mem.oom ? ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory reading the job file")
+                     : ps_error_set(err, PS_ECONFIG, NULL, 0, 0, "job file does not parse: %s",
+                                    msg ? msg : "?");
         goto done;
     }
-    /* empty environment: the chunk's only upvalue is _ENV */
-    lua_newtable(L);
-    lua_setupvalue(L, -2, 1);
-    lua_sethook(L, job_hook, LUA_MASKCOUNT, JOB_MAX_INSTRUCTIONS);
-    if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
-        const char *msg = lua_tostring(L, -1);
-        rc = ps_error_set(err, PS_ECONFIG, NULL, 0, 0, "job file fails: %s", msg ? msg : "?");
-        goto done;
-    }
+    lua_pushcfunction(L, run_chunk_p);
+    lua_insert(L, -2);
+    int st = lua_pcall(L, 1, 1, 0);
     lua_sethook(L, NULL, 0, 0);
+    if (st != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        if (mem.oom && !mem.over_cap)
+            rc = ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory running the job file");
+        else
+            rc = ps_error_set(err, PS_ECONFIG, NULL, 0, 0, "job file fails: %s%s", msg ? msg : "?",
+                              st == LUA_ERRMEM ? " (a job may use 64 MiB)" : "");
+        goto done;
+    }
     if (!lua_istable(L, -1)) {
         rc = ps_error_set(err, PS_ECONFIG, path, 0, 0,
                           "the job file must `return { ... }` a table (see docs/jobs.md)");
         goto done;
     }
     job_ctx c = {job, err, paths};
-    rc = load_table(&c, L);
+    lua_pushcfunction(L, load_table_p);
+    lua_insert(L, -2);
+    lua_pushlightuserdata(L, &c);
+    lua_insert(L, -2);
+    if (lua_pcall(L, 2, 1, 0) != LUA_OK)
+        rc = mem.oom ? ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory reading the job's settings")
+                     : ps_error_set(err, PS_ECONFIG, path, 0, 0, "job file: %s",
+                                    lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
+    else
+        rc = (int)lua_tointeger(L, -1);
 done:
     lua_close(L);
     ps_free(text);

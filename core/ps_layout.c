@@ -285,11 +285,24 @@ int ps_layout_load(ps_layout *l, const char *path, const char *kind,
         /* libxml2 messages end with a newline */
         size_t ml = strlen(err->message);
         if (ml && err->message[ml - 1] == '\n') err->message[ml - 1] = '\0';
+        /* its advice for this one ("use XML_PARSE_HUGE option") is for programmers */
+        if (strstr(err->message, "Excessive depth"))
+            snprintf(err->message, sizeof err->message,
+                     "template is not well-formed XML: elements nested deeper than 256 levels");
         xmlFreeParserCtxt(ctx);
         return rc;
     }
     xmlFreeParserCtxt(ctx);
     int rc = PS_OK;
+    if (doc->intSubset || doc->extSubset) {
+        /* like every XML input: no DTD, so no entity can pull in a local
+         * file or expand without bound (an external entity was silently
+         * dropped before: found by tests/hostile) */
+        rc = ps_error_set(err, PS_ECONFIG, path, 0, 0,
+                          "the template has a <!DOCTYPE>; templates must not declare a DTD "
+                          "or entities: remove the DOCTYPE");
+        goto done;
+    }
     xmlNode *root = xmlDocGetRootElement(doc);
     if (!root || !is_el(root, kind)) {
         rc = lerr(err, l, root, "the root element must be <%s> (got <%s>)", kind,

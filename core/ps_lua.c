@@ -32,6 +32,7 @@ struct ps_lua {
     lua_State *L;
     size_t used, cap;
     int mem_hit;            /* the allocator refused a block in this call */
+    int oom;                /* the PROCESS refused a block since the last pcall/load */
     int slack;              /* allow PS_LUA_SLACK above the cap */
     uint64_t count, budget;
     int stopped;            /* STOP_*: the hook now fires at every instruction */
@@ -64,6 +65,7 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         }
     }
     void *p = ps_realloc(ptr, nsize);
+    if (!p && nsize > old) s->oom = 1;
     if (!p) return nsize > old ? NULL : ptr;   /* a failed shrink keeps the block */
     s->used = s->used - old + nsize;
     return p;
@@ -106,6 +108,20 @@ static int traceback_handler(lua_State *L) {
     return 1;
 }
 
+/* (where or NULL, MiB) -> the message of a memory error; where NULL: the
+ * process itself is out of memory, not the script over its cap. */
+static int push_memory_message(lua_State *L) {
+    const char *where = lua_touserdata(L, 1);
+    int mib = (int)lua_tointeger(L, 2);
+    if (!where)
+        lua_pushliteral(L, "out of memory");
+    else if (where[0])
+        lua_pushfstring(L, "%s: memory limit of %d MiB exceeded", where, mib);
+    else
+        lua_pushfstring(L, "memory limit of %d MiB exceeded", mib);
+    return 1;
+}
+
 int ps_lua_pcall(ps_lua *s, int nargs, int nresults) {
     lua_State *L = s->L;
     int base = lua_gettop(L) - nargs;
@@ -115,6 +131,7 @@ int ps_lua_pcall(ps_lua *s, int nargs, int nresults) {
     s->generation++;
     s->stopped = STOP_NONE;
     s->mem_hit = 0;
+    s->oom = 0;
     s->slack = 0;
     s->stop_where[0] = '\0';
     lua_sethook(L, budget_hook, LUA_MASKCOUNT, PS_HOOK_STEP);
@@ -123,19 +140,17 @@ int ps_lua_pcall(ps_lua *s, int nargs, int nresults) {
     s->slack = 1;
     if (st != LUA_OK && (s->mem_hit || st == LUA_ERRMEM)) {
         /* Memory errors skip the message handler (and a handler cannot
-         * allocate a traceback at the cap): report the limit plainly. */
+         * allocate a traceback at the cap): report the limit plainly.  The
+         * message is built under a pcall too: outside one, a failed
+         * allocation would make Lua panic and abort the whole run (found
+         * by tests/fault); if it fails, Lua's preallocated "not enough
+         * memory" is the message. */
         lua_pop(L, 1);
         lua_gc(L, LUA_GCCOLLECT);
-        if (s->mem_hit) {
-            if (s->stop_where[0])
-                lua_pushfstring(L, "%s: memory limit of %d MiB exceeded", s->stop_where,
-                                (int)(s->cap / (1024 * 1024)));
-            else
-                lua_pushfstring(L, "memory limit of %d MiB exceeded",
-                                (int)(s->cap / (1024 * 1024)));
-        } else {
-            lua_pushliteral(L, "out of memory");
-        }
+        lua_pushcfunction(L, push_memory_message);
+        lua_pushlightuserdata(L, s->mem_hit ? s->stop_where : NULL);
+        lua_pushinteger(L, (lua_Integer)(s->cap / (1024 * 1024)));
+        lua_pcall(L, 2, 1, 0);
         st = LUA_ERRMEM;
     }
     lua_remove(L, base);
@@ -209,16 +224,18 @@ int ps_lua_loadfile(ps_lua *s, const char *path, const char *display,
     char name[300];
     snprintf(name, sizeof name, "@%s", display ? display : path);
     s->slack = 0;
+    s->oom = 0;
     int st = luaL_loadbufferx(s->L, buf, size, name, "t");
     ps_free(buf);
     if (st != LUA_OK) {
         s->slack = 1;
         const char *msg = lua_tostring(s->L, -1);
-        ps_lua_error_fill(err, PS_ESCRIPT, msg ? msg : "cannot load the rule file");
+        int status = s->oom ? PS_ENOMEM : PS_ESCRIPT;
+        ps_lua_error_fill(err, status, msg ? msg : "cannot load the rule file");
         if (!err->file[0]) snprintf(err->file, sizeof err->file, "%s", display ? display : path);
         lua_pop(s->L, 1);
         s->slack = 0;
-        return PS_ESCRIPT;
+        return status;
     }
     return PS_OK;
 }
@@ -672,6 +689,8 @@ nomem:
 }
 
 lua_State *ps_lua_state(ps_lua *s) { return s->L; }
+
+int ps_lua_oom(const ps_lua *s) { return s && s->oom; }
 
 void ps_lua_close(ps_lua *s) {
     if (!s) return;

@@ -49,6 +49,11 @@ int ps_lua_loadfile(ps_lua *s, const char *path, const char *display,
  * N MiB exceeded". */
 int ps_lua_pcall(ps_lua *s, int nargs, int nresults);
 
+/* 1 when the last ps_lua_pcall or ps_lua_loadfile met a failed allocation
+ * of the process (not the script's own cap): the caller reports PS_ENOMEM,
+ * since the script is not at fault. */
+int ps_lua_oom(const ps_lua *s);
+
 /* Split "file:line: message" from a Lua message: fills err->file/line and
  * the message (traceback included). */
 void ps_lua_error_fill(ps_error *err, int status, const char *msg);

@@ -180,6 +180,7 @@ static void short_table(sm *s, double x, double w, const char *head, int best) {
     size_t k = s->n_main < 5 ? s->n_main : 5;
     for (size_t i = 0; i < k; i++) idx[n++] = best ? i : s->n_main - k + i;
     for (size_t i = 0; i < n; i++) {
+        /* cppcheck-suppress uninitvar ; idx[0..n) were all written just above */
         const ps_unit_result *u = sorted[idx[i]]->u;
         char rk[32], tot[32];
         if (u->rank > 0) snprintf(rk, sizeof rk, "%d/%d", u->rank, u->rank_of);

@@ -356,6 +356,13 @@ int ps_score_run(const ps_agg *agg, const ps_units *units,
                              opts->n_options, &agg->cfg.period, opts->memory_cap,
                              opts->instruction_budget, err);
     if (st != PS_OK) return st;
+    if (rs.n_findings && ps_lua_oom(rs.lua)) {
+        /* the lint caught an out-of-memory error as a finding: not the
+         * script's fault */
+        ps_ruleset_free(&rs);
+        return ps_error_set(err, PS_ENOMEM, NULL, 0, 0,
+                            "out of memory while checking the rule set");
+    }
     if (rs.n_findings) {
         /* The same findings `parscore check` prints: a run refuses them. */
         const char *first = rs.findings.data;
@@ -435,11 +442,13 @@ int ps_score_run(const ps_agg *agg, const ps_units *units,
             const char *msg = lua_tostring(L, -1);
             fail_unit(ur, &out->arena, msg ? msg : "unknown error");
             (*n_failed)++;
-            if (opts->strict) {
-                ps_lua_error_fill(err, PS_ESCRIPT, msg ? msg : "unknown error");
+            /* the process out of memory is not this unit's fault: stop */
+            int oom = ps_lua_oom(rs.lua);
+            if (opts->strict || oom) {
+                ps_lua_error_fill(err, oom ? PS_ENOMEM : PS_ESCRIPT, msg ? msg : "unknown error");
                 ps_error_where(err, ur->code);
                 lua_pop(L, 1);
-                st = PS_ESCRIPT;
+                st = oom ? PS_ENOMEM : PS_ESCRIPT;
                 goto fail;
             }
             lua_pop(L, 1);

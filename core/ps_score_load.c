@@ -210,12 +210,13 @@ int ps_ruleset_load(ps_ruleset *rs, const char *rules, const char *scripts_dir,
     lua_insert(L, -2);
     if (ps_lua_pcall(rs->lua, 2, 0) != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
-        ps_lua_error_fill(err, PS_ESCRIPT, msg ? msg : "the rule file failed to load");
+        int status = ps_lua_oom(rs->lua) ? PS_ENOMEM : PS_ESCRIPT;
+        ps_lua_error_fill(err, status, msg ? msg : "the rule file failed to load");
         if (!err->file[0]) snprintf(err->file, sizeof err->file, "%s", rs->display);
         ps_error_where(err, "loading the rule set");
         lua_pop(L, 1);
         ps_ruleset_free(rs);
-        return PS_ESCRIPT;
+        return status;
     }
     return PS_OK;
 }

@@ -72,9 +72,46 @@ const char *ps_error_format(const ps_error *err, char *buf, size_t size) {
 
 /* ---- memory ---------------------------------------------------------- */
 
-void *ps_malloc(size_t n) { return malloc(n ? n : 1); }
-void *ps_calloc(size_t count, size_t n) { return calloc(count ? count : 1, n ? n : 1); }
-void *ps_realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
+#ifdef PS_FAULT_INJECTION
+/* Allocation failure injection, compiled ONLY into the test copy of the
+ * core (tests/fault builds core/ps_*.c again with -DPS_FAULT_INJECTION), so
+ * the production library keeps no mutable global state and pays nothing.
+ * The counters are thread-local: the test arms them on the thread that runs
+ * the stages, and worker threads (scorecard rendering) are neither counted
+ * nor failed, which keeps each run deterministic. */
+static _Thread_local long ps_fault_countdown; /* 0: off; else fail when it reaches 0 */
+static _Thread_local long ps_fault_allocs;    /* allocations seen since arming */
+static _Thread_local int ps_fault_hit;
+static _Thread_local int ps_fault_sticky;     /* 1: every allocation after it fails too */
+
+void ps_alloc_fail_after(long n, int persistent) {
+    ps_fault_countdown = n;
+    ps_fault_allocs = 0;
+    ps_fault_hit = 0;
+    ps_fault_sticky = persistent;
+}
+long ps_alloc_count(void) { return ps_fault_allocs; }
+int ps_alloc_failed(void) { return ps_fault_hit; }
+
+static int ps_fault_now(void) {
+    ps_fault_allocs++;
+    if (ps_fault_hit && ps_fault_sticky) return 1;
+    if (ps_fault_countdown > 0 && --ps_fault_countdown == 0) {
+        ps_fault_hit = 1;
+        return 1;
+    }
+    return 0;
+}
+#define PS_FAULT_NOW() ps_fault_now()
+#else
+#define PS_FAULT_NOW() 0
+#endif
+
+void *ps_malloc(size_t n) { return PS_FAULT_NOW() ? NULL : malloc(n ? n : 1); }
+void *ps_calloc(size_t count, size_t n) {
+    return PS_FAULT_NOW() ? NULL : calloc(count ? count : 1, n ? n : 1);
+}
+void *ps_realloc(void *p, size_t n) { return PS_FAULT_NOW() ? NULL : realloc(p, n ? n : 1); }
 void ps_free(void *p) { free(p); }
 
 char *ps_strndup(const char *s, size_t n) {

@@ -32,6 +32,15 @@ void *ps_malloc(size_t n);
 void *ps_calloc(size_t count, size_t n);
 void *ps_realloc(void *p, size_t n);
 void ps_free(void *p);
+#ifdef PS_FAULT_INJECTION
+/* Test builds only: make the nth allocation from now (1-based) on this
+ * thread fail, once (persistent 0) or with every one after it too
+ * (persistent 1); n = 0 disarms.  ps_alloc_count: allocations since
+ * arming; ps_alloc_failed: whether the nth was reached. */
+void ps_alloc_fail_after(long n, int persistent);
+long ps_alloc_count(void);
+int ps_alloc_failed(void);
+#endif
 char *ps_strdup(const char *s);
 char *ps_strndup(const char *s, size_t n);
 

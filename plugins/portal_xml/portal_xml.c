@@ -958,6 +958,15 @@ static int px_loop(px_state *st, ps_error *err)
                          "the file ends before </DuLieuCongDVCQG>: it is "
                          "truncated; copy or export it again (libxml2: %s)",
                          st->xml_msg);
+            } else if (st->eof && !st->root_seen &&
+                       err->status == PS_EPARSE) {
+                /* an empty file gets the same odd wording ("Extra
+                 * content ...") from libxml2 2.9 */
+                snprintf(err->message, sizeof err->message,
+                         "the file ends before the root element "
+                         "<DuLieuCongDVCQG>: it is empty or holds only a "
+                         "prolog; export it again (libxml2: %s)",
+                         st->xml_msg);
             }
             return err->status;
         }

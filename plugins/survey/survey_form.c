@@ -25,7 +25,30 @@
 
 typedef struct form_parse {
     int saw_doctype;
+    int have_first;            /* the first error, kept by on_xml_error */
+    int first_line, first_col;
+    char first[400];
 } form_parse;
+
+/* Structured error hook: keep the FIRST error.  libxml2 goes on after a
+ * fatal error and the context's last error is then often a consequence
+ * ("Extra content at the end of the document" after a 10 MB attribute). */
+static void on_xml_error(void *ctx, xmlErrorPtr e) {
+    xmlParserCtxtPtr ctxt = ctx;
+    form_parse *fp = ctxt ? ctxt->_private : NULL;
+    size_t n;
+    if (!fp || !e || fp->have_first || e->level < XML_ERR_ERROR) return;
+    fp->have_first = 1;
+    fp->first_line = e->line;
+    fp->first_col = e->int2;
+    snprintf(fp->first, sizeof fp->first, "%s", e->message ? e->message : "not well-formed XML");
+    n = strlen(fp->first);
+    while (n > 0 && (fp->first[n - 1] == '\n' || fp->first[n - 1] == ' ')) fp->first[--n] = 0;
+    /* libxml2's advice here ("use XML_PARSE_HUGE option") is for programmers */
+    if (strncmp(fp->first, "Excessive depth", 15) == 0)
+        snprintf(fp->first, sizeof fp->first,
+                 "elements nested deeper than 256 levels (a form needs 3)");
+}
 
 /* SAX internalSubset hook: called at <!DOCTYPE ...>. */
 static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
@@ -279,6 +302,7 @@ int survey_form_load(survey_form *f, const char *path,
     }
     ctxt->_private = &fp;
     ctxt->sax->internalSubset = on_doctype;
+    ctxt->sax->serror = on_xml_error;
     doc = xmlCtxtReadMemory(ctxt, buf, (int)len, path, NULL,
                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     free(buf);
@@ -286,6 +310,9 @@ int survey_form_load(survey_form *f, const char *path,
         st = csv_error(err, PS_EPARSE, path, ctxt->input ? ctxt->input->line : 0, 0,
                        "the form has a <!DOCTYPE>; survey forms must not declare a "
                        "DTD or entities; remove the DOCTYPE line");
+    } else if ((!doc || !ctxt->wellFormed) && fp.have_first) {
+        st = csv_error(err, PS_EPARSE, path, fp.first_line, fp.first_col,
+                       "the survey form is not well-formed XML: %s", fp.first);
     } else if (!doc || !ctxt->wellFormed) {
         const xmlError *e = xmlCtxtGetLastError(ctxt);
         char text[400] = "not well-formed XML";

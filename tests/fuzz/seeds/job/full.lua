@@ -1,0 +1,23 @@
+return {
+  name = "Lào Cai — năm 2025",
+  period = "2025",
+  scope = { "15" },
+  units = "units.csv",
+  calendar = "calendar.csv",
+  declare = { { code = "15.STP", name = "Sở Tư pháp", parent = "15", level = "department" } },
+  sources = {
+    { plugin = "onestop_sqlite", path = "onestop.db" },
+    { plugin = "portal_xml", path = "export.xml" },
+    { plugin = "survey", form = "form.xml", responses = "responses.csv" },
+    { plugin = "kiosk", path = "kiosk.csv", batch = 10, on_error = "skip" },
+  },
+  rules = "national/index766",
+  rule_options = { bands = "90:Xuất sắc,80:Tốt,65:Khá,50:Trung bình,0:Yếu" },
+  output = "out",
+  outputs = { "pdf", "summary", "csv", "json", "xlsx" },
+  previous = "prev/results.json",
+  issuer = "UBND TỈNH LÀO CAI",
+  examples_max = 20,
+  unknown_units = "fail",
+  fonts = { regular = "a.ttf", bold = "b.ttf" },
+}

@@ -1,0 +1,374 @@
+#!/bin/sh
+# test_hostile.sh -- the hostile-input corpus, table driven: each case is a
+# generator (gen_NAME below: it writes the inputs and a job.lua into $D)
+# and one line of the table at the bottom (command, expected exit status,
+# an extended regexp that must match the output).  Every case also asserts
+# a bounded run (timeout 60 s, 1 GiB of address space outside ASan builds)
+# and that the job's output directory holds no result and no temporary
+# file afterwards.  The per-plugin tests (tests/sources/*.sh) already check
+# many bad inputs message by message; the cases here fill their gaps and
+# run each format through `parscore run`, where a partial output would show.
+#
+# HOSTILE_MD=FILE writes the table with the first error line of each case
+# as markdown (how docs/reliability.md was made).
+. "$PS_SOURCE/tests/e2e/lib.sh"
+mktmp
+FIX="$PS_SOURCE/tests/fixtures"
+TP="$PS_BUILD/test-plugins"
+HDR='<?xml version="1.0" encoding="UTF-8"?>'
+ROOT='<DuLieuCongDVCQG xmlns="urn:vn:dvcqg:xuatdulieu:1" MaTinh="15" TuNgay="2025-01-01" DenNgay="2025-12-31">'
+FORM='<BieuMauKhaoSat xmlns="urn:vn:khaosat:1" Ma="F" Ten="F">'
+SCALE='<ThangDo Min="1" Max="5" HaiLongTu="4"/>'
+CRIT='<YeuTo Ma="A" Ten="A"><TieuChi Ma="A1" Ten="A1"/></YeuTo>'
+RHDR='ma_phieu,ma_don_vi,ngay,kenh,ma_tthc,A1,hai_long_chung,gop_y'
+KHDR='thoi_gian,ma_don_vi,ma_quay,muc_do'
+
+# ---- job writers ------------------------------------------------------------
+# job SOURCES [EXTRA-KEYS]: $D/job.lua, Lào Cai 2025, index766, output $D/out
+job() {
+  cat > "$D/job.lua" <<LUA
+return {
+  name = "hostile",
+  period = "2025",
+  scope = { "15" },
+  sources = { $1 },
+  rules = "national/index766",
+  output = "out",$2
+}
+LUA
+}
+portal() { job "{ plugin = \"portal_xml\", path = \"$1\"${2:-} }"; }
+survey() { job "{ plugin = \"survey\", form = \"$1\", responses = \"$2\" }"; }
+kiosk() { job "{ plugin = \"kiosk\", path = \"$1\" }"; }
+sqlitejob() { job "{ plugin = \"onestop_sqlite\", path = \"$1\" }"; }
+# a 64-character run repeated N times, no newline
+repeat64() { awk -v n="$1" 'BEGIN { s = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"; for (i = 0; i < n; i++) printf "%s", s }'; }
+laughs() { # the entity declarations of a billion-laughs DTD
+  echo ' <!ENTITY l0 "lol">'
+  i=1
+  while [ $i -le 9 ]; do
+    p=$((i - 1))
+    echo " <!ENTITY l$i \"&l$p;&l$p;&l$p;&l$p;&l$p;&l$p;&l$p;&l$p;&l$p;&l$p;\">"
+    i=$((i + 1))
+  done
+}
+# an example_dossiers source (tiny) and a rule file RULE.lua in $D
+rulesjob() {
+  printf '# code|unit|proc|channel|status|received|due|finished\nD1|02647|P1|2|10|2025-03-03T08:00:00|2025-03-05T17:00:00|2025-03-05 16:00:00\nD2|02671|P1|1|10|2025-03-03T08:00:00|2025-03-05T17:00:00|2025-03-06T09:00:00\n' > "$D/d.txt"
+  job '{ plugin = "example_dossiers", path = "d.txt" }'
+  sed -i 's|rules = "national/index766"|rules = "rule.lua"|' "$D/job.lua"
+}
+# rule BODY-OF-COMPUTE: a one-criterion rule file whose compute(u) runs BODY
+rule() {
+  cat > "$D/rule.lua" <<L
+local R = require("parscore.rules")
+return R.ruleset{ id = "h", name = "H", total = 10,
+  R.group{ id = "1", name = "G", max = 10,
+    R.criterion{ id = "1.1", name = "A", max = 10,
+      compute = function(u)
+        $1
+        return u.ind.on_time.num, u.ind.on_time.den
+      end },
+  },
+}
+L
+}
+
+# ---- portal export XML (gaps of tests/sources/test_portal_xml.sh) ------------
+gen_portal_laughs_run() {
+  { echo "$HDR"; echo '<!DOCTYPE DuLieuCongDVCQG ['; laughs; echo ']>'
+    echo "$ROOT<HoSo><MaHoSo>&l9;</MaHoSo></HoSo></DuLieuCongDVCQG>"; } > "$D/x.xml"
+  portal x.xml
+}
+gen_portal_xxe_run() {
+  { echo "$HDR"; echo '<!DOCTYPE DuLieuCongDVCQG [ <!ENTITY x SYSTEM "file:///etc/passwd"> ]>'
+    echo "$ROOT<HoSo><MaHoSo>&x;</MaHoSo></HoSo></DuLieuCongDVCQG>"; } > "$D/x.xml"
+  portal x.xml ", validate = false"
+}
+gen_portal_channel_huge() {
+  sed '17s|<KenhThucHien>2<|<KenhThucHien>99999999999999999999<|' "$FIX/portal/export-laocai.xml" > "$D/x.xml"
+  portal x.xml ", validate = false"
+}
+gen_portal_status_negative() {
+  sed '19s|<TrangThaiHoSo>10<|<TrangThaiHoSo>-2147483649<|' "$FIX/portal/export-laocai.xml" > "$D/x.xml"
+  portal x.xml ", validate = false"
+}
+gen_portal_count_huge() {
+  sed '6s|TTHCPhaiCongBo="120"|TTHCPhaiCongBo="9223372036854775808"|' "$FIX/portal/export-laocai.xml" > "$D/x.xml"
+  portal x.xml ", validate = false"
+}
+gen_portal_year_huge() {
+  sed '20s|<NgayTiepNhan>2025-03-10T08:00:00<|<NgayTiepNhan>99999999-03-10T08:00:00<|' "$FIX/portal/export-laocai.xml" > "$D/x.xml"
+  portal x.xml ", validate = false"
+}
+gen_portal_empty() { : > "$D/x.xml"; portal x.xml; }
+gen_portal_bom_only() { printf '\357\273\277' > "$D/x.xml"; portal x.xml; }
+
+# ---- survey form XML ----------------------------------------------------------
+# a form with the given body after the root start tag, for the fixture's answers
+formjob() { printf '%s\nP01,02647,2025-01-15,giay,,5,5,\n' "$RHDR" > "$D/r.csv"; survey f.xml r.csv; }
+gen_form_laughs() {
+  { echo "$HDR"; echo '<!DOCTYPE BieuMauKhaoSat ['; laughs; echo ']>'
+    echo "$FORM$SCALE<YeuTo Ma=\"A\" Ten=\"&l9;\"><TieuChi Ma=\"A1\" Ten=\"A1\"/></YeuTo></BieuMauKhaoSat>"; } > "$D/f.xml"
+  formjob
+}
+gen_form_xxe() {
+  { echo "$HDR"; echo '<!DOCTYPE BieuMauKhaoSat [ <!ENTITY x SYSTEM "file:///etc/passwd"> ]>'
+    echo "$FORM$SCALE<YeuTo Ma=\"A\" Ten=\"&x;\"><TieuChi Ma=\"A1\" Ten=\"A1\"/></YeuTo></BieuMauKhaoSat>"; } > "$D/f.xml"
+  formjob
+}
+gen_form_dtd() {
+  { echo "$HDR"; echo '<!DOCTYPE BieuMauKhaoSat SYSTEM "http://example.invalid/form.dtd">'
+    echo "$FORM$SCALE$CRIT</BieuMauKhaoSat>"; } > "$D/f.xml"
+  formjob
+}
+gen_form_deep() {
+  { echo "$HDR"; echo "$FORM$SCALE"
+    awk 'BEGIN { for (i = 0; i < 10000; i++) printf "<YeuTo Ma=\"A\" Ten=\"A\">"; for (i = 0; i < 10000; i++) printf "</YeuTo>"; print "" }'
+    echo "$CRIT</BieuMauKhaoSat>"; } > "$D/f.xml"
+  formjob
+}
+gen_form_truncated() { head -n 7 "$FIX/survey/form.xml" > "$D/f.xml"; formjob; }
+gen_form_bad_utf8() {
+  { echo "$HDR"; printf '%s%s<YeuTo Ma="A" Ten="Ti\377p"><TieuChi Ma="A1" Ten="A1"/></YeuTo></BieuMauKhaoSat>\n' "$FORM" "$SCALE"; } > "$D/f.xml"
+  formjob
+}
+gen_form_namespace() {
+  sed 's/urn:vn:khaosat:1/urn:vn:khaosat:2/' "$FIX/survey/form.xml" > "$D/f.xml"
+  survey f.xml "$FIX/survey/responses.csv"
+}
+gen_form_huge_attr() {
+  { echo "$HDR"; echo "$FORM$SCALE"; printf '<YeuTo Ma="A" Ten="'; repeat64 196608
+    echo '"><TieuChi Ma="A1" Ten="A1"/></YeuTo></BieuMauKhaoSat>'; } > "$D/f.xml"
+  formjob
+}
+gen_form_scale_huge() {
+  { echo "$HDR"; echo "$FORM<ThangDo Min=\"1\" Max=\"99999999999999999999\" HaiLongTu=\"4\"/>$CRIT</BieuMauKhaoSat>"; } > "$D/f.xml"
+  formjob
+}
+gen_form_scale_reversed() {
+  { echo "$HDR"; echo "$FORM<ThangDo Min=\"5\" Max=\"1\" HaiLongTu=\"4\"/>$CRIT</BieuMauKhaoSat>"; } > "$D/f.xml"
+  formjob
+}
+gen_form_no_criteria() {
+  { echo "$HDR"; echo "$FORM$SCALE</BieuMauKhaoSat>"; } > "$D/f.xml"
+  formjob
+}
+gen_form_dup_criterion() {
+  { echo "$HDR"; echo "$FORM$SCALE<YeuTo Ma=\"A\" Ten=\"A\"><TieuChi Ma=\"A1\" Ten=\"x\"/><TieuChi Ma=\"A1\" Ten=\"y\"/></YeuTo></BieuMauKhaoSat>"; } > "$D/f.xml"
+  formjob
+}
+
+# ---- survey responses CSV (gaps of tests/sources/test_survey.sh) --------------
+respjob() { { echo "$HDR"; echo "$FORM$SCALE$CRIT</BieuMauKhaoSat>"; } > "$D/f.xml"; survey f.xml r.csv; }
+gen_resp_utf16be() { printf '\376\377\000m\000a' > "$D/r.csv"; respjob; }
+gen_resp_utf32le() { printf '\377\376\000\000m\000\000\000' > "$D/r.csv"; respjob; }
+gen_resp_double_bom() { printf '\357\273\277\357\273\277%s\nP01,02647,2025-01-15,giay,,5,5,\n' "$RHDR" > "$D/r.csv"; respjob; }
+gen_resp_bom_crlf_mix() {
+  printf '\357\273\277%s\r\nP01,02647,2025-01-15,giay,,5,5,\r\nP02,02647,2025-01-16,giay,,4,2,\nP03,02671,2025-01-17,giay,,3,3,"a\r\nb"\r\n' "$RHDR" > "$D/r.csv"
+  respjob
+}
+gen_resp_cr_only() { printf '%s\rP01,02647,2025-01-15,giay,,5,5,\r' "$RHDR" > "$D/r.csv"; respjob; }
+gen_resp_empty() { : > "$D/r.csv"; respjob; }
+gen_resp_answer_huge() { printf '%s\nP01,02647,2025-01-15,giay,,99999999999999999999,5,\n' "$RHDR" > "$D/r.csv"; respjob; }
+
+# ---- kiosk log CSV ----------------------------------------------------------------
+gen_kiosk_unterminated() { printf '%s\n2025-02-03 08:15:00,02647,"Q1,rat_hai_long\n2025-02-03 08:16:00,02647,Q1,hai_long\n' "$KHDR" > "$D/k.csv"; kiosk k.csv; }
+gen_kiosk_nul() { printf '%s\n2025-02-03 08:15:00,02647,Q\0001,rat_hai_long\n' "$KHDR" > "$D/k.csv"; kiosk k.csv; }
+gen_kiosk_15mb_line() {
+  { printf '%s\n2025-02-03 08:15:00,02647,' "$KHDR"; head -c 15000000 /dev/zero | tr '\0' Q; printf ',rat_hai_long\n'; } > "$D/k.csv"
+  kiosk k.csv
+}
+gen_kiosk_width() { printf '%s\n2025-02-03 08:15:00,02647,Q1,rat_hai_long,extra\n' "$KHDR" > "$D/k.csv"; kiosk k.csv; }
+gen_kiosk_short() { printf '%s\n2025-02-03 08:15:00,02647\n' "$KHDR" > "$D/k.csv"; kiosk k.csv; }
+gen_kiosk_utf16le() { printf '\377\376t\000h\000' > "$D/k.csv"; kiosk k.csv; }
+gen_kiosk_bom_crlf_mix() {
+  printf '\357\273\277%s\r\n2025-02-03 08:15:00,02647,Q1,rat_hai_long\n2025-02-04 08:15:00,02647,Q1,hai_long\r\n2025-02-05 08:15:00,02671,Q1,khong_hai_long\n' "$KHDR" > "$D/k.csv"
+  kiosk k.csv
+}
+gen_kiosk_bad_utf8() { printf '%s\n2025-02-03 08:15:00,02647,Qu\341\273,rat_hai_long\n' "$KHDR" > "$D/k.csv"; kiosk k.csv; }
+gen_kiosk_empty() { : > "$D/k.csv"; kiosk k.csv; }
+gen_kiosk_bad_date() { printf '%s\n2025-02-30 08:15:00,02647,Q1,rat_hai_long\n' "$KHDR" > "$D/k.csv"; kiosk k.csv; }
+
+# ---- SQLite one-stop database (gaps of tests/sources/test_onestop_sqlite.sh) ----
+gen_sqlite_empty_file() { : > "$D/o.db"; sqlitejob o.db; }
+gen_sqlite_truncated() {
+  sqlite3 "$D/full.db" < "$FIX/onestop/small.sql"
+  head -c 3000 "$D/full.db" > "$D/o.db"
+  sqlitejob o.db
+}
+gen_sqlite_directory() { mkdir "$D/o.db"; sqlitejob o.db; }
+gen_sqlite_wrong_schema() { sqlite3 "$D/o.db" "CREATE TABLE dossiers (x); CREATE TABLE procedures (y); CREATE TABLE feedback (z)"; sqlitejob o.db; }
+
+# ---- job files ---------------------------------------------------------------------
+gen_job_no_sources() { printf 'return { period = "2025", rules = "national/index766", output = "out" }\n' > "$D/job.lua"; }
+gen_job_no_period() { printf 'return { sources = { { plugin = "kiosk", path = "k.csv" } }, rules = "national/index766", output = "out" }\n' > "$D/job.lua"; }
+gen_job_period_number() { printf 'return { period = 2025, sources = { { plugin = "kiosk", path = "k.csv" } }, rules = "national/index766", output = "out" }\n' > "$D/job.lua"; }
+gen_job_sources_string() { printf 'return { period = "2025", sources = "kiosk.csv", rules = "national/index766", output = "out" }\n' > "$D/job.lua"; }
+gen_job_outputs_unknown() { printf 'return { period = "2025", sources = { { plugin = "kiosk", path = "k.csv" } }, rules = "national/index766", output = "out", outputs = { "docx" } }\n' > "$D/job.lua"; }
+gen_job_scope_number() { printf 'return { period = "2025", scope = 15, sources = { { plugin = "kiosk", path = "k.csv" } }, rules = "national/index766", output = "out" }\n' > "$D/job.lua"; }
+gen_job_not_table() { printf 'return "hello"\n' > "$D/job.lua"; }
+gen_job_memory_bomb() { printf 'local s = "x" while true do s = s .. s end\n' > "$D/job.lua"; }
+gen_job_binary_chunk() { printf '\033LuaT\000\031\223\r\n\032\n' > "$D/job.lua"; }
+gen_job_option_table() { printf 'return { period = "2025", sources = { { plugin = "kiosk", path = { "k.csv" } } }, rules = "national/index766", output = "out" }\n' > "$D/job.lua"; }
+
+# ---- rule scripts --------------------------------------------------------------------
+gen_rule_syntax() { rulesjob; printf 'local R = require("parscore.rules")\nreturn R.ruleset{ id = "s" name = "S" }\n' > "$D/rule.lua"; }
+gen_rule_runaway() { rulesjob; rule 'while true do end'; }
+gen_rule_memory_bomb() { rulesjob; rule 'local t = {} while true do t[#t + 1] = string.rep("x", 1048576) .. #t end'; }
+gen_rule_forbidden_io() { rulesjob; rule 'io.open("/etc/passwd")'; }
+gen_rule_forbidden_os() { rulesjob; rule 'os.execute("touch pwned")'; }
+gen_rule_forbidden_load() { rulesjob; rule 'load(string.dump(function() end))'; }
+gen_rule_recursion() { rulesjob; rule 'local function f(n) return 1 + f(n + 1) end f(1)'; }
+gen_rule_one_unit_strict() { rulesjob; rule 'if u.code == "02647" then error("không tính được") end'; }
+
+# ---- templates (missing keys and wrong types: tests/unit/test_render.c) -------------------
+# tpl SED-SCRIPT: a copy of the shipped templates with scorecard.xml edited;
+# a small job that renders PDFs with them
+tpl() {
+  mkdir -p "$D/tpl"
+  cp "$PS_SOURCE/templates/summary.xml" "$D/tpl/"
+  sed "$1" "$PS_SOURCE/templates/scorecard.xml" > "$D/tpl/scorecard.xml"
+  kiosk "$FIX/survey/kiosk.csv"
+  sed -i 's|output = "out",|output = "out", templates = "tpl", fonts = { regular = "'"$PS_SOURCE"'/templates/fonts/NotoSerif-Regular-vn.ttf", bold = "'"$PS_SOURCE"'/templates/fonts/NotoSerif-Bold-vn.ttf" },|' "$D/job.lua"
+}
+gen_tpl_laughs() {
+  tpl 's|<scorecard>|<!DOCTYPE scorecard [ <!ENTITY l0 "lol"> <!ENTITY l1 "\&l0;\&l0;\&l0;\&l0;\&l0;\&l0;\&l0;\&l0;\&l0;\&l0;"> <!ENTITY l2 "\&l1;\&l1;\&l1;\&l1;\&l1;\&l1;\&l1;\&l1;\&l1;\&l1;"> <!ENTITY l3 "\&l2;\&l2;\&l2;\&l2;\&l2;\&l2;\&l2;\&l2;\&l2;\&l2;"> <!ENTITY l4 "\&l3;\&l3;\&l3;\&l3;\&l3;\&l3;\&l3;\&l3;\&l3;\&l3;"> <!ENTITY l5 "\&l4;\&l4;\&l4;\&l4;\&l4;\&l4;\&l4;\&l4;\&l4;\&l4;"> <!ENTITY l6 "\&l5;\&l5;\&l5;\&l5;\&l5;\&l5;\&l5;\&l5;\&l5;\&l5;"> <!ENTITY l7 "\&l6;\&l6;\&l6;\&l6;\&l6;\&l6;\&l6;\&l6;\&l6;\&l6;"> <!ENTITY l8 "\&l7;\&l7;\&l7;\&l7;\&l7;\&l7;\&l7;\&l7;\&l7;\&l7;"> <!ENTITY l9 "\&l8;\&l8;\&l8;\&l8;\&l8;\&l8;\&l8;\&l8;\&l8;\&l8;"> ]>\n<scorecard>|; s|<text key="motto">[^<]*</text>|<text key="motto">\&l9;</text>|'
+}
+gen_tpl_xxe() {
+  tpl 's|<scorecard>|<!DOCTYPE scorecard [ <!ENTITY x SYSTEM "file:///etc/passwd"> ]>\n<scorecard>|; s|<text key="motto">[^<]*</text>|<text key="motto">\&x;</text>|'
+}
+gen_tpl_deep() {
+  tpl 's|^</scorecard>|'"$(awk 'BEGIN { for (i = 0; i < 10000; i++) printf "<x>"; for (i = 0; i < 10000; i++) printf "</x>" }')"'</scorecard>|'
+}
+gen_tpl_bad_utf8() { tpl "s|Độc lập|\xff\xfe|"; }
+gen_tpl_margin_huge() { tpl 's|margin-top="14"|margin-top="1e308"|'; }
+gen_tpl_font_size_zero() { tpl 's|size="9"/>|size="0"/>|'; }
+gen_tpl_widths_many() { tpl 's|<section name="criteria"[^/]*/>|<section name="criteria" widths="1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1"/>|'; }
+gen_tpl_truncated() { tpl '30,$d'; }
+
+# ---- plugins ---------------------------------------------------------------------------
+gen_plugin_bad_abi() { job '{ plugin = "bad_abi" }'; }
+gen_plugin_no_symbol() { job '{ plugin = "no_symbol" }'; }
+gen_plugin_midstream() { job '{ plugin = "fail_midstream" }'; }
+
+# ---- the runner ---------------------------------------------------------------------------
+# ASan reserves terabytes of shadow address space: no ulimit -v under it.
+VLIMIT="ulimit -v 1048576;"
+if ldd "$PARSCORE" 2>/dev/null | grep -q 'libasan\|libclang_rt.asan'; then VLIMIT=""; fi
+MD=${HOSTILE_MD:-}
+[ -n "$MD" ] && printf '| case | command | exit | error (first line) |\n|---|---|---|---|\n' > "$MD"
+
+# one NAME CMD EXIT REGEXP
+one() {
+  name=$1; cmd=$2; want=$3; re=$4
+  D="$T/$name"; mkdir -p "$D"
+  "gen_$name"
+  flags=""
+  [ "$cmd" = strict ] && { cmd=run; flags=--strict; }
+  # SIGXFSZ stays default; stdin closed; only the job's own dir is written
+  (cd "$D" && eval "$VLIMIT" && exec timeout 60 "$PARSCORE" "$cmd" $flags \
+     --plugin-dir "$TP" job.lua) < /dev/null > "$D/stdout" 2> "$D/stderr"
+  st=$?
+  check_status "$name: exit" "$want" "$st"
+  if ! grep -Eq -- "$re" "$D/stderr" "$D/stdout"; then
+    FAIL=$((FAIL+1)); echo "FAIL: $name: /$re/ not in the output:" >&2; head -c 600 "$D/stderr" >&2
+  else PASS=$((PASS+1)); fi
+  [ "$st" = 124 ] && echo "FAIL: $name: timed out" >&2
+  left=$(find "$D/out" "$D" -maxdepth 1 \( -name '*.pdf' -o -name '*.csv' -o -name '*.json' -o -name '*.xlsx' \
+    -o -name '*.tmp.*' -o -name '.parscore-new.*' \) -newer "$D/job.lua" 2>/dev/null | grep -v -e '/[rk]\.csv$' | head -3)
+  check "$name: no output or temp file left" "" "$left"
+  check_not_contains "$name: /etc/passwd never echoed" "root:x:0:" "$D/stderr"
+  if [ -n "$MD" ]; then
+    msg=$( { grep -v '^ ' "$D/stderr"; grep -E -- "$re" "$D/stdout"; } | head -n 1 | sed "s|$D/||g; s|$T/||g; s|$PS_BUILD/||g; s/|/\\\\|/g; s/\t/ /g" | cut -c1-220)
+    printf '| %s | %s | %s | %s |\n' "$name" "$2" "$st" "$msg" >> "$MD"
+  fi
+}
+
+# NAME                       COMMAND    EXIT  REGEXP the output must match
+while read -r name cmd want re; do
+  case "$name" in ''|'#'*) continue ;; esac
+  one "$name" "$cmd" "$want" "$re"
+done <<'TABLE'
+# portal export XML
+portal_laughs_run            run        4  DOCTYPE \(DTD\) is not allowed
+portal_xxe_run               run        4  x.xml:2:1: !DOCTYPE: .*not allowed
+portal_channel_huge          run        4  x.xml:17:.*KenhThucHien
+portal_status_negative       run        4  x.xml:19:.*TrangThaiHoSo
+portal_count_huge            run        4  x.xml:[67]: CongKhai: attribute TTHCPhaiCongBo is not a valid number
+portal_year_huge             aggregate  0  ^02647	dq\.bad_date	1$
+portal_empty                 run        4  x.xml:1:1: the file ends before the root element
+portal_bom_only              run        4  x.xml:1:1: the file ends before the root element
+# survey form XML
+form_laughs                  run        4  f.xml:2.*(DTD|DOCTYPE)
+form_xxe                     run        4  f.xml:2.*(DTD|DOCTYPE)
+form_dtd                     run        4  f.xml:2.*(DTD|DOCTYPE)
+form_deep                    run        4  f.xml:3:[0-9]+: .*elements nested deeper than 256 levels
+form_truncated               run        4  f.xml:8:1: .*Premature end of data
+form_bad_utf8                run        4  f.xml:2:[0-9]+: .*not proper UTF-8
+form_namespace               run        4  expected <BieuMauKhaoSat xmlns="urn:vn:khaosat:1">
+form_huge_attr               run        4  f.xml:3:19: .*AttValue length too long
+form_scale_huge              run        4  f.xml:2: F: <ThangDo> needs integer attributes
+form_scale_reversed          run        4  f.xml:2: .*is not a scale
+form_no_criteria             run        4  f.xml:2: .*has no <YeuTo>/<TieuChi> criteria
+form_dup_criterion           run        4  f.xml:2: criterion code A1 appears twice
+# survey responses CSV (bom_crlf_mix: P01, P02 in 02647 and P03 in 02671 = 3
+# respondents in 15; cr_only: one response; a bad date is counted as dq)
+resp_utf16be                 run        4  r.csv:1: file is UTF-16, save as UTF-8
+resp_utf32le                 run        4  r.csv:1: file is UTF-(16|32), save as UTF-8
+resp_double_bom              run        4  r.csv:1: missing columns ma_phieu
+resp_bom_crlf_mix            aggregate  0  ^15	s\.respondents	3$
+resp_cr_only                 aggregate  0  ^15	s\.respondents	1$
+resp_empty                   run        4  r.csv:1: the responses file is empty
+resp_answer_huge             run        4  r.csv:2:6: column A1: answer "99999999999999999999" is not a number
+# kiosk log CSV
+kiosk_unterminated           run        4  k.csv:2.*quote opened at line 2
+kiosk_nul                    run        4  k.csv:2.*NUL byte
+kiosk_15mb_line              run        4  k.csv:2.*longer than 1048576 bytes
+kiosk_width                  run        4  k.csv:2.*5 fields, the header has 4
+kiosk_short                  run        4  k.csv:2.*2 fields, the header has 4
+kiosk_utf16le                run        4  k.csv:1: file is UTF-16, save as UTF-8
+kiosk_bom_crlf_mix           aggregate  0  ^15	k\.total	3$
+kiosk_bad_utf8               run        4  k.csv:2.*invalid UTF-8
+kiosk_empty                  run        4  k.csv:1: the kiosk log is empty
+kiosk_bad_date               aggregate  0  ^02647	dq\.bad_date	1$
+# SQLite one-stop database
+sqlite_empty_file            run        4  o.db: procedures: no table "procedures"
+sqlite_truncated             run        4  o.db: the SQLite database is damaged
+sqlite_directory             run        4  o.db: not a regular file
+sqlite_wrong_schema          run        4  o.db.*missing column
+# job files
+job_no_sources               run        3  job.lua: sources: missing
+job_no_period                run        3  job.lua: period: missing
+job_period_number            run        3  job.lua: period: must be a string
+job_sources_string           run        3  sources: must be
+job_outputs_unknown          run        3  outputs: entries must be
+job_scope_number             run        3  scope: must be a list
+job_not_table                run        3  must `return \{ \.\.\. \}` a table
+job_memory_bomb              run        3  job file fails: not enough memory
+job_binary_chunk             run        3  does not parse: attempt to load a binary chunk
+job_option_table             run        3  sources\[1\]: option path must be a string
+# rule scripts
+rule_syntax                  run        7  rule.lua:2:
+rule_runaway                 strict     7  instruction budget exceeded
+rule_memory_bomb             strict     7  memory limit of [0-9]+ MiB exceeded
+rule_forbidden_io            strict     7  rule.lua:6: 15: attempt to index a nil value \(global 'io'\)
+rule_forbidden_os            strict     7  rule.lua:6: 15: attempt to index a nil value \(global 'os'\)
+rule_forbidden_load          strict     7  rule.lua:6: 15: attempt to call a nil value \(field 'dump'\)
+rule_recursion               strict     7  rule.lua:6: 15: stack overflow
+rule_one_unit_strict         strict     7  rule.lua:6:.*không tính được
+# templates
+tpl_laughs                   run        3  scorecard.xml:22:27: .*entity reference loop
+tpl_xxe                      run        3  scorecard.xml: the template has a <!DOCTYPE>
+tpl_deep                     run        3  scorecard.xml:[0-9]+:[0-9]+: .*elements nested deeper than 256 levels
+tpl_bad_utf8                 run        3  scorecard.xml:21:[0-9]+: .*not proper UTF-8
+tpl_margin_huge              run        3  scorecard.xml:[0-9]+(:[0-9]+)?: .*margin-top
+tpl_font_size_zero           run        3  scorecard.xml:[0-9]+(:[0-9]+)?: .*size
+tpl_widths_many              run        3  scorecard.xml:[0-9]+(:[0-9]+)?: .*widths
+tpl_truncated                run        3  scorecard.xml:30:1: .*Premature end of data
+# plugins
+plugin_bad_abi               run        5  bad_abi.so: plugin built for parscore ABI 42
+plugin_no_symbol             run        5  no_symbol.so: not a parscore plugin
+plugin_midstream             run        4  simulated failure after one batch
+TABLE
+finish
