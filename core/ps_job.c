@@ -5,6 +5,7 @@
  * limit, then every key is checked against the list below.
  */
 #include "ps_job.h"
+#include "ps_lua.h"
 
 #include <errno.h>
 #include <lauxlib.h>
@@ -29,30 +30,8 @@ typedef struct job_ctx {
     const ps_paths *paths;
 } job_ctx;
 
-typedef struct job_mem {
-    size_t used;
-    int over_cap;   /* a block was refused for the cap: the job's fault */
-    int oom;        /* the process refused one: not the job's fault */
-} job_mem;
-
-/* lua_Alloc with the cap; through ps_realloc like every core allocation. */
 static void *job_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-    job_mem *m = ud;
-    size_t old = ptr ? osize : 0;
-    if (nsize == 0) {
-        ps_free(ptr);
-        m->used -= old;
-        return NULL;
-    }
-    if (nsize > old && m->used - old + nsize > JOB_MAX_MEMORY) {
-        m->over_cap = 1;
-        return NULL;
-    }
-    void *p = ps_realloc(ptr, nsize);
-    if (!p && nsize > old) m->oom = 1;
-    if (!p) return nsize > old ? NULL : ptr; /* a failed shrink keeps the block */
-    m->used = m->used - old + nsize;
-    return p;
+    return ps_lua_mem_alloc(ud, ptr, osize, nsize);
 }
 
 static void job_hook(lua_State *L, lua_Debug *ar) {
@@ -427,7 +406,7 @@ int ps_job_load(ps_job *job, const char *path, const ps_paths *paths, ps_error *
     size_t len = 0;
     char *text = read_file(path, &len, err);
     if (!text) return err->status;
-    job_mem mem = {0};
+    ps_lua_mem mem = {.limit = JOB_MAX_MEMORY};
     lua_State *L = lua_newstate(job_alloc, &mem);
     if (!L) {
         ps_free(text);

@@ -30,9 +30,9 @@ enum { STOP_NONE = 0, STOP_BUDGET = 1, STOP_MEMORY = 2 };
 
 struct ps_lua {
     lua_State *L;
-    size_t used, cap;
+    ps_lua_mem mem;         /* bytes in use, process-refused flag */
+    size_t cap;
     int mem_hit;            /* the allocator refused a block in this call */
-    int oom;                /* the PROCESS refused a block since the last pcall/load */
     int slack;              /* allow PS_LUA_SLACK above the cap */
     uint64_t count, budget;
     int stopped;            /* STOP_*: the hook now fires at every instruction */
@@ -49,25 +49,32 @@ static ps_lua *sandbox_of(lua_State *L) {
 
 /* ---- memory cap ------------------------------------------------------ */
 
-static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-    ps_lua *s = ud;
+void *ps_lua_mem_alloc(ps_lua_mem *m, void *ptr, size_t osize, size_t nsize) {
     size_t old = ptr ? osize : 0;
     if (nsize == 0) {
         ps_free(ptr);
-        s->used -= old;
+        m->used -= old;
         return NULL;
     }
-    if (nsize > old) {
-        size_t limit = s->cap + (s->slack ? PS_LUA_SLACK : 0);
-        if (s->used - old + nsize > limit) {
-            s->mem_hit = 1;
-            return NULL;
-        }
+    if (nsize > old && m->used - old + nsize > m->limit) {
+        m->over_cap = 1;
+        return NULL;
     }
     void *p = ps_realloc(ptr, nsize);
-    if (!p && nsize > old) s->oom = 1;
+    if (!p && nsize > old) m->oom = 1;
     if (!p) return nsize > old ? NULL : ptr;   /* a failed shrink keeps the block */
-    s->used = s->used - old + nsize;
+    m->used = m->used - old + nsize;
+    return p;
+}
+
+static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    ps_lua *s = ud;
+    s->mem.limit = s->cap + (s->slack ? PS_LUA_SLACK : 0);
+    void *p = ps_lua_mem_alloc(&s->mem, ptr, osize, nsize);
+    if (s->mem.over_cap) {
+        s->mem.over_cap = 0;
+        s->mem_hit = 1;
+    }
     return p;
 }
 
@@ -131,7 +138,7 @@ int ps_lua_pcall(ps_lua *s, int nargs, int nresults) {
     s->generation++;
     s->stopped = STOP_NONE;
     s->mem_hit = 0;
-    s->oom = 0;
+    s->mem.oom = 0;
     s->slack = 0;
     s->stop_where[0] = '\0';
     lua_sethook(L, budget_hook, LUA_MASKCOUNT, PS_HOOK_STEP);
@@ -224,13 +231,13 @@ int ps_lua_loadfile(ps_lua *s, const char *path, const char *display,
     char name[300];
     snprintf(name, sizeof name, "@%s", display ? display : path);
     s->slack = 0;
-    s->oom = 0;
+    s->mem.oom = 0;
     int st = luaL_loadbufferx(s->L, buf, size, name, "t");
     ps_free(buf);
     if (st != LUA_OK) {
         s->slack = 1;
         const char *msg = lua_tostring(s->L, -1);
-        int status = s->oom ? PS_ENOMEM : PS_ESCRIPT;
+        int status = s->mem.oom ? PS_ENOMEM : PS_ESCRIPT;
         ps_lua_error_fill(err, status, msg ? msg : "cannot load the rule file");
         if (!err->file[0]) snprintf(err->file, sizeof err->file, "%s", display ? display : path);
         lua_pop(s->L, 1);
@@ -690,7 +697,7 @@ nomem:
 
 lua_State *ps_lua_state(ps_lua *s) { return s->L; }
 
-int ps_lua_oom(const ps_lua *s) { return s && s->oom; }
+int ps_lua_oom(const ps_lua *s) { return s && s->mem.oom; }
 
 void ps_lua_close(ps_lua *s) {
     if (!s) return;

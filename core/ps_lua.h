@@ -58,4 +58,14 @@ int ps_lua_oom(const ps_lua *s);
  * the message (traceback included). */
 void ps_lua_error_fill(ps_error *err, int status, const char *msg);
 
+/* The memory-capped lua_Alloc shared by the rule sandbox and the job
+ * loader: allocations go through ps_realloc; a block past `limit` is
+ * refused (over_cap: the script's fault), one the process refuses sets
+ * oom (not the script's fault). */
+typedef struct ps_lua_mem {
+    size_t used, limit;
+    int over_cap, oom;
+} ps_lua_mem;
+void *ps_lua_mem_alloc(ps_lua_mem *m, void *ptr, size_t osize, size_t nsize);
+
 #endif
