@@ -417,7 +417,7 @@ int ps_score_run(const ps_agg *agg, const ps_units *units,
         ur->unit = (int)i;
         ur->code = ps_arena_strdup(&out->arena, un->code);
         ur->name = ps_arena_strdup(&out->arena, un->name);
-        ur->level = ps_arena_strdup(&out->arena, ps_score_level_name(un->level));
+        ur->level = ps_arena_strdup(&out->arena, ps_unit_level_name(un));
         if (un->parent >= 0 && (size_t)un->parent < units->count) {
             ur->parent_code = ps_arena_strdup(&out->arena, units->items[un->parent].code);
             ur->parent_name = ps_arena_strdup(&out->arena, units->items[un->parent].name);

@@ -50,8 +50,8 @@ int ps_rules_check(const char *rules, const char *scripts_dir, FILE *report,
     if (!problems) {
         /* Dry run on empty data: every denominator is zero. */
         ps_unit items[2] = {
-            {"00", "Tỉnh kiểm tra", PS_LEVEL_PROVINCE, -1, 1},
-            {"00001", "Xã kiểm tra", PS_LEVEL_COMMUNE, 0, 1},
+            {"00", "Tỉnh kiểm tra", PS_LEVEL_PROVINCE, -1, 1, NULL},
+            {"00001", "Xã kiểm tra", PS_LEVEL_COMMUNE, 0, 1, NULL},
         };
         ps_units units = {0};
         units.items = items;
@@ -71,7 +71,7 @@ int ps_rules_check(const char *rules, const char *scripts_dir, FILE *report,
             if (ps_lua_pcall(rs.lua, 1, 0) != LUA_OK) {
                 const char *msg = lua_tostring(L, -1);
                 fprintf(report, "scoring a %s with no data failed: %s\n",
-                        ps_score_level_name(items[i].level), msg ? msg : "?");
+                        ps_level_name((ps_unit_level)items[i].level), msg ? msg : "?");
                 lua_pop(L, 1);
                 problems++;
             }

@@ -36,6 +36,5 @@ void ps_push_unit(lua_State *L, const ps_agg *a, const ps_units *units,
                   size_t i, const ps_sipas *sipas);
 
 /* "province", "commune", "subunit" */
-const char *ps_score_level_name(int level);
 
 #endif

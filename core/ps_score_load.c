@@ -11,14 +11,6 @@
 
 #include <lauxlib.h>
 
-const char *ps_score_level_name(int level) {
-    switch (level) {
-    case PS_LEVEL_PROVINCE: return "province";
-    case PS_LEVEL_COMMUNE: return "commune";
-    case PS_LEVEL_SUBUNIT: return "subunit";
-    default: return "unknown";
-    }
-}
 
 static int is_file(const char *path) {
     struct stat st;
@@ -246,7 +238,7 @@ void ps_push_unit(lua_State *L, const ps_agg *a, const ps_units *units,
     lua_createtable(L, 0, 16);
     set_str(L, "code", un->code);
     set_str(L, "name", un->name);
-    set_str(L, "level", ps_score_level_name(un->level));
+    set_str(L, "level", ps_unit_level_name(un));
     if (un->parent >= 0 && (size_t)un->parent < units->count) {
         set_str(L, "parent", units->items[un->parent].code);
         set_str(L, "parent_name", units->items[un->parent].name);

@@ -27,6 +27,7 @@ static int units_add(ps_units *u, const char *code, const char *name,
     x->code = ps_arena_strdup(&u->arena, code);
     x->name = ps_arena_strdup(&u->arena, name);
     x->level = level;
+    x->level_name = NULL;
     x->parent = parent;
     x->selected = 1;
     if (!x->code || !x->name || ps_map_put(&u->by_code, code, (int)u->count) != PS_OK)
@@ -127,7 +128,17 @@ int ps_units_declare(ps_units *u, const char *code, const char *name,
     ps_unit_level lv = PS_LEVEL_SUBUNIT;
     if (level && strcmp(level, "province") == 0) lv = PS_LEVEL_PROVINCE;
     else if (level && strcmp(level, "commune") == 0) lv = PS_LEVEL_COMMUNE;
-    return units_add(u, code, name ? name : code, lv, parent, err, NULL, 0);
+    int rc = units_add(u, code, name ? name : code, lv, parent, err, NULL, 0);
+    if (rc == PS_OK && lv == PS_LEVEL_SUBUNIT && level && level[0]) {
+        u->items[u->count - 1].level_name = ps_arena_strdup(&u->arena, level);
+        if (!u->items[u->count - 1].level_name)
+            return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    return rc;
+}
+
+const char *ps_unit_level_name(const ps_unit *u) {
+    return u->level_name ? u->level_name : ps_level_name(u->level);
 }
 
 int ps_units_find(const ps_units *u, const char *code) {

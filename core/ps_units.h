@@ -21,6 +21,7 @@ typedef struct ps_unit {
     ps_unit_level level;
     int parent;                /* index, -1 for a province */
     int selected;              /* inside the job's scope (scored, rendered) */
+    char *level_name;          /* a declared unit's own level ("department"), else NULL */
 } ps_unit;
 
 typedef struct ps_units {
@@ -38,6 +39,9 @@ int ps_units_declare(ps_units *u, const char *code, const char *name,
 int ps_units_find(const ps_units *u, const char *code);   /* -1 if unknown */
 const char *ps_level_name(ps_unit_level level);          /* "province"... */
 const char *ps_level_name_vn(ps_unit_level level);       /* "tỉnh", "xã" ... */
+/* The level a unit is ranked and reported under: a declared unit's own
+ * level name ("department"), else "province" / "commune". */
+const char *ps_unit_level_name(const ps_unit *u);
 void ps_units_free(ps_units *u);
 
 #endif

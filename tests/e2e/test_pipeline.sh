@@ -7,6 +7,7 @@ cd "$T"
 sqlite3 onestop.db < "$PS_SOURCE/tests/fixtures/onestop/small.sql" || exit 1
 cat > job.lua <<'J'
 return { period = "2025", scope = {"15"}, issuer = "UBND TỈNH LÀO CAI",
+  declare = { { code = "15.STP", name = "Sở Tư pháp", parent = "15", level = "department" } },
   sources = { { plugin = "onestop_sqlite", path = "onestop.db" } },
   rules = "national/index766", output = "out", outputs = { "pdf", "summary", "csv", "json" } }
 J
@@ -43,6 +44,9 @@ qpdf --check out/02647.pdf >/dev/null 2>&1; check_status "qpdf" 0 $?
 check_contains "csv on time" '02647,Phường Lào Cai,commune,2.1,"Hồ sơ giải quyết trước hạn, đúng hạn",2,6,9,0.6666666667,13.33333333,20' out/results.csv
 check_contains "csv satisfaction" '02647,Phường Lào Cai,commune,6.3,Mức độ hài lòng trong giải quyết hồ sơ,6,5,7,0.7142857143,4.761904762,6' out/results.csv
 check_contains "json total" '"total": 56.9285714286' out/results.json
+# a declared department is scored and reported under its own level
+check_contains "declared unit level" '"level": "department"' out/results.json
+check "declared unit scorecard" yes "$([ -f out/15.STP.pdf ] && echo yes || echo no)"
 # the summary ranks the same unit first
 pdftotext -layout out/summary.pdf s.txt 2>/dev/null
 check_contains "summary" "Phường Lào Cai" s.txt
