@@ -4,6 +4,7 @@
 #include "csv_fields.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,5 +80,39 @@ int csv_check_options(const ps_host *host, const char *on_error,
                            "max_record_bytes is %ld; give at least 1024",
                            max_record_bytes);
     *skip = strcmp(on_error, "skip") == 0;
+    return PS_OK;
+}
+
+int csv_row_problem(csv_rows *rows, ps_error *err, const char *issue, const char *unit,
+                    size_t column, const char *where, const char *example,
+                    const char *what) {
+    const csv_reader *r = rows->csv;
+    if (rows->skip) {
+        if (PS_HOST_HAS(rows->host, quality))
+            rows->host->quality(rows->sink, unit && unit[0] ? unit : NULL, issue, example,
+                                r->record_line);
+        rows->skipped++;
+        return CSV_SKIPPED;
+    }
+    rows->host->error(err, PS_EDATA, r->name, r->record_line, (long)column,
+                      "%s; fix the row or set on_error = \"skip\" in the job", what);
+    if (where) snprintf(err->where, sizeof err->where, "column %s", where);
+    return PS_EDATA;
+}
+
+int csv_keep(csv_rows *rows, csv_arena *batch, ps_error *err, const char *field,
+             const char **out) {
+    const char *s = field;
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    if (n == 0) {
+        *out = NULL;
+        return PS_OK;
+    }
+    char *p = csv_arena_alloc(batch, n + 1);
+    if (!p) return rows->host->error(err, PS_ENOMEM, rows->csv->name, 0, 0, "out of memory");
+    memcpy(p, s, n);
+    *out = p;
     return PS_OK;
 }

@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 #include "parscore/plugin.h"
+#include "csv_arena.h"
+#include "csv_reader.h"
 
 /* 1 when `field` equals `name` once ASCII blanks around it are ignored. */
 int csv_field_is(const char *field, const char *name);
@@ -30,5 +32,29 @@ void csv_list_add(char *buf, size_t size, const char *item);
  * set accordingly) and max_record_bytes (at least 1024). */
 int csv_check_options(const ps_host *host, const char *on_error,
                       long max_record_bytes, int *skip, ps_error *err);
+
+/* What both CSV sources keep to report a bad row: where errors and
+ * skipped-row reports go, and whether the job allows skipping. */
+typedef struct csv_rows {
+    const ps_host *host;
+    ps_sink *sink;
+    const csv_reader *csv;
+    int skip;       /* on_error = "skip" */
+    long skipped;
+} csv_rows;
+
+#define CSV_SKIPPED (-1) /* a row problem was reported and the row dropped */
+
+/* A bad row: with skip, report it through host->quality under `issue`
+ * and return CSV_SKIPPED; otherwise fill err (line, column, "column
+ * <where>") with `what` and return PS_EDATA. */
+int csv_row_problem(csv_rows *rows, ps_error *err, const char *issue, const char *unit,
+                    size_t column, const char *where, const char *example,
+                    const char *what);
+
+/* Copy a field without surrounding blanks into the batch arena (*out NULL
+ * when blank): record strings live until the batch is emitted. */
+int csv_keep(csv_rows *rows, csv_arena *batch, ps_error *err, const char *field,
+             const char **out);
 
 #endif

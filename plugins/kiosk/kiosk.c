@@ -20,7 +20,7 @@
 #include "../csv_common/csv_reader.h"
 
 #define KIOSK_BATCH 256
-#define SKIPPED (-1)
+#define SKIPPED CSV_SKIPPED
 
 typedef struct kiosk_config {
     char *path;
@@ -119,36 +119,15 @@ static int map_header(kiosk_state *st, ps_error *err) {
 static int row_problem(kiosk_state *st, ps_error *err, const char *issue,
                        const char *unit, size_t column, const char *where,
                        const char *example, const char *what) {
-    csv_reader *r = &st->csv;
-    if (st->skip) {
-        if (PS_HOST_HAS(st->host, quality))
-            st->host->quality(st->sink, unit && unit[0] ? unit : NULL, issue, example,
-                              r->record_line);
-        st->skipped++;
-        return SKIPPED;
-    }
-    st->host->error(err, PS_EDATA, r->name, r->record_line, (long)column,
-                    "%s; fix the row or set on_error = \"skip\" in the job", what);
-    if (where) snprintf(err->where, sizeof err->where, "column %s", where);
-    return PS_EDATA;
+    csv_rows rows = {st->host, st->sink, &st->csv, st->skip, st->skipped};
+    int rc = csv_row_problem(&rows, err, issue, unit, column, where, example, what);
+    st->skipped = rows.skipped;
+    return rc;
 }
 
 static int keep(kiosk_state *st, ps_error *err, const char *field, const char **out) {
-    char *p;
-    size_t n;
-    const char *s = field;
-    while (*s == ' ' || *s == '\t') s++;
-    n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
-    if (n == 0) {
-        *out = NULL;
-        return PS_OK;
-    }
-    p = csv_arena_alloc(&st->batch, n + 1);
-    if (!p) return st->host->error(err, PS_ENOMEM, st->csv.name, 0, 0, "out of memory");
-    memcpy(p, s, n);
-    *out = p;
-    return PS_OK;
+    csv_rows rows = {st->host, st->sink, &st->csv, st->skip, st->skipped};
+    return csv_keep(&rows, &st->batch, err, field, out);
 }
 
 static int one_row(kiosk_state *st, ps_error *err) {

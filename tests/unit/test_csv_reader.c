@@ -11,6 +11,7 @@
 
 #include "../../plugins/csv_common/csv_fields.c"
 #include "../../plugins/csv_common/csv_reader.c"
+#include "../../plugins/csv_common/csv_arena.c"
 
 typedef struct csv_case {
     const char *name;
