@@ -102,7 +102,7 @@ static void label_value(sc *s, const char *label, const char *value, int bold, d
     pdf->y += n * lh + 1;
 }
 
-#define ID_LABEL_W (38 * 72 / 25.4)   /* identity labels: 38 mm */
+#define ID_LABEL_W (46 * 72 / 25.4)   /* identity labels: 46 mm, "Đơn vị được đánh giá:" on one line */
 
 static void identity(sc *s) {
     const ps_unit_result *u = s->u;
