@@ -590,19 +590,32 @@ static int px_empty(px_state *st, ps_error *err, const char *what,
     return px_fail(st, err, PS_EDATA, line, "%s has an empty %s", element, what);
 }
 
+/* Read `names` (n of them) of `element`: the first n_required must be
+ * present, the first n_nonblank of those also not blank. */
+static int px_required(px_state *st, ps_error *err, const char *element,
+                       const char *const *names, size_t n, size_t n_required,
+                       size_t n_nonblank, const char **v, size_t *len)
+{
+    int rc = px_attributes(st, names, n, v, len, err);
+    if (rc != PS_OK)
+        return rc;
+    for (size_t i = 0; i < n_required; i++)
+        if (!v[i])
+            return px_missing(st, err, names[i], element);
+    for (size_t i = 0; i < n_nonblank; i++)
+        if (px_blank(v[i], len[i]))
+            return px_empty(st, err, names[i], element, px_line(st));
+    return PS_OK;
+}
+
 static int px_root(px_state *st, ps_error *err)
 {
     static const char *const names[] = {"MaTinh", "TuNgay", "DenNgay"};
     const char *v[3];
     size_t len[3];
-    int rc = px_attributes(st, names, 3, v, len, err);
+    int rc = px_required(st, err, "DuLieuCongDVCQG", names, 3, 3, 1, v, len);
     if (rc != PS_OK)
         return rc;
-    for (size_t i = 0; i < 3; i++)
-        if (!v[i])
-            return px_missing(st, err, names[i], "DuLieuCongDVCQG");
-    if (px_blank(v[0], len[0]))
-        return px_empty(st, err, "MaTinh", "DuLieuCongDVCQG", px_line(st));
     if (st->cfg->province && st->cfg->province[0]) {
         size_t n = len[0];
         const char *p = px_trim(v[0], &n);
@@ -636,14 +649,9 @@ static int px_publicity(px_state *st, ps_error *err)
         "TTHCCapNhatDungHan", "TTHCCongKhai", "TTHCCongKhaiDayDu"};
     const char *v[7];
     size_t len[7];
-    int rc = px_attributes(st, names, 7, v, len, err);
+    int rc = px_required(st, err, "CongKhai", names, 7, 7, 1, v, len);
     if (rc != PS_OK)
         return rc;
-    for (size_t i = 0; i < 7; i++)
-        if (!v[i])
-            return px_missing(st, err, names[i], "CongKhai");
-    if (px_blank(v[0], len[0]))
-        return px_empty(st, err, "MaDonVi", "CongKhai", px_line(st));
     ps_publicity *p = &st->publicity[st->n_publicity];
     memset(p, 0, sizeof *p);
     long *dst[6] = {&p->must_announce, &p->announced_on_time, &p->must_update,
@@ -670,15 +678,9 @@ static int px_feedback(px_state *st, ps_error *err)
                                         "HanXuLy", "NgayXuLy", "HaiLong"};
     const char *v[6];
     size_t len[6];
-    int rc = px_attributes(st, names, 6, v, len, err);
+    int rc = px_required(st, err, "PhanAnhKienNghi", names, 6, 4, 2, v, len);
     if (rc != PS_OK)
         return rc;
-    for (size_t i = 0; i < 4; i++)
-        if (!v[i])
-            return px_missing(st, err, names[i], "PhanAnhKienNghi");
-    for (size_t i = 0; i < 2; i++)
-        if (px_blank(v[i], len[i]))
-            return px_empty(st, err, names[i], "PhanAnhKienNghi", px_line(st));
     ps_feedback *f = &st->feedback[st->n_feedback];
     memset(f, 0, sizeof *f);
     const char **dst[5] = {&f->id, &f->unit_code, &f->received_at, &f->due_at,
