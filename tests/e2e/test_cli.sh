@@ -50,7 +50,7 @@ cat > noio.lua <<'J'
 return { period = io.read("a") }
 J
 "$PARSCORE" aggregate noio.lua >out.txt 2>&1; check_status "job no io" 3 $?
-check_contains "job no io" "io" out.txt
+check_contains "job no io" "attempt to index a nil value (global 'io')" out.txt
 
 cat > period.lua <<'J'
 return { period = "2025-Q7", sources = { { plugin = "example_dossiers", path = "d.txt" } }, rules = "x" }
