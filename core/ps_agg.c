@@ -190,15 +190,14 @@ static int set_fee_bit(ps_unit_agg *u, int payment, size_t bit) {
 #define FP_RECEIVED (1u << 24)
 #define FP_SYNC_KNOWN (1u << 25)
 
-static int opt_time(ps_agg *a, ps_unit_agg *u, const char *text, const char *code,
-                    ps_time *t, int *ok) {
+static int opt_time(ps_unit_agg *u, const char *text, const char *code, ps_time *t,
+                    int *ok) {
     *ok = 0;
     if (!text || !text[0]) return PS_OK;
     if (ps_parse_time(text, t)) {
         *ok = 1;
         return PS_OK;
     }
-    (void)a;
     return dq_add(u, "bad_date", 1, code);
 }
 
@@ -259,10 +258,10 @@ static int add_dossier(ps_agg *a, const ps_dossier *r) {
 
     ps_time due = 0, fin = 0, ret = 0, apo = 0;
     int has_due, has_fin, has_ret, has_apo;
-    if ((rc = opt_time(a, u, r->due_at, code, &due, &has_due)) ||
-        (rc = opt_time(a, u, r->finished_at, code, &fin, &has_fin)) ||
-        (rc = opt_time(a, u, r->returned_at, code, &ret, &has_ret)) ||
-        (rc = opt_time(a, u, r->apology_at, code, &apo, &has_apo)))
+    if ((rc = opt_time(u, r->due_at, code, &due, &has_due)) ||
+        (rc = opt_time(u, r->finished_at, code, &fin, &has_fin)) ||
+        (rc = opt_time(u, r->returned_at, code, &ret, &has_ret)) ||
+        (rc = opt_time(u, r->apology_at, code, &apo, &has_apo)))
         return rc;
     ps_day due_day = has_due ? ps_time_day(due) : 0;
     ps_day fin_day = has_fin ? ps_time_day(fin) : 0;
@@ -383,8 +382,8 @@ static int add_feedback(ps_agg *a, const ps_feedback *r) {
     ps_day rday = ps_time_day(recv);
     if (rday < a->cfg.period.first || rday > a->cfg.period.last) return PS_OK;
     int has_due, has_ans;
-    if ((rc = opt_time(a, u, r->due_at, id, &due, &has_due)) ||
-        (rc = opt_time(a, u, r->answered_at, id, &ans, &has_ans)))
+    if ((rc = opt_time(u, r->due_at, id, &due, &has_due)) ||
+        (rc = opt_time(u, r->answered_at, id, &ans, &has_ans)))
         return rc;
     ps_feedback_counts *f = &u->f;
     f->received++;
