@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ps_plugin.h"
-#include "ps_run.h"
-#include "ps_score.h"
+#include "ingest/ps_plugin.h"
+#include "run/ps_run.h"
+#include "score/ps_score.h"
 
 #ifndef PS_VERSION
 #define PS_VERSION "0.0.0"

@@ -10,7 +10,7 @@
 --     },
 --   }
 --
--- The engine (core/ps_score.c) reads `id`, `name`, `version`, `title`,
+-- The engine (core/score/ps_score.c) reads `id`, `name`, `version`, `title`,
 -- `bands`, `children_mean` and calls `ruleset.score(u)` and
 -- `ruleset.lint()`.  Ranking and bands are applied in C after all units.
 

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "../unit/ps_test.h"
-#include "ps_run.h"
+#include "run/ps_run.h"
 
 #define PS_FAULT_DENSE 1000  /* every N up to here */
 #define PS_FAULT_SAMPLES 500 /* then about this many more */

@@ -1,6 +1,6 @@
 /*
  * fuzz_date.c -- libFuzzer target: timestamps, periods and the calendar
- * (core/ps_date.c).  The whole input is one string for ps_parse_time,
+ * (core/base/ps_date.c).  The whole input is one string for ps_parse_time,
  * ps_parse_date and ps_period_parse, and a calendar CSV for
  * ps_calendar_load; accepted values are checked for consistency.
  */

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ps_agg.h"
-#include "ps_units.h"
+#include "ingest/ps_agg.h"
+#include "ingest/ps_units.h"
 
 const char *fuzz_temp_file(const char *tag, const uint8_t *data, size_t size,
                            char *buf, size_t bufsize) {

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ps_job.h"
-#include "ps_plugin.h"
+#include "base/ps_job.h"
+#include "ingest/ps_plugin.h"
 
 /* Write data to a per-process temp file named after tag; returns its path
  * in buf (size bytes), or NULL when the file cannot be written. */

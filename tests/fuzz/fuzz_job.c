@@ -1,5 +1,5 @@
 /*
- * fuzz_job.c -- libFuzzer target: the job-file loader (core/ps_job.c, a
+ * fuzz_job.c -- libFuzzer target: the job-file loader (core/base/ps_job.c, a
  * sandboxed Lua chunk checked key by key).  The input is written to a temp
  * file because the loader takes a path (relative paths resolve against it).
  */

@@ -1,13 +1,13 @@
 /*
  * fuzz_template.c -- libFuzzer target: the XML page-layout templates
- * (core/ps_layout.c), with the scorecard's section names and two required
+ * (core/render/ps_layout.c), with the scorecard's section names and two required
  * texts; an accepted layout is checked for sane numbers.
  */
 #include <stdint.h>
 #include <stdio.h>
 
 #include "fuzz_host.h"
-#include "ps_layout.h"
+#include "render/ps_layout.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

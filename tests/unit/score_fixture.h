@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ps_agg.h"
-#include "ps_score.h"
+#include "ingest/ps_agg.h"
+#include "score/ps_score.h"
 #include "ps_test.h"
 
 #define FX_MAX_UNITS 8

@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include "ps_agg.h"
+#include "ingest/ps_agg.h"
 #include "ps_test.h"
 
 #define U PS_UNKNOWN

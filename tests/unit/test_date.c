@@ -2,7 +2,7 @@
  * test_date.c -- timestamps in every accepted form, periods, and working
  * days against the shipped calendar (hand-counted on a paper calendar).
  */
-#include "ps_date.h"
+#include "base/ps_date.h"
 #include "ps_test.h"
 
 static ps_day D(int y, int m, int d) { return ps_day_from_ymd(y, m, d); }

@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "ps_render.h"
+#include "render/ps_render.h"
 #include "ps_test.h"
 #include "test_render_fixture.h"
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ps_result.h"
+#include "score/ps_result.h"
 
 static const char *fx_group_names[4] = {
     "Công khai, minh bạch thông tin thủ tục hành chính",

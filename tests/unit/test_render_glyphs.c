@@ -19,7 +19,7 @@
 
 #include <utf8proc.h>
 
-#include "ps_render_int.h"
+#include "render/ps_render_int.h"
 #include "ps_test.h"
 
 typedef struct bitmap {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ps_score.h"
+#include "score/ps_score.h"
 #include "ps_test.h"
 
 #define SCRIPTS PS_SOURCE_DIR "/scripts"

@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "ps_date.h"
-#include "ps_util.h"
+#include "base/ps_date.h"
+#include "base/ps_util.h"
 
 /* ---- random numbers: xoshiro256** seeded by splitmix64 --------------- */
 typedef struct gen_rng {
@@ -33,7 +33,7 @@ double gen_rng_normal(gen_rng *r);                   /* N(0,1) */
 uint64_t gen_hash_str(const char *s);
 
 /* ---- calendar: day numbers and working days --------------------------- */
-typedef ps_day gen_day;     /* days since 1970-01-01 (core/ps_date.h) */
+typedef ps_day gen_day;     /* days since 1970-01-01 (core/base/ps_date.h) */
 
 typedef struct gen_calendar {
     ps_calendar ps;         /* the engine's calendar, so due dates agree */

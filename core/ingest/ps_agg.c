@@ -1,0 +1,667 @@
+/*
+ * ps_agg.c -- classifies each record once and adds it to its unit's
+ * counters (METHODOLOGY.md "Definitions that make section A exact").
+ * Records are never stored: only counters, bounded example lists and, when
+ * two sources may overlap, a fingerprint per dossier/feedback code.
+ */
+#include "ingest/ps_agg.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const example_keys[] = {
+#define PS_EX_KEY_(id, key, label) key,
+    PS_EXAMPLE_LIST(PS_EX_KEY_)
+#undef PS_EX_KEY_
+};
+static const char *const example_labels[] = {
+#define PS_EX_LABEL_(id, key, label) label,
+    PS_EXAMPLE_LIST(PS_EX_LABEL_)
+#undef PS_EX_LABEL_
+};
+
+const char *ps_example_key(ps_example_kind k) {
+    return (unsigned)k < PS_EX__COUNT ? example_keys[k] : "";
+}
+const char *ps_example_label(ps_example_kind k) {
+    return (unsigned)k < PS_EX__COUNT ? example_labels[k] : "";
+}
+int ps_example_from_key(const char *key) {
+    for (int i = 0; i < PS_EX__COUNT; i++)
+        if (strcmp(example_keys[i], key) == 0) return i;
+    return -1;
+}
+
+int ps_agg_init(ps_agg *a, const ps_agg_config *cfg, ps_error *err) {
+    memset(a, 0, sizeof *a);
+    a->cfg = *cfg;
+    if (!a->cfg.examples_max) a->cfg.examples_max = 50;
+    a->n_units = cfg->units->count;
+    a->u = ps_calloc(a->n_units, sizeof *a->u);
+    if (!a->u) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+    return PS_OK;
+}
+
+static void copy_code(char *dst, const char *src) {
+    snprintf(dst, PS_CODE_MAX, "%s", src ? src : "");
+}
+
+static int add_example(ps_agg *a, ps_unit_agg *u, ps_example_kind k, const char *code) {
+    ps_examples *e = &u->ex[k];
+    e->count++;
+    if (e->kept >= a->cfg.examples_max || !code) return PS_OK;
+    if (!e->codes) {
+        e->codes = ps_malloc(a->cfg.examples_max * sizeof *e->codes);
+        if (!e->codes) return PS_ENOMEM;
+    }
+    copy_code(e->codes[e->kept++], code);
+    return PS_OK;
+}
+
+static int dq_add(ps_unit_agg *u, const char *key, uint32_t count, const char *example) {
+    ps_dq_entry *d = NULL;
+    for (size_t i = 0; i < u->n_dq; i++)
+        if (strcmp(u->dq[i].key, key) == 0) {
+            d = &u->dq[i];
+            break;
+        }
+    if (!d) {
+        if (u->n_dq == u->cap_dq) {
+            size_t cap = u->cap_dq ? u->cap_dq * 2 : 4;
+            ps_dq_entry *grown = ps_realloc(u->dq, cap * sizeof *grown);
+            if (!grown) return PS_ENOMEM;
+            u->dq = grown;
+            u->cap_dq = cap;
+        }
+        d = &u->dq[u->n_dq++];
+        memset(d, 0, sizeof *d);
+        snprintf(d->key, sizeof d->key, "%s", key);
+    }
+    d->count += count;
+    if (example && example[0] && d->kept < PS_DQ_EXAMPLES) copy_code(d->examples[d->kept++], example);
+    return PS_OK;
+}
+
+/* Findings that belong to no unit (unknown unit codes...) are kept on a
+ * run-level pseudo unit: the unknown-unit list. */
+static int note_unknown_unit(ps_agg *a, const char *code, const char *example) {
+    int i;
+    char key[PS_CODE_MAX];
+    copy_code(key, code ? code : "(trống)");
+    if (!ps_map_get(&a->unknown_index, key, &i)) {
+        if (a->n_unknown == a->cap_unknown) {
+            size_t cap = a->cap_unknown ? a->cap_unknown * 2 : 16;
+            ps_unknown_unit *grown = ps_realloc(a->unknown, cap * sizeof *grown);
+            if (!grown) return PS_ENOMEM;
+            a->unknown = grown;
+            a->cap_unknown = cap;
+        }
+        i = (int)a->n_unknown++;
+        memset(&a->unknown[i], 0, sizeof a->unknown[i]);
+        copy_code(a->unknown[i].code, key);
+        copy_code(a->unknown[i].example, example);
+        if (ps_map_put(&a->unknown_index, key, i) != PS_OK) return PS_ENOMEM;
+    }
+    a->unknown[i].count++;
+    return PS_OK;
+}
+
+int ps_agg_quality(ps_agg *a, int unit, const char *key, const char *example) {
+    if (unit < 0 || (size_t)unit >= a->n_units) return note_unknown_unit(a, "(không rõ đơn vị)", example);
+    return dq_add(&a->u[unit], key, 1, example);
+}
+
+static int find_unit(ps_agg *a, const char *code, const char *example, int *status) {
+    int i = ps_units_find(a->cfg.units, code);
+    if (i < 0) *status = note_unknown_unit(a, code, example);
+    return i;
+}
+
+/* ---- procedures ------------------------------------------------------ */
+
+static int proc_get(ps_agg *a, const char *code, int create, int *status) {
+    int i;
+    if (!code) return -1;
+    if (ps_map_get(&a->proc_index, code, &i)) return i;
+    if (!create) return -1;
+    if (a->n_procs == a->cap_procs) {
+        size_t cap = a->cap_procs ? a->cap_procs * 2 : 256;
+        ps_proc *grown = ps_realloc(a->procs, cap * sizeof *grown);
+        if (!grown) {
+            *status = PS_ENOMEM;
+            return -1;
+        }
+        a->procs = grown;
+        a->cap_procs = cap;
+    }
+    i = (int)a->n_procs++;
+    memset(&a->procs[i], 0, sizeof a->procs[i]);
+    a->procs[i].code = ps_arena_strdup(&a->arena, code);
+    a->procs[i].has_result_document = 1;
+    if (!a->procs[i].code || ps_map_put(&a->proc_index, code, i) != PS_OK) *status = PS_ENOMEM;
+    return i;
+}
+
+static int add_procedure(ps_agg *a, const ps_procedure *p) {
+    int st = PS_OK;
+    int i = proc_get(a, p->code, 1, &st);
+    if (i < 0) return st;
+    ps_proc *x = &a->procs[i];
+    if (x->known) return PS_OK; /* the first catalogue wins (precedence) */
+    x->known = 1;
+    x->name = ps_arena_strdup(&a->arena, p->name);
+    x->field = ps_arena_strdup(&a->arena, p->field);
+    x->legal_days = p->legal_days;
+    x->online_level = p->online_level;
+    x->has_fee = p->has_fee != 0;
+    x->has_result_document = p->has_result_document != 0;
+    if (x->has_fee) a->fee_procs++;
+    return PS_OK;
+}
+
+/* Both fee bitsets of a unit are kept the same length (fee_words). */
+static int fee_reserve(ps_unit_agg *u, size_t words) {
+    if (words <= u->fee_words) return PS_OK;
+    size_t n = words < 8 ? 8 : words * 2;
+    uint64_t *a = ps_realloc(u->fee_with_dossier, n * sizeof *a);
+    if (!a) return PS_ENOMEM;
+    u->fee_with_dossier = a;
+    uint64_t *b = ps_realloc(u->fee_with_payment, n * sizeof *b);
+    if (!b) return PS_ENOMEM;
+    u->fee_with_payment = b;
+    memset(a + u->fee_words, 0, (n - u->fee_words) * sizeof *a);
+    memset(b + u->fee_words, 0, (n - u->fee_words) * sizeof *b);
+    u->fee_words = n;
+    return PS_OK;
+}
+
+static int set_fee_bit(ps_unit_agg *u, int payment, size_t bit) {
+    int rc = fee_reserve(u, bit / 64 + 1);
+    if (rc != PS_OK) return rc;
+    (payment ? u->fee_with_payment : u->fee_with_dossier)[bit / 64] |= 1ull << (bit % 64);
+    return PS_OK;
+}
+
+/* ---- dossiers -------------------------------------------------------- */
+
+/* Payload stored with a dossier fingerprint: who won and what it knew. */
+#define FP_UNIT_MASK 0x00ffffffu
+#define FP_RECEIVED (1u << 24)
+#define FP_SYNC_KNOWN (1u << 25)
+
+static int opt_time(ps_unit_agg *u, const char *text, const char *code, ps_time *t,
+                    int *ok) {
+    *ok = 0;
+    if (!text || !text[0]) return PS_OK;
+    if (ps_parse_time(text, t)) {
+        *ok = 1;
+        return PS_OK;
+    }
+    return dq_add(u, "bad_date", 1, code);
+}
+
+static int add_dossier(ps_agg *a, const ps_dossier *r) {
+    int rc = PS_OK;
+    int ui = find_unit(a, r->unit_code, r->code, &rc);
+    if (ui < 0) return rc;
+    ps_unit_agg *u = &a->u[ui];
+    const char *code = r->code ? r->code : "";
+
+    ps_time recv;
+    int received_ok = ps_parse_time(r->received_at, &recv);
+    ps_day rday = received_ok ? ps_time_day(recv) : 0;
+    int counted = received_ok && r->status >= 1 && r->status <= 10 && r->status != 1 &&
+                  r->status != 3 && rday >= a->cfg.period.first && rday <= a->cfg.period.last;
+
+    if (a->cfg.dedup) {
+        uint32_t *slot = NULL;
+        int st;
+        uint32_t payload = (uint32_t)ui | (counted ? FP_RECEIVED : 0) |
+                           (r->synced != PS_UNKNOWN ? FP_SYNC_KNOWN : 0);
+        if (ps_fpset_insert(&a->seen_dossiers, ps_hash64(code, strlen(code)), payload, &slot,
+                            &st)) {
+            /* An earlier (higher-precedence) source holds this dossier: it
+             * wins; this one only fills what the winner did not know. */
+            a->duplicates++;
+            if (!(*slot & FP_SYNC_KNOWN) && r->synced != PS_UNKNOWN) {
+                *slot |= FP_SYNC_KNOWN;
+                if ((*slot & FP_RECEIVED) && r->synced == 1)
+                    a->u[*slot & FP_UNIT_MASK].d.synced++;
+            }
+            return PS_OK;
+        }
+        if (st != PS_OK) return st;
+    }
+
+    if (!received_ok) return dq_add(u, r->received_at && r->received_at[0] ? "bad_date" : "missing_received_date", 1, code);
+    if (r->status < 1 || r->status > 10) return dq_add(u, "bad_status", 1, code);
+    if (!counted) return PS_OK;
+
+    ps_dossier_counts *d = &u->d;
+    d->received++;
+    if (r->channel >= 1 && r->channel <= 3) d->by_channel[r->channel]++;
+    else {
+        d->by_channel[0]++;
+        if ((rc = dq_add(u, "bad_channel", 1, code))) return rc;
+    }
+
+    int pi = proc_get(a, r->procedure_code, 1, &rc);
+    if (rc) return rc;
+    ps_proc *proc = pi >= 0 ? &a->procs[pi] : NULL;
+    if (proc && !proc->known && !proc->online_level && r->online_level)
+        proc->online_level = r->online_level; /* known only from the portal */
+    if (!proc || (!proc->known && (rc = dq_add(u, "unknown_procedure", 1, code)))) {
+        if (rc) return rc;
+    }
+    int level = proc && proc->known ? proc->online_level : r->online_level;
+
+    ps_time due = 0, fin = 0, ret = 0, apo = 0;
+    int has_due, has_fin, has_ret, has_apo;
+    if ((rc = opt_time(u, r->due_at, code, &due, &has_due)) ||
+        (rc = opt_time(u, r->finished_at, code, &fin, &has_fin)) ||
+        (rc = opt_time(u, r->returned_at, code, &ret, &has_ret)) ||
+        (rc = opt_time(u, r->apology_at, code, &apo, &has_apo)))
+        return rc;
+    ps_day due_day = has_due ? ps_time_day(due) : 0;
+    ps_day fin_day = has_fin ? ps_time_day(fin) : 0;
+    if (has_due && due_day < rday && (rc = dq_add(u, "due_before_received", 1, code))) return rc;
+    if (has_fin && fin < recv && (rc = dq_add(u, "finished_before_received", 1, code))) return rc;
+
+    int finished = r->status == 7 || r->status == 9 || r->status == 10;
+    int in_progress = r->status == 2 || r->status == 4;
+    int on_time = 0, late = 0;
+    if (finished) {
+        d->finished++;
+        /* no due date = within deadline; a due date without a finish date
+         * cannot be shown to be on time */
+        on_time = !has_due || (has_fin && fin_day <= due_day);
+        if (on_time) d->finished_on_time++;
+        else {
+            d->finished_late++;
+            late = 1;
+            if ((rc = add_example(a, u, PS_EX_LATE, code))) return rc;
+        }
+    } else if (in_progress) {
+        d->in_progress++;
+        if (!has_due || due_day >= a->cfg.period.last) d->in_progress_within++;
+        else {
+            d->in_progress_over++;
+            late = 1;
+            if ((rc = add_example(a, u, PS_EX_OVERDUE, code))) return rc;
+        }
+    } else {
+        d->paused++;
+    }
+    if (late) d->late++;
+
+    if (r->synced == 1) d->synced++;
+    else if (r->synced == 0 && (rc = add_example(a, u, PS_EX_NOT_SYNCED, code))) return rc;
+
+    if (level == 4) {
+        d->level4_received++;
+        if (r->channel == 2) d->level4_online++;
+        else if ((rc = add_example(a, u, PS_EX_NOT_ONLINE, code))) return rc;
+    } else if (level == 3) {
+        d->level3_received++;
+        if (r->channel == 2) d->level3_online++;
+    }
+
+    if (proc && proc->known && proc->has_fee) {
+        d->fee_received++;
+        if ((rc = set_fee_bit(u, 0, (size_t)pi))) return rc;
+        if (r->paid_online == 1) {
+            d->fee_paid_online++;
+            if ((rc = set_fee_bit(u, 1, (size_t)pi))) return rc;
+        } else if ((rc = add_example(a, u, PS_EX_NOT_PAID_ONLINE, code))) {
+            return rc;
+        }
+    }
+
+    if (finished && (!proc || proc->has_result_document)) {
+        d->result_doc_finished++;
+        if (r->digitized_result == 1) d->result_digitized++;
+        else if ((rc = add_example(a, u, PS_EX_RESULT_NOT_DIGITIZED, code))) return rc;
+    }
+    if (r->digitized_input == 1) d->input_digitized++;
+    else if ((rc = add_example(a, u, PS_EX_INPUT_NOT_DIGITIZED, code))) return rc;
+
+    if (has_apo) d->apology++;
+    if (late) {
+        if (has_apo) d->late_with_apology++;
+        else if ((rc = add_example(a, u, PS_EX_LATE_NO_APOLOGY, code))) return rc;
+    }
+
+    if (has_ret) {
+        d->returned++;
+        if (has_due && ps_time_day(ret) > due_day) {
+            d->returned_late++;
+            if ((rc = add_example(a, u, PS_EX_RETURNED_LATE, code))) return rc;
+        }
+    }
+
+    if (r->rating >= 1 && r->rating <= 4) {
+        d->rated++;
+        d->rating[r->rating]++;
+        if (r->rating == 4 && (rc = add_example(a, u, PS_EX_UNSATISFIED, code))) return rc;
+    } else if (r->rating != 0 && (rc = dq_add(u, "bad_rating", 1, code))) {
+        return rc;
+    }
+    if (finished && on_time && r->rating != 4) d->handled_ok++;
+
+    if (finished && has_fin && fin >= recv && proc && proc->known && proc->legal_days > 0) {
+        int32_t wd = ps_calendar_working_days(a->cfg.calendar, rday, fin_day);
+        double cut = 1.0 - (double)wd / proc->legal_days;
+        d->cut_n++;
+        d->cut_sum += cut;
+        d->days_sum += wd;
+        if (cut >= 0.3 - 1e-12) d->cut_ge30++;
+        else if ((rc = add_example(a, u, PS_EX_SLOW, code))) return rc;
+    }
+    return PS_OK;
+}
+
+/* ---- feedback -------------------------------------------------------- */
+
+static int add_feedback(ps_agg *a, const ps_feedback *r) {
+    int rc = PS_OK;
+    const char *id = r->id ? r->id : "";
+    int ui = find_unit(a, r->unit_code, id, &rc);
+    if (ui < 0) return rc;
+    ps_unit_agg *u = &a->u[ui];
+    if (a->cfg.dedup) {
+        int st;
+        if (ps_fpset_insert(&a->seen_feedback, ps_hash64(id, strlen(id)), 0, NULL, &st)) {
+            a->duplicates++;
+            return PS_OK;
+        }
+        if (st != PS_OK) return st;
+    }
+    ps_time recv, due = 0, ans = 0;
+    if (!ps_parse_time(r->received_at, &recv)) return dq_add(u, "bad_date", 1, id);
+    ps_day rday = ps_time_day(recv);
+    if (rday < a->cfg.period.first || rday > a->cfg.period.last) return PS_OK;
+    int has_due, has_ans;
+    if ((rc = opt_time(u, r->due_at, id, &due, &has_due)) ||
+        (rc = opt_time(u, r->answered_at, id, &ans, &has_ans)))
+        return rc;
+    ps_feedback_counts *f = &u->f;
+    f->received++;
+    if (has_ans) {
+        int on_time = !has_due || ps_time_day(ans) <= ps_time_day(due);
+        f->answered++;
+        if (on_time) f->answered_on_time++;
+        else {
+            f->answered_late++;
+            if ((rc = add_example(a, u, PS_EX_FEEDBACK_LATE, id))) return rc;
+        }
+        if (r->satisfied == 1) f->rated_satisfied++;
+        else if (r->satisfied == 0) {
+            f->rated_unsatisfied++;
+            if ((rc = add_example(a, u, PS_EX_FEEDBACK_UNSATISFIED, id))) return rc;
+        }
+        if (on_time && r->satisfied != 0) f->handled_ok++;
+    } else if (!has_due || ps_time_day(due) >= a->cfg.period.last) {
+        f->unanswered_within++;
+    } else {
+        f->unanswered_over++;
+        if ((rc = add_example(a, u, PS_EX_FEEDBACK_LATE, id))) return rc;
+    }
+    return PS_OK;
+}
+
+/* ---- publicity, surveys, kiosks --------------------------------------- */
+
+static int add_publicity(ps_agg *a, const ps_publicity *r) {
+    int rc = PS_OK;
+    int ui = find_unit(a, r->unit_code, "CongKhai", &rc);
+    if (ui < 0) return rc;
+    ps_publicity_counts *p = &a->u[ui].p;
+    if (r->must_announce < 0 || r->announced_on_time < 0 || r->must_update < 0 ||
+        r->updated_on_time < 0 || r->published < 0 || r->published_full < 0)
+        return dq_add(&a->u[ui], "bad_publicity_count", 1, r->unit_code);
+    p->reports++;
+    p->must_announce += (uint64_t)r->must_announce;
+    p->announced_on_time += (uint64_t)r->announced_on_time;
+    p->must_update += (uint64_t)r->must_update;
+    p->updated_on_time += (uint64_t)r->updated_on_time;
+    p->published += (uint64_t)r->published;
+    p->published_full += (uint64_t)r->published_full;
+    return PS_OK;
+}
+
+static int add_form(ps_agg *a, const ps_survey_form *r, const char *source, ps_error *err) {
+    ps_form *f = &a->form;
+    if (f->present) {
+        int same = f->n_criteria == r->n_criteria;
+        for (size_t i = 0; same && i < r->n_criteria; i++)
+            same = strcmp(f->criteria[i].code, r->criteria[i].code) == 0;
+        if (same) return PS_OK;
+        return ps_error_set(err, PS_EDATA, source, 0, 0,
+                            "survey form %s has other criteria than form %s already read: "
+                            "one run scores one questionnaire design",
+                            r->code ? r->code : "?", f->code);
+    }
+    if (r->scale_min > r->scale_max || r->satisfied_from < r->scale_min ||
+        r->satisfied_from > r->scale_max || r->n_criteria == 0)
+        return ps_error_set(err, PS_EDATA, source, 0, 0,
+                            "survey form %s: invalid scale or no criteria", r->code ? r->code : "?");
+    f->present = 1;
+    f->code = ps_arena_strdup(&a->arena, r->code ? r->code : "");
+    f->name = ps_arena_strdup(&a->arena, r->name ? r->name : "");
+    f->scale_min = r->scale_min;
+    f->scale_max = r->scale_max;
+    f->satisfied_from = r->satisfied_from;
+    f->n_criteria = r->n_criteria;
+    f->criteria = ps_arena_alloc(&a->arena, r->n_criteria * sizeof *f->criteria);
+    f->elements = ps_arena_alloc(&a->arena, r->n_criteria * sizeof *f->elements);
+    if (!f->criteria || !f->elements) return ps_error_set(err, PS_ENOMEM, source, 0, 0, "out of memory");
+    for (size_t i = 0; i < r->n_criteria; i++) {
+        const ps_survey_criterion *c = &r->criteria[i];
+        struct ps_form_criterion *fc = &f->criteria[i];
+        fc->code = ps_arena_strdup(&a->arena, c->code ? c->code : "");
+        fc->name = ps_arena_strdup(&a->arena, c->name ? c->name : fc->code);
+        fc->element_code = ps_arena_strdup(&a->arena, c->element_code ? c->element_code : "");
+        fc->element_name = ps_arena_strdup(&a->arena, c->element_name ? c->element_name : fc->element_code);
+        size_t e = 0;
+        while (e < f->n_elements && strcmp(f->elements[e].code, fc->element_code) != 0) e++;
+        if (e == f->n_elements) {
+            f->elements[e].code = fc->element_code;
+            f->elements[e].name = fc->element_name;
+            f->n_elements++;
+        }
+        fc->element = (int)e;
+    }
+    return PS_OK;
+}
+
+static int add_response(ps_agg *a, const ps_survey_response *r, const char *source, ps_error *err) {
+    int rc = PS_OK;
+    const ps_form *f = &a->form;
+    const char *id = r->id ? r->id : "";
+    if (!f->present)
+        return ps_error_set(err, PS_EPLUGIN, source, r->src_line, 0,
+                            "survey response before its form: the plugin must emit the form first");
+    if (r->n_answers != f->n_criteria)
+        return ps_error_set(err, PS_EPLUGIN, source, r->src_line, 0,
+                            "survey response %s has %zu answers, the form has %zu criteria",
+                            id, r->n_answers, f->n_criteria);
+    int ui = find_unit(a, r->unit_code, id, &rc);
+    if (ui < 0) return rc;
+    ps_unit_agg *u = &a->u[ui];
+    ps_day day;
+    if (r->date && r->date[0]) {
+        if (!ps_parse_date(r->date, &day)) return dq_add(u, "bad_date", 1, id);
+        if (day < a->cfg.period.first || day > a->cfg.period.last) return PS_OK;
+    }
+    ps_survey_counts *s = &u->s;
+    if (!s->answered) {
+        s->answered = ps_calloc(f->n_criteria, sizeof *s->answered);
+        s->satisfied = ps_calloc(f->n_criteria, sizeof *s->satisfied);
+        if (!s->answered || !s->satisfied) return PS_ENOMEM;
+    }
+    s->respondents++;
+    for (size_t i = 0; i < r->n_answers; i++) {
+        int v = r->answers[i];
+        if (v == 0) continue;
+        if (v < f->scale_min || v > f->scale_max) {
+            if ((rc = dq_add(u, "survey_answer_out_of_scale", 1, id))) return rc;
+            continue;
+        }
+        s->answered[i]++;
+        if (v >= f->satisfied_from) s->satisfied[i]++;
+    }
+    if (r->overall >= f->scale_min && r->overall <= f->scale_max) {
+        s->overall_answered++;
+        if (r->overall >= f->satisfied_from) s->overall_satisfied++;
+    }
+    return PS_OK;
+}
+
+static int add_kiosk(ps_agg *a, const ps_kiosk *r) {
+    int rc = PS_OK;
+    int ui = find_unit(a, r->unit_code, r->counter, &rc);
+    if (ui < 0) return rc;
+    ps_unit_agg *u = &a->u[ui];
+    ps_time t;
+    if (r->at && r->at[0]) {
+        if (!ps_parse_time(r->at, &t)) return dq_add(u, "bad_date", 1, r->at);
+        ps_day day = ps_time_day(t);
+        if (day < a->cfg.period.first || day > a->cfg.period.last) return PS_OK;
+    }
+    if (r->level < 1 || r->level > 4) return dq_add(u, "bad_kiosk_level", 1, r->counter);
+    u->k.total++;
+    u->k.level[r->level]++;
+    return PS_OK;
+}
+
+int ps_agg_add(ps_agg *a, int source, ps_record_kind kind, const void *recs,
+               size_t count, const char *source_name, ps_error *err) {
+    a->current_source = source;
+    if ((unsigned)kind < 8) a->records[kind] += count;
+    int rc = PS_OK;
+    for (size_t i = 0; i < count && rc == PS_OK; i++) {
+        switch (kind) {
+        case PS_REC_PROCEDURE: rc = add_procedure(a, (const ps_procedure *)recs + i); break;
+        case PS_REC_DOSSIER: rc = add_dossier(a, (const ps_dossier *)recs + i); break;
+        case PS_REC_FEEDBACK: rc = add_feedback(a, (const ps_feedback *)recs + i); break;
+        case PS_REC_PUBLICITY: rc = add_publicity(a, (const ps_publicity *)recs + i); break;
+        case PS_REC_SURVEY_FORM:
+            return add_form(a, (const ps_survey_form *)recs + i, source_name, err);
+        case PS_REC_SURVEY_RESPONSE:
+            rc = add_response(a, (const ps_survey_response *)recs + i, source_name, err);
+            if (rc != PS_OK && err->status == rc) return rc;
+            break;
+        case PS_REC_KIOSK: rc = add_kiosk(a, (const ps_kiosk *)recs + i); break;
+        default:
+            return ps_error_set(err, PS_EPLUGIN, source_name, 0, 0,
+                                "plugin emitted unknown record kind %d", (int)kind);
+        }
+    }
+    if (rc == PS_ENOMEM) return ps_error_set(err, PS_ENOMEM, source_name, 0, 0, "out of memory");
+    return rc;
+}
+
+/* ---- roll-up ---------------------------------------------------------- */
+
+static int merge_unit(ps_agg *a, ps_unit_agg *dst, const ps_unit_agg *src) {
+    /* dossier counters: uint32 fields up to cut_sum, then the two sums */
+    uint32_t *dw = (uint32_t *)&dst->d;
+    const uint32_t *sw = (const uint32_t *)&src->d;
+    for (size_t i = 0; i < offsetof(ps_dossier_counts, cut_sum) / sizeof(uint32_t); i++) dw[i] += sw[i];
+    dst->d.cut_sum += src->d.cut_sum;
+    dst->d.days_sum += src->d.days_sum;
+    uint32_t *fw = (uint32_t *)&dst->f;
+    const uint32_t *sf = (const uint32_t *)&src->f;
+    for (size_t i = 0; i < sizeof(ps_feedback_counts) / sizeof(uint32_t); i++) fw[i] += sf[i];
+    dst->p.reports += src->p.reports;
+    dst->p.must_announce += src->p.must_announce;
+    dst->p.announced_on_time += src->p.announced_on_time;
+    dst->p.must_update += src->p.must_update;
+    dst->p.updated_on_time += src->p.updated_on_time;
+    dst->p.published += src->p.published;
+    dst->p.published_full += src->p.published_full;
+    dst->k.total += src->k.total;
+    for (int i = 0; i < 5; i++) dst->k.level[i] += src->k.level[i];
+    dst->s.respondents += src->s.respondents;
+    dst->s.overall_answered += src->s.overall_answered;
+    dst->s.overall_satisfied += src->s.overall_satisfied;
+    if (src->s.answered) {
+        size_t n = a->form.n_criteria;
+        if (!dst->s.answered) {
+            dst->s.answered = ps_calloc(n, sizeof(uint32_t));
+            dst->s.satisfied = ps_calloc(n, sizeof(uint32_t));
+            if (!dst->s.answered || !dst->s.satisfied) return PS_ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++) {
+            dst->s.answered[i] += src->s.answered[i];
+            dst->s.satisfied[i] += src->s.satisfied[i];
+        }
+    }
+    if (src->fee_words) {
+        int rc = fee_reserve(dst, src->fee_words);
+        if (rc) return rc;
+        for (size_t w = 0; w < src->fee_words; w++) {
+            dst->fee_with_dossier[w] |= src->fee_with_dossier[w];
+            dst->fee_with_payment[w] |= src->fee_with_payment[w];
+        }
+    }
+    for (int k = 0; k < PS_EX__COUNT; k++) {
+        const ps_examples *se = &src->ex[k];
+        ps_examples *de = &dst->ex[k];
+        uint32_t before = de->count;
+        for (uint32_t i = 0; i < se->kept; i++) {
+            int rc = add_example(a, dst, (ps_example_kind)k, se->codes[i]);
+            if (rc) return rc;
+        }
+        de->count = before + se->count;
+    }
+    for (size_t i = 0; i < src->n_dq; i++) {
+        const ps_dq_entry *e = &src->dq[i];
+        int rc = dq_add(dst, e->key, e->count, e->kept ? e->examples[0] : NULL);
+        if (rc) return rc;
+    }
+    return PS_OK;
+}
+
+int ps_agg_rollup(ps_agg *a, ps_error *err) {
+    const ps_units *units = a->cfg.units;
+    /* deepest units first, so each unit is complete when added upward */
+    int max_depth = 0;
+    int *depth = ps_calloc(a->n_units, sizeof *depth);
+    if (!depth) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < a->n_units; i++) {
+        int d = 0;
+        for (int p = units->items[i].parent; p >= 0 && d < 16; p = units->items[p].parent) d++;
+        depth[i] = d;
+        if (d > max_depth) max_depth = d;
+    }
+    int rc = PS_OK;
+    for (int d = max_depth; d >= 1 && rc == PS_OK; d--)
+        for (size_t i = 0; i < a->n_units && rc == PS_OK; i++)
+            if (depth[i] == d) rc = merge_unit(a, &a->u[units->items[i].parent], &a->u[i]);
+    ps_free(depth);
+    if (rc != PS_OK) return ps_error_set(err, rc, NULL, 0, 0, "out of memory during roll-up");
+    return PS_OK;
+}
+
+void ps_agg_free(ps_agg *a) {
+    for (size_t i = 0; a->u && i < a->n_units; i++) {
+        ps_unit_agg *u = &a->u[i];
+        for (int k = 0; k < PS_EX__COUNT; k++) ps_free(u->ex[k].codes);
+        ps_free(u->dq);
+        ps_free(u->s.answered);
+        ps_free(u->s.satisfied);
+        ps_free(u->fee_with_dossier);
+        ps_free(u->fee_with_payment);
+    }
+    ps_free(a->u);
+    ps_free(a->procs);
+    ps_map_free(&a->proc_index);
+    ps_free(a->unknown);
+    ps_map_free(&a->unknown_index);
+    ps_fpset_free(&a->seen_dossiers);
+    ps_fpset_free(&a->seen_feedback);
+    ps_arena_free(&a->arena);
+    memset(a, 0, sizeof *a);
+}

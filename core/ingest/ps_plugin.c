@@ -1,0 +1,396 @@
+/*
+ * ps_plugin.c -- the host side of the plugin ABI: dlopen + magic-function
+ * check (PG_MODULE_MAGIC style), the option table converter (Fluent Bit's
+ * config map) and the host function table handed to plugins.  Nothing here
+ * knows any particular source.
+ */
+#include "ingest/ps_plugin.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PS_INSTALL_PLUGIN_DIR
+#define PS_INSTALL_PLUGIN_DIR "/usr/local/lib/parscore/plugins"
+#endif
+
+/* ---- search path ------------------------------------------------------ */
+
+static int path_add(ps_plugin_path *pp, const char *dir) {
+    for (size_t i = 0; i < pp->n; i++)
+        if (strcmp(pp->dirs[i], dir) == 0) return PS_OK;
+    char **grown = ps_realloc(pp->dirs, (pp->n + 1) * sizeof *grown);
+    if (!grown) return PS_ENOMEM;
+    pp->dirs = grown;
+    if (!(pp->dirs[pp->n] = ps_strdup(dir))) return PS_ENOMEM;
+    pp->n++;
+    return PS_OK;
+}
+
+int ps_plugin_path_init(ps_plugin_path *pp, const char *const *extra, size_t n_extra,
+                        ps_error *err) {
+    memset(pp, 0, sizeof *pp);
+    int rc = PS_OK;
+    for (size_t i = 0; i < n_extra && rc == PS_OK; i++) rc = path_add(pp, extra[i]);
+    const char *env = getenv("PARSCORE_PLUGIN_PATH");
+    if (env && rc == PS_OK) {
+        char *copy = ps_strdup(env), *save = NULL;
+        if (!copy) rc = PS_ENOMEM;
+        for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && rc == PS_OK;
+             d = strtok_r(NULL, ":", &save))
+            if (*d) rc = path_add(pp, d);
+        ps_free(copy);
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0 && rc == PS_OK) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = '\0';
+        char dir[PATH_MAX + 32];
+        snprintf(dir, sizeof dir, "%s/plugins", exe);
+        rc = path_add(pp, dir);
+        snprintf(dir, sizeof dir, "%s/../lib/parscore/plugins", exe);
+        if (rc == PS_OK) rc = path_add(pp, dir);
+    }
+    if (rc == PS_OK) rc = path_add(pp, PS_INSTALL_PLUGIN_DIR);
+    if (rc != PS_OK) {
+        ps_plugin_path_free(pp);
+        return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    return PS_OK;
+}
+
+void ps_plugin_path_free(ps_plugin_path *pp) {
+    for (size_t i = 0; i < pp->n; i++) ps_free(pp->dirs[i]);
+    ps_free(pp->dirs);
+    memset(pp, 0, sizeof *pp);
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+int ps_plugin_load(const char *path, ps_loaded_plugin *out, ps_error *err) {
+    memset(out, 0, sizeof *out);
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        return ps_error_set(err, PS_EPLUGIN, path, 0, 0, "cannot load plugin: %s", dlerror());
+    typedef const ps_plugin *(*magic_fn)(void);
+    magic_fn fn;
+    void *sym = dlsym(h, PS_PLUGIN_SYMBOL);
+    memcpy(&fn, &sym, sizeof fn); /* object -> function pointer, C11-clean */
+    if (!sym) {
+        dlclose(h);
+        return ps_error_set(err, PS_EABI, path, 0, 0,
+                            "not a parscore plugin: it does not export %s() "
+                            "(add PS_PLUGIN_EXPORT(...) from parscore/plugin.h)",
+                            PS_PLUGIN_SYMBOL);
+    }
+    const ps_plugin *d = fn();
+    if (!d || d->abi_version != PS_ABI_VERSION) {
+        unsigned v = d ? d->abi_version : 0;
+        dlclose(h);
+        return ps_error_set(err, PS_EABI, path, 0, 0,
+                            "plugin built for parscore ABI %u, this parscore has ABI %u: "
+                            "rebuild the plugin against this version's parscore/plugin.h",
+                            v, PS_ABI_VERSION);
+    }
+    if (d->size < offsetof(ps_plugin, close) + sizeof d->close || !d->name || !d->open ||
+        !d->read) {
+        dlclose(h);
+        return ps_error_set(err, PS_EABI, path, 0, 0,
+                            "plugin description is incomplete (size %u, name, open and read "
+                            "are required): rebuild against parscore/plugin.h",
+                            (unsigned)(d ? d->size : 0));
+    }
+    out->handle = h;
+    out->desc = d;
+    out->path = ps_strdup(path);
+    if (!out->path) {
+        dlclose(h);
+        return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
+    }
+    return PS_OK;
+}
+
+int ps_plugin_find(const ps_plugin_path *pp, const char *name, ps_loaded_plugin *out,
+                   ps_error *err) {
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+            return ps_error_set(err, PS_ECONFIG, NULL, 0, 0,
+                                "invalid plugin name \"%s\" (letters, digits, _ and -)", name);
+    for (size_t i = 0; i < pp->n; i++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s.so", pp->dirs[i], name);
+        if (access(path, F_OK) != 0) continue;
+        int rc = ps_plugin_load(path, out, err);
+        if (rc != PS_OK) return rc;
+        if (strcmp(out->desc->name, name) != 0) {
+            ps_error_set(err, PS_EABI, path, 0, 0,
+                         "plugin file is named %s but calls itself \"%s\"", name,
+                         out->desc->name);
+            ps_plugin_unload(out);
+            return PS_EABI;
+        }
+        return PS_OK;
+    }
+    char dirs[1024] = "";
+    size_t o = 0;
+    for (size_t i = 0; i < pp->n && o < sizeof dirs; i++)
+        o += (size_t)snprintf(dirs + o, sizeof dirs - o, "%s%s", i ? ", " : "", pp->dirs[i]);
+    return ps_error_set(err, PS_EPLUGIN, NULL, 0, 0,
+                        "unknown plugin \"%s\": no %s.so in %s (see `parscore plugins`, "
+                        "or add a directory with --plugin-dir / PARSCORE_PLUGIN_PATH)",
+                        name, name, dirs);
+}
+
+void ps_plugin_unload(ps_loaded_plugin *p) {
+    if (p->handle) dlclose(p->handle);
+    ps_free(p->path);
+    memset(p, 0, sizeof *p);
+}
+
+/* ---- host table ------------------------------------------------------- */
+
+struct ps_sink {
+    ps_agg *agg;
+    int source;
+    const char *label;
+    const ps_run_opts *opts;
+    uint64_t records;
+    double last_progress;
+    int progress_drawn;
+};
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int host_emit(ps_sink *sink, ps_record_kind kind, const void *records, size_t count,
+                     ps_error *err) {
+    if (!sink || (!records && count)) return ps_error_set(err, PS_EPLUGIN, NULL, 0, 0, "emit without records");
+    sink->records += count;
+    int rc = ps_agg_add(sink->agg, sink->source, kind, records, count, sink->label, err);
+    if (rc != PS_OK && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", sink->label);
+    return rc;
+}
+
+static int host_error(ps_error *err, int status, const char *file, long line, long column,
+                      const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    ps_error_setv(err, status, file, line, column, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+static void host_log(ps_sink *sink, int level, const char *fmt, ...) {
+    int verbose = sink && sink->opts ? sink->opts->verbose : 0;
+    if ((level >= PS_LOG_INFO && verbose < 1) || (level == PS_LOG_WARN && verbose < 0)) return;
+    if (sink && sink->progress_drawn) {
+        fputs("\r\033[K", stderr);
+        sink->progress_drawn = 0;
+    }
+    static const char *const names[] = {"error", "warning", "info", "debug"};
+    fprintf(stderr, "parscore: %s: %s: ", sink ? sink->label : "plugin",
+            names[level >= 0 && level <= 3 ? level : 3]);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void host_quality(ps_sink *sink, const char *unit_code, const char *issue,
+                         const char *example, long line) {
+    if (!sink || !issue) return;
+    char ex[PS_CODE_MAX];
+    if (!example && line > 0) {
+        snprintf(ex, sizeof ex, "dòng %ld", line);
+        example = ex;
+    }
+    ps_agg_quality(sink->agg, ps_units_find(sink->agg->cfg.units, unit_code), issue, example);
+}
+
+static void host_progress(ps_sink *sink, uint64_t done, uint64_t total) {
+    if (!sink || !sink->opts || !sink->opts->progress || total == 0) return;
+    double t = now_seconds();
+    if (t - sink->last_progress < 0.2 && done < total) return;
+    sink->last_progress = t;
+    fprintf(stderr, "\r\033[K%s: %3.0f%% (%llu records)", sink->label,
+            100.0 * (double)done / (double)total, (unsigned long long)sink->records);
+    sink->progress_drawn = 1;
+}
+
+static const char *host_source_name(ps_sink *sink) { return sink ? sink->label : ""; }
+
+static const ps_host host_table = {
+    .size = sizeof(ps_host),
+    .abi_version = PS_ABI_VERSION,
+    .emit = host_emit,
+    .error = host_error,
+    .log = host_log,
+    .quality = host_quality,
+    .progress = host_progress,
+    .source_name = host_source_name,
+};
+
+/* ---- options ---------------------------------------------------------- */
+
+static int is_secret(const char *key) {
+    return strstr(key, "password") || strstr(key, "conninfo") || strstr(key, "secret");
+}
+
+const char *ps_source_label(const ps_job_source *src, char *buf, size_t size) {
+    const char *what = NULL;
+    static const char *const prefer[] = {"path", "responses", "form", "database"};
+    for (size_t k = 0; k < sizeof prefer / sizeof prefer[0] && !what; k++)
+        for (size_t i = 0; i < src->n_options; i++)
+            if (strcmp(src->options[i].key, prefer[k]) == 0) what = src->options[i].value;
+    if (!what)
+        for (size_t i = 0; i < src->n_options && !what; i++)
+            if (!is_secret(src->options[i].key)) what = src->options[i].value;
+    if (what) {
+        const char *base = strrchr(what, '/');
+        snprintf(buf, size, "%s: %s", src->plugin, base ? base + 1 : what);
+    } else {
+        snprintf(buf, size, "%s", src->plugin);
+    }
+    return buf;
+}
+
+static int convert_option(const ps_option *o, const char *text, const ps_job *job, void *config,
+                          char **owned, const char *plugin, ps_error *err) {
+    char *dst = (char *)config + o->offset;
+    char *end = NULL;
+    errno = 0;
+    switch (o->type) {
+    case PS_OPT_STRING:
+    case PS_OPT_PATH: {
+        char *v;
+        if (o->type == PS_OPT_PATH && text[0] != '/' && job && job->dir) {
+            size_t n = strlen(job->dir) + strlen(text) + 2;
+            v = ps_malloc(n);
+            if (v) snprintf(v, n, "%s/%s", job->dir, text);
+        } else {
+            v = ps_strdup(text);
+        }
+        if (!v) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+        *owned = v;
+        memcpy(dst, &v, sizeof v);
+        return PS_OK;
+    }
+    case PS_OPT_INT: {
+        long v = strtol(text, &end, 10);
+        if (errno || end == text || *end) break;
+        memcpy(dst, &v, sizeof v);
+        return PS_OK;
+    }
+    case PS_OPT_DOUBLE: {
+        double v = strtod(text, &end);
+        if (errno || end == text || *end || !isfinite(v)) break;
+        memcpy(dst, &v, sizeof v);
+        return PS_OK;
+    }
+    case PS_OPT_BOOL: {
+        int v;
+        if (!strcmp(text, "true") || !strcmp(text, "1") || !strcmp(text, "yes")) v = 1;
+        else if (!strcmp(text, "false") || !strcmp(text, "0") || !strcmp(text, "no")) v = 0;
+        else break;
+        memcpy(dst, &v, sizeof v);
+        return PS_OK;
+    }
+    }
+    static const char *const types[] = {"", "a string", "an integer", "a number", "true or false", "a path"};
+    return ps_error_set(err, PS_ECONFIG, job ? job->path : NULL, 0, 0,
+                        "source %s: option %s must be %s, not \"%s\"", plugin, o->name,
+                        (unsigned)o->type < 6 ? types[o->type] : "valid", text);
+}
+
+int ps_source_run(const ps_loaded_plugin *p, const ps_job_source *src, const ps_job *job,
+                  int source_index, ps_agg *agg, const ps_run_opts *opts,
+                  ps_source_report *report, ps_error *err) {
+    const ps_plugin *d = p->desc;
+    const char *job_path = job ? job->path : NULL;
+    size_t n_decl = 0;
+    while (d->options && d->options[n_decl].name) n_decl++;
+    void *config = ps_calloc(1, d->config_size ? d->config_size : 1);
+    char **owned = ps_calloc(n_decl + 1, sizeof *owned);
+    int rc = PS_OK;
+    if (!config || !owned) {
+        rc = ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    /* every key of the job must be declared by the plugin */
+    for (size_t i = 0; i < src->n_options; i++) {
+        size_t k = 0;
+        while (k < n_decl && strcmp(d->options[k].name, src->options[i].key) != 0) k++;
+        if (k == n_decl) {
+            char known[512] = "";
+            size_t o = 0;
+            for (size_t j = 0; j < n_decl && o < sizeof known; j++)
+                o += (size_t)snprintf(known + o, sizeof known - o, "%s%s", j ? ", " : "",
+                                      d->options[j].name);
+            rc = ps_error_set(err, PS_ECONFIG, job_path, 0, 0,
+                              "source %s has no option \"%s\" (its options: %s)", d->name,
+                              src->options[i].key, n_decl ? known : "none");
+            goto out;
+        }
+    }
+    for (size_t k = 0; k < n_decl; k++) {
+        const ps_option *o = &d->options[k];
+        const char *text = NULL;
+        for (size_t i = 0; i < src->n_options; i++)
+            if (strcmp(src->options[i].key, o->name) == 0) text = src->options[i].value;
+        if (!text) text = o->default_value;
+        if (!text) {
+            if (o->required) {
+                rc = ps_error_set(err, PS_ECONFIG, job_path, 0, 0,
+                                  "source %s needs option \"%s\" (%s)", d->name, o->name,
+                                  o->help ? o->help : "required");
+                goto out;
+            }
+            continue;
+        }
+        if (o->offset >= d->config_size ||
+            o->offset + (o->type == PS_OPT_BOOL ? sizeof(int) : sizeof(void *)) > d->config_size) {
+            rc = ps_error_set(err, PS_EABI, p->path, 0, 0,
+                              "option %s is declared outside the plugin's config struct", o->name);
+            goto out;
+        }
+        if ((rc = convert_option(o, text, job, config, &owned[k], d->name, err)) != PS_OK) goto out;
+    }
+
+    char label[sizeof err->file];
+    ps_source_label(src, label, sizeof label);
+    ps_sink sink = {.agg = agg, .source = source_index, .label = label, .opts = opts};
+    void *state = NULL;
+    double t0 = now_seconds();
+    rc = d->open(&host_table, &sink, config, &state, err);
+    if (rc == PS_OK) rc = d->read(state, err);
+    if (d->close) d->close(state);
+    if (sink.progress_drawn) fputs("\r\033[K", stderr);
+    if (rc != PS_OK) {
+        if (err->status == PS_OK) ps_error_set(err, rc, label, 0, 0, "the plugin failed without saying why");
+        if (!err->file[0]) snprintf(err->file, sizeof err->file, "%s", label);
+        if (rc < PS_EIO || rc > PS_EINTERNAL) rc = PS_EPLUGIN;
+    }
+    if (report) {
+        report->records = sink.records;
+        report->seconds = now_seconds() - t0;
+    }
+out:
+    for (size_t k = 0; owned && k < n_decl; k++) ps_free(owned[k]);
+    ps_free(owned);
+    ps_free(config);
+    return rc;
+}

@@ -1,0 +1,523 @@
+/*
+ * ps_pdf.c -- the libharu drawing layer of the PDF reports (see ps_pdf.h).
+ *
+ * Text goes through utf8proc twice: NFC normalisation (the fonts have the
+ * precomposed Vietnamese letters; decomposed input would show loose marks)
+ * and grapheme segmentation, so wrapping and truncation never cut a UTF-8
+ * sequence or separate a letter from a combining mark left after NFC.
+ */
+#include "render/ps_pdf.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hpdf_fontdef.h>
+#include <utf8proc.h>
+
+#define ELLIPSIS "\xe2\x80\xa6"
+
+static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user) {
+    ps_pdf *pdf = user;
+    if (pdf->failed) return;        /* keep the first, most telling error */
+    pdf->failed = 1;
+    const char *what = "PDF library error";
+    switch (error_no) {
+    case HPDF_FILE_OPEN_ERROR: what = "cannot open the font file (check the path and that "
+                        "fonts-noto-core is installed)"; break;
+    case HPDF_INVALID_FONTDEF_DATA:
+    case HPDF_TTF_INVALID_CMAP:
+    case HPDF_TTF_INVALID_FOMAT:
+    case HPDF_TTF_MISSING_TABLE:
+    case HPDF_TTF_CANNOT_EMBEDDING_FONT:
+        what = "the font file is not a usable TrueType font"; break;
+    case HPDF_FAILD_TO_ALLOC_MEM: what = "out of memory"; break;
+    default: break;
+    }
+    ps_error_set(pdf->err, error_no == HPDF_FAILD_TO_ALLOC_MEM ? PS_ENOMEM : PS_EIO,
+                 pdf->err->file[0] ? pdf->err->file : NULL, 0, 0,
+                 "%s (libharu error 0x%04X, detail %u)", what,
+                 (unsigned)error_no, (unsigned)detail_no);
+}
+
+static void set_date(HPDF_Doc doc, HPDF_InfoType t, int64_t when) {
+    /* Vietnam time, UTC+7, written with its offset */
+    time_t tt = (time_t)(when + 7 * 3600);
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    HPDF_Date d;
+    memset(&d, 0, sizeof d);
+    d.year = tm.tm_year + 1900;
+    d.month = tm.tm_mon + 1;
+    d.day = tm.tm_mday;
+    d.hour = tm.tm_hour;
+    d.minutes = tm.tm_min;
+    d.seconds = tm.tm_sec;
+    d.ind = '+';
+    d.off_hour = 7;
+    d.off_minutes = 0;
+    HPDF_SetInfoDateAttr(doc, t, d);
+}
+
+int ps_pdf_open(ps_pdf *pdf, const ps_layout *L, const char *font_regular,
+                const char *font_bold, int64_t when, const char *title,
+                ps_error *err) {
+    memset(pdf, 0, sizeof *pdf);
+    pdf->L = L;
+    pdf->err = err;
+    const char *fonts[2] = {font_regular, font_bold};
+    for (int i = 0; i < 2; i++)
+        if (!fonts[i] || access(fonts[i], R_OK) != 0)
+            return ps_error_set(err, PS_ECONFIG, fonts[i] ? fonts[i] : "", 0, 0,
+                                "font file not found or unreadable (install "
+                                "fonts-noto-core, or name an existing TrueType "
+                                "file in the job or the template <fonts>)");
+    pdf->doc = HPDF_New(on_hpdf_error, pdf);
+    if (!pdf->doc) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory (PDF)");
+    HPDF_SetCompressionMode(pdf->doc, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(pdf->doc);
+    HPDF_SetCurrentEncoder(pdf->doc, "UTF-8");
+    for (int i = 0; i < 2 && !pdf->failed; i++) {
+        snprintf(err->file, sizeof err->file, "%s", fonts[i]);
+        const char *name = HPDF_LoadTTFontFromFile(pdf->doc, fonts[i], HPDF_TRUE);
+        HPDF_Font f = name ? HPDF_GetFont(pdf->doc, name, "UTF-8") : NULL;
+        pdf->def[i] = name ? HPDF_GetFontDef(pdf->doc, name) : NULL;
+        if (i == 0) pdf->reg = f; else pdf->bold = f;
+        if (!f && !pdf->failed)
+            ps_error_set(err, PS_EIO, fonts[i], 0, 0, "cannot load the font"),
+            pdf->failed = 1;
+    }
+    if (pdf->failed) {
+        int st = err->status;
+        ps_pdf_close(pdf);
+        return st ? st : PS_EIO;
+    }
+    err->file[0] = '\0';
+    set_date(pdf->doc, HPDF_INFO_CREATION_DATE, when);
+    set_date(pdf->doc, HPDF_INFO_MOD_DATE, when);
+    HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_PRODUCER, "parscore");
+    if (title) HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_TITLE, ps_pdf_nfc(pdf, title));
+    pdf->left = L->margin_l;
+    pdf->right = L->page_w - L->margin_r;
+    pdf->top = L->margin_t;
+    pdf->bottom = L->page_h - L->margin_b;
+    return pdf->failed ? err->status : PS_OK;
+}
+
+int ps_pdf_save(ps_pdf *pdf, const char *path) {
+    if (pdf->failed) return pdf->err->status;
+    if (HPDF_SaveToStream(pdf->doc) != HPDF_OK || pdf->failed)
+        return pdf->failed ? pdf->err->status
+                           : ps_error_set(pdf->err, PS_EIO, path, 0, 0, "cannot build the PDF");
+    HPDF_UINT32 size = HPDF_GetStreamSize(pdf->doc);
+    unsigned char *buf = ps_malloc(size);
+    if (!buf) return ps_error_set(pdf->err, PS_ENOMEM, path, 0, 0, "out of memory");
+    HPDF_ResetStream(pdf->doc);
+    HPDF_UINT32 got = 0;
+    while (got < size && !pdf->failed) {
+        HPDF_UINT32 n = size - got;
+        HPDF_STATUS st = HPDF_ReadFromStream(pdf->doc, buf + got, &n);
+        got += n;
+        if (st != HPDF_OK || n == 0) break;
+    }
+    int rc;
+    if (got != size) {
+        pdf->failed = 1;
+        rc = ps_error_set(pdf->err, PS_EIO, path, 0, 0,
+                          "cannot read back the PDF stream (%u of %u bytes)",
+                          (unsigned)got, (unsigned)size);
+    } else {
+        rc = ps_write_file_atomic(path, buf, size, pdf->err);
+    }
+    ps_free(buf);
+    return rc;
+}
+
+void ps_pdf_close(ps_pdf *pdf) {
+    if (pdf->doc) HPDF_Free(pdf->doc);
+    pdf->doc = NULL;
+    ps_free(pdf->nfc);
+    pdf->nfc = NULL;
+    for (int p = 0; p < 256; p++) {
+        ps_free(pdf->widths[0][p]);
+        ps_free(pdf->widths[1][p]);
+        ps_free(pdf->glyph_ok[p]);
+        pdf->widths[0][p] = pdf->widths[1][p] = NULL;
+        pdf->glyph_ok[p] = NULL;
+    }
+    pdf->nfc_cap = 0;
+}
+
+void ps_pdf_begin_pass(ps_pdf *pdf, int dry) {
+    if (!dry) pdf->n_pages = pdf->page_no;   /* counted by the dry pass */
+    pdf->dry = dry;
+    pdf->page_no = 0;
+    pdf->page = NULL;
+    ps_pdf_new_page(pdf);
+}
+
+void ps_pdf_new_page(ps_pdf *pdf) {
+    pdf->page_no++;
+    if (!pdf->dry) {
+        pdf->page = HPDF_AddPage(pdf->doc);
+        if (pdf->page) {
+            HPDF_Page_SetWidth(pdf->page, (HPDF_REAL)pdf->L->page_w);
+            HPDF_Page_SetHeight(pdf->page, (HPDF_REAL)pdf->L->page_h);
+        }
+    }
+    pdf->y = pdf->top;
+    if (pdf->on_page) pdf->on_page(pdf, pdf->on_page_ctx);
+}
+
+int ps_pdf_need(ps_pdf *pdf, double h) {
+    if (pdf->y + h <= pdf->bottom) return 0;
+    ps_pdf_new_page(pdf);
+    return 1;
+}
+
+/* ---- text ------------------------------------------------------------ */
+
+/* Stand-ins for symbols the Noto text faces lack (they have no math
+ * block): drawn as a tofu box otherwise. */
+static const char *fallback(int32_t cp) {
+    switch (cp) {
+    case 0x2265: return ">=";
+    case 0x2264: return "<=";
+    case 0x2260: return "!=";
+    case 0x2212: return "-";
+    case 0x2192: return "->";
+    case 0x2190: return "<-";
+    case 0x25B2: return "^";
+    case 0x25BC: return "v";
+    default: return "?";
+    }
+}
+
+static int has_glyph(ps_pdf *pdf, int32_t cp) {
+    if (cp < 0x80) return 1;
+    if (cp > 0xffff) return 0;   /* libharu 2.3.0 maps the BMP only */
+    uint8_t **page = &pdf->glyph_ok[cp >> 8];
+    if (!*page && !(*page = ps_calloc(256, 1))) return 1;
+    uint8_t *v = &(*page)[cp & 255];
+    if (!*v) {
+        *v = 1;
+        for (int i = 0; i < 2; i++)
+            if (pdf->def[i] && HPDF_TTFontDef_GetGlyphid(pdf->def[i], (HPDF_UINT16)cp) == 0)
+                *v = 2;
+    }
+    return *v == 1;
+}
+
+int ps_pdf_has_glyph(ps_pdf *pdf, int32_t cp) { return has_glyph(pdf, cp); }
+
+const char *ps_pdf_nfc(ps_pdf *pdf, const char *s) {
+    if (!s) s = "";
+    /* printable ASCII is already NFC and in every face: skip utf8proc (its
+     * allocation per call showed in profiles; codes and numbers are ASCII) */
+    size_t k = 0;
+    while (s[k] >= 0x20 && s[k] < 0x7f) k++;
+    if (!s[k]) {
+        if (k + 1 > pdf->nfc_cap) {
+            char *p = ps_realloc(pdf->nfc, (k + 1) * 2);
+            if (!p) return "";
+            pdf->nfc = p;
+            pdf->nfc_cap = (k + 1) * 2;
+        }
+        memcpy(pdf->nfc, s, k + 1);
+        return pdf->nfc;
+    }
+    /* invalid UTF-8 bytes become "?" first: utf8proc refuses the whole
+     * string otherwise, and one bad byte should not blank a name */
+    char *clean = NULL;
+    for (size_t i = 0; s[i];) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)s + i, -1, &cp);
+        if (m > 0) { i += (size_t)m; continue; }
+        if (!clean && !(clean = ps_strdup(s))) return "";
+        clean[i++] = '?';
+        while (clean[i] && ((unsigned char)clean[i] & 0xC0) == 0x80) clean[i++] = '?';
+        s = clean;
+    }
+    utf8proc_uint8_t *n = utf8proc_NFC((const utf8proc_uint8_t *)s);
+    ps_free(clean);
+    const char *src = n ? (const char *)n : "?";
+    size_t len = strlen(src);
+    /* worst case every 3-byte symbol becomes 2 ASCII bytes: len + 1 is enough */
+    if (len + 1 > pdf->nfc_cap) {
+        char *p = ps_realloc(pdf->nfc, (len + 1) * 2);
+        if (!p) { free(n); return ""; }
+        pdf->nfc = p;
+        pdf->nfc_cap = (len + 1) * 2;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)src + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (m <= 0) { pdf->nfc[o++] = '?'; i++; continue; }
+        if (cp < 0x20 && cp != '\n') { pdf->nfc[o++] = ' '; i += (size_t)m; continue; }
+        if (has_glyph(pdf, cp)) {
+            memcpy(pdf->nfc + o, src + i, (size_t)m);
+            o += (size_t)m;
+        } else {
+            const char *f = fallback(cp);
+            size_t fl = strlen(f);
+            memcpy(pdf->nfc + o, f, fl);
+            o += fl;
+        }
+        i += (size_t)m;
+    }
+    pdf->nfc[o] = '\0';
+    free(n);   /* utf8proc allocates with malloc */
+    return pdf->nfc;
+}
+
+/* Width of n bytes of NFC text: the sum of the glyph advances, as libharu
+ * itself computes it for CID fonts (no kerning), from a per-document cache. */
+static double raw_width(ps_pdf *pdf, HPDF_Font f, double size, const char *s, size_t n) {
+    int face = f == pdf->bold ? 1 : 0;
+    long sum = 0;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(n - i), &cp);
+        if (m <= 0) { i++; continue; }
+        i += (size_t)m;
+        if (cp > 0xffff) continue;
+        int16_t **page = &pdf->widths[face][cp >> 8];
+        if (!*page) {
+            *page = ps_malloc(256 * sizeof **page);
+            if (!*page) return 0;
+            for (int k = 0; k < 256; k++) (*page)[k] = -1;
+        }
+        int16_t *w = &(*page)[cp & 255];
+        if (*w < 0) *w = (int16_t)HPDF_Font_GetUnicodeWidth(f, (HPDF_UNICODE)cp);
+        sum += *w;
+    }
+    return (double)sum * size / 1000.0;
+}
+
+double ps_pdf_width(ps_pdf *pdf, HPDF_Font f, double size, const char *s) {
+    const char *t = ps_pdf_nfc(pdf, s);
+    return raw_width(pdf, f, size, t, strlen(t));
+}
+
+/* Byte length of the grapheme cluster starting at s (>= 1 unless at end). */
+static size_t cluster_len(const char *s) {
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_int32_t cp, prev;
+    utf8proc_ssize_t n = utf8proc_iterate(p, -1, &prev);
+    if (n <= 0) return *s ? 1 : 0;
+    size_t len = (size_t)n;
+    utf8proc_int32_t state = 0;
+    while (p[len]) {
+        utf8proc_ssize_t m = utf8proc_iterate(p + len, -1, &cp);
+        if (m <= 0) break;
+        if (utf8proc_grapheme_break_stateful(prev, cp, &state)) break;
+        len += (size_t)m;
+        prev = cp;
+    }
+    return len;
+}
+
+double ps_pdf_line_h(double size) { return size * 1.32; }
+
+static void rgb(HPDF_Page p, uint32_t c, int fill) {
+    HPDF_REAL r = ((c >> 16) & 255) / 255.0f, g = ((c >> 8) & 255) / 255.0f,
+              b = (c & 255) / 255.0f;
+    if (fill) HPDF_Page_SetRGBFill(p, r, g, b);
+    else HPDF_Page_SetRGBStroke(p, r, g, b);
+}
+
+static void draw_run(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
+                     double x, double y, double w, ps_align al, const char *s,
+                     size_t n, double width) {
+    if (pdf->dry || !pdf->page || !n) return;
+    char stack[512];
+    char *buf = n < sizeof stack ? stack : ps_malloc(n + 1);
+    if (!buf) return;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    double tx = al == PS_AL_LEFT ? x : al == PS_AL_RIGHT ? x + w - width
+                                                          : x + (w - width) / 2;
+    HPDF_Page p = pdf->page;
+    HPDF_Page_BeginText(p);
+    HPDF_Page_SetFontAndSize(p, f, (HPDF_REAL)size);
+    rgb(p, colour, 1);
+    HPDF_Page_TextOut(p, (HPDF_REAL)tx,
+                      (HPDF_REAL)(pdf->L->page_h - (y + size * 1.02)), buf);
+    HPDF_Page_EndText(p);
+    if (buf != stack) ps_free(buf);
+}
+
+void ps_pdf_text(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
+                 double x, double y, double w, ps_align al, const char *s) {
+    const char *t = ps_pdf_nfc(pdf, s);
+    size_t n = strlen(t);
+    double width = raw_width(pdf, f, size, t, n);
+    if (width > w) {
+        /* truncate cluster by cluster until the text and "…" fit */
+        double ew = raw_width(pdf, f, size, ELLIPSIS, 3), acc = 0;
+        size_t keep = 0;
+        while (keep < n) {
+            size_t c = cluster_len(t + keep);
+            double cw = raw_width(pdf, f, size, t + keep, c);
+            if (acc + cw + ew > w) break;
+            acc += cw;
+            keep += c;
+        }
+        char *buf = ps_malloc(keep + 4);
+        if (!buf) return;
+        memcpy(buf, t, keep);
+        memcpy(buf + keep, ELLIPSIS, 4);
+        draw_run(pdf, f, size, colour, x, y, w, al, buf, keep + 3, acc + ew);
+        ps_free(buf);
+        return;
+    }
+    draw_run(pdf, f, size, colour, x, y, w, al, t, n, width);
+}
+
+typedef struct wrap_rec {      /* where the lines went, for ps_pdf_wrap_lines */
+    size_t *starts, *lens;
+    int max;
+    char *norm;
+    size_t norm_size;
+} wrap_rec;
+
+/* mode 0: count lines, 1: draw from y, 2: flow from pdf->y with page breaks */
+static int wrap_impl(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
+                     double x, double y, double w, ps_align al, const char *s,
+                     int mode, wrap_rec *rec) {
+    char *t = ps_strdup(ps_pdf_nfc(pdf, s));
+    if (!t) return 1;
+    if (rec && rec->norm) snprintf(rec->norm, rec->norm_size, "%s", t);
+    size_t n = strlen(t), start = 0;
+    int lines = 0;
+    double lh = ps_pdf_line_h(size);
+    while (start < n || lines == 0) {
+        /* find the longest run from start that fits, preferring a space */
+        size_t i = start, brk = 0, resume = 0, end = n;
+        double acc = 0;
+        int hard = 0;
+        while (i < n) {
+            if (t[i] == '\n') { end = i; resume = i + 1; hard = 1; break; }
+            size_t c = cluster_len(t + i);
+            double cw = raw_width(pdf, f, size, t + i, c);
+            if (acc + cw > w && i > start) {
+                if (t[i] == ' ') { end = i; resume = i + 1; }   /* a space may hang */
+                else if (brk > start) { end = brk; }             /* resume = brk + 1 */
+                else { end = i; resume = i; }                    /* inside a long word */
+                break;
+            }
+            if (t[i] == ' ') { brk = i; resume = i + 1; }
+            acc += cw;
+            i += c;
+        }
+        if (i >= n && !hard) { end = n; resume = n; }
+        size_t e = end;
+        while (e > start && t[e - 1] == ' ') e--;
+        /* a paragraph taller than the page (pathological input) is cut at
+         * the page bottom rather than drawn over the footer */
+        if (mode == 1 && y + (lines + 1) * lh <= pdf->bottom + 0.5)
+            draw_run(pdf, f, size, colour, x, y + lines * lh, w, al, t + start,
+                     e - start, raw_width(pdf, f, size, t + start, e - start));
+        else if (mode == 2) {
+            ps_pdf_need(pdf, lh);
+            draw_run(pdf, f, size, colour, x, pdf->y, w, al, t + start,
+                     e - start, raw_width(pdf, f, size, t + start, e - start));
+            pdf->y += lh;
+        }
+        if (rec && lines < rec->max) {
+            rec->starts[lines] = start;
+            rec->lens[lines] = e - start;
+        }
+        lines++;
+        if (resume <= start && !hard) resume = end > start ? end : n;
+        start = resume;
+        while (start < n && t[start] == ' ') start++;
+        if (hard && start >= n) break;
+    }
+    ps_free(t);
+    return lines;
+}
+
+int ps_pdf_wrap(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
+                double x, double y, double w, ps_align al, const char *s,
+                int draw) {
+    return wrap_impl(pdf, f, size, colour, x, y, w, al, s, draw ? 1 : 0, NULL);
+}
+
+int ps_pdf_wrap_lines(ps_pdf *pdf, HPDF_Font f, double size, double w, const char *s,
+                      char *norm, size_t norm_size, size_t *starts, size_t *lens,
+                      int max) {
+    wrap_rec rec = {starts, lens, max, norm, norm_size};
+    return wrap_impl(pdf, f, size, 0, 0, 0, w, PS_AL_LEFT, s, 0, &rec);
+}
+
+double ps_pdf_balanced_width(ps_pdf *pdf, HPDF_Font f, double size, double w,
+                             const char *s) {
+    int n = ps_pdf_wrap(pdf, f, size, 0, 0, 0, w, PS_AL_LEFT, s, 0);
+    if (n < 2) return w;
+    double lo = w / n, hi = w;     /* narrowest width that keeps n lines */
+    for (int i = 0; i < 12; i++) {
+        double mid = (lo + hi) / 2;
+        if (ps_pdf_wrap(pdf, f, size, 0, 0, 0, mid, PS_AL_LEFT, s, 0) > n) lo = mid;
+        else hi = mid;
+    }
+    return hi + 0.5;
+}
+
+void ps_pdf_flow(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
+                 double x, double w, const char *s) {
+    wrap_impl(pdf, f, size, colour, x, 0, w, PS_AL_LEFT, s, 2, NULL);
+}
+
+/* ---- shapes ---------------------------------------------------------- */
+
+void ps_pdf_rect(ps_pdf *pdf, double x, double y, double w, double h,
+                 uint32_t fill, uint32_t stroke, double lw) {
+    if (pdf->dry || !pdf->page) return;
+    HPDF_Page p = pdf->page;
+    /* colours first: libharu refuses them once a path is open */
+    if (fill != PS_NO_COLOUR) rgb(p, fill, 1);
+    if (stroke != PS_NO_COLOUR) {
+        rgb(p, stroke, 0);
+        HPDF_Page_SetLineWidth(p, (HPDF_REAL)lw);
+    }
+    HPDF_Page_Rectangle(p, (HPDF_REAL)x, (HPDF_REAL)(pdf->L->page_h - y - h),
+                        (HPDF_REAL)w, (HPDF_REAL)h);
+    if (fill != PS_NO_COLOUR && stroke != PS_NO_COLOUR) HPDF_Page_FillStroke(p);
+    else if (fill != PS_NO_COLOUR) HPDF_Page_Fill(p);
+    else HPDF_Page_Stroke(p);
+}
+
+void ps_pdf_line(ps_pdf *pdf, double x1, double y1, double x2, double y2,
+                 uint32_t colour, double lw) {
+    if (pdf->dry || !pdf->page) return;
+    HPDF_Page p = pdf->page;
+    rgb(p, colour, 0);
+    HPDF_Page_SetLineWidth(p, (HPDF_REAL)lw);
+    HPDF_Page_MoveTo(p, (HPDF_REAL)x1, (HPDF_REAL)(pdf->L->page_h - y1));
+    HPDF_Page_LineTo(p, (HPDF_REAL)x2, (HPDF_REAL)(pdf->L->page_h - y2));
+    HPDF_Page_Stroke(p);
+}
+
+void ps_pdf_triangle(ps_pdf *pdf, double x, double y, double s, int up,
+                     uint32_t colour) {
+    if (pdf->dry || !pdf->page) return;
+    HPDF_Page p = pdf->page;
+    double H = pdf->L->page_h;
+    rgb(p, colour, 1);
+    if (up) {
+        HPDF_Page_MoveTo(p, (HPDF_REAL)x, (HPDF_REAL)(H - y - s));
+        HPDF_Page_LineTo(p, (HPDF_REAL)(x + s), (HPDF_REAL)(H - y - s));
+        HPDF_Page_LineTo(p, (HPDF_REAL)(x + s / 2), (HPDF_REAL)(H - y));
+    } else {
+        HPDF_Page_MoveTo(p, (HPDF_REAL)x, (HPDF_REAL)(H - y));
+        HPDF_Page_LineTo(p, (HPDF_REAL)(x + s), (HPDF_REAL)(H - y));
+        HPDF_Page_LineTo(p, (HPDF_REAL)(x + s / 2), (HPDF_REAL)(H - y - s));
+    }
+    HPDF_Page_ClosePath(p);
+    HPDF_Page_Fill(p);
+}

@@ -1,0 +1,36 @@
+/*
+ * ps_render.h -- turning ps_results into files: PDF scorecards (one per
+ * unit) and the province summary with libharu, following the XML layouts
+ * in templates/; CSV, JSON and XLSX for machines and spreadsheets.
+ * Every file is written to a temporary name and renamed when complete.
+ */
+#ifndef PS_RENDER_H
+#define PS_RENDER_H
+
+#include "score/ps_result.h"
+
+typedef struct ps_render_opts {
+    const char *output_dir;
+    const char *templates_dir;
+    const char *scorecard_template;   /* file name inside templates_dir, or a path */
+    const char *summary_template;
+    const char *font_regular;         /* TrueType files */
+    const char *font_bold;
+    int threads;                      /* worker threads for scorecards; 0: cores */
+    int quiet;
+} ps_render_opts;
+
+/* <output_dir>/<unit code>.pdf for every unit of r. */
+int ps_render_scorecards(const ps_results *r, const ps_render_opts *o,
+                         ps_error *err);
+/* <output_dir>/summary.pdf: ranking of all units. */
+int ps_render_summary(const ps_results *r, const ps_render_opts *o,
+                      ps_error *err);
+/* results.csv, results.json, results.xlsx in output_dir. */
+int ps_write_csv(const ps_results *r, const char *path, ps_error *err);
+int ps_write_json(const ps_results *r, const char *path, ps_error *err);
+int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err);
+/* Read an earlier results.json and fill has_previous/prev_* per unit. */
+int ps_previous_load(ps_results *r, const char *json_path, ps_error *err);
+
+#endif

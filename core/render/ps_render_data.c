@@ -1,0 +1,430 @@
+/*
+ * ps_render_data.c -- the machine-readable outputs: results.csv (one row
+ * per unit and criterion, RFC 4180, dot decimals), results.json (jansson;
+ * also what a later run reads back as its previous period) and
+ * results.xlsx (libxlsxwriter: a ranking sheet and a criteria sheet).
+ * Every file is written under a temporary name and renamed when complete.
+ */
+#include "render/ps_render_int.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <xlsxwriter.h>
+
+/* ---- CSV ------------------------------------------------------------- */
+
+static void csv_field(ps_buf *b, const char *s) {
+    if (!s) s = "";
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        ps_buf_add(b, s, strlen(s));
+        return;
+    }
+    ps_buf_addc(b, '"');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"') ps_buf_addc(b, '"');
+        ps_buf_addc(b, *p);
+    }
+    ps_buf_addc(b, '"');
+}
+
+/* Numbers for machines: dot decimal, no thousands, empty when unknown. */
+static void csv_num(ps_buf *b, double v) {
+    if (isnan(v) || isinf(v)) return;
+    ps_buf_printf(b, "%.10g", v);
+}
+
+int ps_write_csv(const ps_results *r, const char *path, ps_error *err) {
+    ps_buf b;
+    ps_buf_init(&b, 0);
+    ps_buf_printf(&b, "unit_code,unit_name,level,criterion_id,criterion_name,group,"
+                      "numerator,denominator,value,points,max\r\n");
+    for (size_t i = 0; i < r->n_units; i++) {
+        const ps_unit_result *u = &r->units[i];
+        for (size_t k = 0; k < u->n_criteria; k++) {
+            const ps_criterion_result *c = &u->criteria[k];
+            csv_field(&b, u->code); ps_buf_addc(&b, ',');
+            csv_field(&b, u->name); ps_buf_addc(&b, ',');
+            csv_field(&b, u->level); ps_buf_addc(&b, ',');
+            csv_field(&b, c->id); ps_buf_addc(&b, ',');
+            csv_field(&b, c->name); ps_buf_addc(&b, ',');
+            csv_field(&b, c->group_id); ps_buf_addc(&b, ',');
+            if (c->has_ratio) csv_num(&b, c->num);
+            ps_buf_addc(&b, ',');
+            if (c->has_ratio) csv_num(&b, c->den);
+            ps_buf_addc(&b, ',');
+            if (c->has_ratio) csv_num(&b, c->value);
+            ps_buf_addc(&b, ',');
+            csv_num(&b, c->points); ps_buf_addc(&b, ',');
+            csv_num(&b, c->max);
+            ps_buf_add(&b, "\r\n", 2);
+        }
+    }
+    int rc = b.data ? ps_write_file_atomic(path, b.data, b.len, err)
+                    : ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
+    ps_buf_free(&b);
+    return rc;
+}
+
+/* ---- JSON ------------------------------------------------------------ */
+
+static json_t *jnum(double v) { return isnan(v) || isinf(v) ? json_null() : json_real(v); }
+static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
+
+static json_t *unit_json(const ps_unit_result *u) {
+    json_t *o = json_object();
+    json_object_set_new(o, "code", jstr(u->code));
+    json_object_set_new(o, "name", jstr(u->name));
+    json_object_set_new(o, "level", jstr(u->level));
+    json_object_set_new(o, "parent_code", jstr(u->parent_code));
+    json_object_set_new(o, "parent_name", jstr(u->parent_name));
+    json_object_set_new(o, "failed", json_boolean(u->failed));
+    json_object_set_new(o, "error", jstr(u->error));
+    json_object_set_new(o, "scored", json_boolean(u->scored));
+    json_object_set_new(o, "status", jstr(u->status));
+    json_object_set_new(o, "total", jnum(u->total));
+    json_object_set_new(o, "max", jnum(u->max));
+    json_object_set_new(o, "band", jstr(u->band));
+    json_object_set_new(o, "rank", u->rank > 0 ? json_integer(u->rank) : json_null());
+    json_object_set_new(o, "rank_of", u->rank > 0 ? json_integer(u->rank_of) : json_null());
+    json_t *groups = json_array();
+    for (size_t g = 0; g < u->n_groups; g++) {
+        json_t *j = json_object();
+        json_object_set_new(j, "id", jstr(u->groups[g].id));
+        json_object_set_new(j, "name", jstr(u->groups[g].name));
+        json_object_set_new(j, "points", jnum(u->groups[g].points));
+        json_object_set_new(j, "max", jnum(u->groups[g].max));
+        json_array_append_new(groups, j);
+    }
+    json_object_set_new(o, "groups", groups);
+    json_t *crit = json_array();
+    for (size_t k = 0; k < u->n_criteria; k++) {
+        const ps_criterion_result *c = &u->criteria[k];
+        json_t *j = json_object();
+        json_object_set_new(j, "id", jstr(c->id));
+        json_object_set_new(j, "name", jstr(c->name));
+        json_object_set_new(j, "group", jstr(c->group_id));
+        json_object_set_new(j, "numerator", c->has_ratio ? jnum(c->num) : json_null());
+        json_object_set_new(j, "denominator", c->has_ratio ? jnum(c->den) : json_null());
+        json_object_set_new(j, "value", c->has_ratio ? jnum(c->value) : json_null());
+        json_object_set_new(j, "value_text", jstr(c->value_text));
+        json_object_set_new(j, "target", jstr(c->target));
+        json_object_set_new(j, "target_met", c->target_met < 0 ? json_null()
+                                                               : json_boolean(c->target_met));
+        json_object_set_new(j, "points", jnum(c->points));
+        json_object_set_new(j, "max", jnum(c->max));
+        json_object_set_new(j, "note", jstr(c->note));
+        json_t *lost = json_array();
+        for (size_t l = 0; l < c->n_lost; l++) {
+            json_t *lj = json_object();
+            json_object_set_new(lj, "key", jstr(c->lost[l].key));
+            json_object_set_new(lj, "label", jstr(c->lost[l].label));
+            json_object_set_new(lj, "count", json_integer(c->lost[l].count));
+            json_t *codes = json_array();
+            for (size_t m = 0; m < c->lost[l].n_codes; m++)
+                json_array_append_new(codes, jstr(c->lost[l].codes[m]));
+            json_object_set_new(lj, "codes", codes);
+            json_array_append_new(lost, lj);
+        }
+        json_object_set_new(j, "lost", lost);
+        json_array_append_new(crit, j);
+    }
+    json_object_set_new(o, "criteria", crit);
+    json_t *facts = json_object();
+    for (size_t f = 0; f < u->n_facts; f++)
+        if (u->fact_keys[f]) json_object_set_new(facts, u->fact_keys[f], jstr(u->fact_values[f]));
+    json_object_set_new(o, "facts", facts);
+    if (u->has_previous) {
+        json_t *p = json_object();
+        json_object_set_new(p, "total", jnum(u->prev_total));
+        json_t *pg = json_object();
+        for (size_t g = 0; g < u->n_groups && u->prev_groups; g++)
+            if (u->groups[g].id) json_object_set_new(pg, u->groups[g].id, jnum(u->prev_groups[g]));
+        json_object_set_new(p, "groups", pg);
+        json_object_set_new(o, "previous", p);
+    }
+    return o;
+}
+
+int ps_write_json(const ps_results *r, const char *path, ps_error *err) {
+    json_t *root = json_object();
+    json_object_set_new(root, "format", json_string("parscore-results/1"));
+    json_object_set_new(root, "title", jstr(r->title));
+    json_object_set_new(root, "issuer", jstr(r->issuer));
+    json_t *rs = json_object();
+    json_object_set_new(rs, "id", jstr(r->ruleset_id));
+    json_object_set_new(rs, "name", jstr(r->ruleset_name));
+    json_object_set_new(rs, "version", jstr(r->ruleset_version));
+    json_object_set_new(root, "ruleset", rs);
+    json_t *per = json_object();
+    char d1[16], d2[16];
+    ps_day_format(r->period.first, d1, sizeof d1);
+    ps_day_format(r->period.last, d2, sizeof d2);
+    json_object_set_new(per, "label", json_string(r->period.label));
+    json_object_set_new(per, "label_vn", json_string(r->period.label_vn));
+    json_object_set_new(per, "first", json_string(d1));
+    json_object_set_new(per, "last", json_string(d2));
+    json_object_set_new(root, "period", per);
+    json_object_set_new(root, "generated_at", json_integer(r->generated_at));
+    json_t *src = json_array();
+    for (size_t i = 0; i < r->n_sources; i++) json_array_append_new(src, jstr(r->sources[i]));
+    json_object_set_new(root, "sources", src);
+    json_t *bands = json_array();
+    for (size_t i = 0; i < r->n_bands; i++) {
+        json_t *b = json_object();
+        json_object_set_new(b, "name", jstr(r->band_names[i]));
+        json_object_set_new(b, "min", jnum(r->band_mins ? r->band_mins[i] : NAN));
+        json_array_append_new(bands, b);
+    }
+    json_object_set_new(root, "bands", bands);
+    json_t *units = json_array();
+    for (size_t i = 0; i < r->n_units; i++) json_array_append_new(units, unit_json(&r->units[i]));
+    json_object_set_new(root, "units", units);
+    char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    json_decref(root);
+    if (!text) return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory (JSON)");
+    size_t n = strlen(text);
+    text[n] = '\0';
+    ps_buf b;
+    ps_buf_init(&b, 0);
+    ps_buf_add(&b, text, n);
+    ps_buf_addc(&b, '\n');
+    free(text);
+    int rc = b.data ? ps_write_file_atomic(path, b.data, b.len, err)
+                    : ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
+    ps_buf_free(&b);
+    return rc;
+}
+
+/* ---- previous period ----------------------------------------------- */
+
+int ps_previous_load(ps_results *r, const char *json_path, ps_error *err) {
+    json_error_t je;
+    json_t *root = json_load_file(json_path, 0, &je);
+    if (!root) {
+        if (access(json_path, R_OK) != 0)
+            return ps_error_set(err, PS_EIO, json_path, 0, 0,
+                                "cannot read the previous results file: %s (fix "
+                                "`previous` in the job)", strerror(errno));
+        return ps_error_set(err, PS_EPARSE, json_path, je.line, je.column,
+                            "previous results are not valid JSON: %s", je.text);
+    }
+    json_t *units = json_object_get(root, "units");
+    if (!json_is_array(units)) {
+        json_decref(root);
+        return ps_error_set(err, PS_EDATA, json_path, 0, 0,
+                            "previous results have no \"units\" array (expected a "
+                            "results.json written by parscore)");
+    }
+    ps_map by_code;
+    memset(&by_code, 0, sizeof by_code);
+    size_t i;
+    json_t *pu;
+    json_array_foreach(units, i, pu) {
+        const char *code = json_string_value(json_object_get(pu, "code"));
+        if (code && ps_map_put(&by_code, code, (int)i) != PS_OK) {
+            ps_map_free(&by_code);
+            json_decref(root);
+            return ps_error_set(err, PS_ENOMEM, json_path, 0, 0, "out of memory");
+        }
+    }
+    int rc = PS_OK;
+    for (size_t k = 0; k < r->n_units && rc == PS_OK; k++) {
+        ps_unit_result *u = &r->units[k];
+        int idx;
+        if (!u->code || !ps_map_get(&by_code, u->code, &idx)) continue;
+        json_t *p = json_array_get(units, (size_t)idx);
+        json_t *tot = json_object_get(p, "total");
+        if (!json_is_number(tot) || json_is_true(json_object_get(p, "failed"))) continue;
+        u->has_previous = 1;
+        u->prev_total = json_number_value(tot);
+        u->prev_groups = ps_arena_alloc(&r->arena, (u->n_groups + 1) * sizeof(double));
+        if (!u->prev_groups) {
+            rc = ps_error_set(err, PS_ENOMEM, json_path, 0, 0, "out of memory");
+            break;
+        }
+        json_t *pg = json_object_get(p, "groups");
+        for (size_t g = 0; g < u->n_groups; g++) {
+            u->prev_groups[g] = NAN;
+            size_t gi;
+            json_t *gj;
+            json_array_foreach(pg, gi, gj) {
+                const char *id = json_string_value(json_object_get(gj, "id"));
+                json_t *pts = json_object_get(gj, "points");
+                if (id && u->groups[g].id && !strcmp(id, u->groups[g].id) && json_is_number(pts))
+                    u->prev_groups[g] = json_number_value(pts);
+            }
+        }
+    }
+    ps_map_free(&by_code);
+    json_decref(root);
+    return rc;
+}
+
+/* ---- XLSX ------------------------------------------------------------ */
+
+static double xl_num(double v) { return isnan(v) || isinf(v) ? 0 : v; }
+
+int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
+    size_t n = strlen(path) + 40;
+    char *tmp = ps_malloc(n);
+    size_t *order = ps_calloc(r->n_units + 1, sizeof *order);
+    if (!tmp || !order || ps_render_rank_order(r, order) != PS_OK) {
+        ps_free(tmp);
+        ps_free(order);
+        return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
+    }
+    /* libxlsxwriter writes to a path: a temporary one, renamed at the end.
+     * Probe it first, or the library prints its own error on stderr. */
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    FILE *probe = fopen(tmp, "wb");
+    if (!probe) {
+        int e = errno;
+        ps_free(tmp);
+        ps_free(order);
+        return ps_error_set(err, PS_EIO, path, 0, 0, "cannot create output file: %s "
+                            "(check that the output directory exists and is writable)",
+                            strerror(e));
+    }
+    fclose(probe);
+    lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL,
+                               .use_zip64 = LXW_FALSE};
+    lxw_workbook *wb = workbook_new_opt(tmp, &wo);
+    if (!wb) {
+        unlink(tmp);
+        ps_free(tmp);
+        ps_free(order);
+        return ps_error_set(err, PS_ENOMEM, path, 0, 0, "cannot start the workbook");
+    }
+    /* fixed document properties so identical results give identical files */
+    lxw_doc_properties props;
+    memset(&props, 0, sizeof props);
+    props.title = r->title ? (char *)r->title : "parscore";
+    props.author = "parscore";
+    props.created = (time_t)r->generated_at;
+    workbook_set_properties(wb, &props);
+
+    lxw_format *head = workbook_add_format(wb);
+    format_set_bold(head);
+    format_set_bg_color(head, 0xDDE4EE);
+    format_set_border(head, LXW_BORDER_THIN);
+    format_set_text_wrap(head);
+    format_set_align(head, LXW_ALIGN_VERTICAL_CENTER);
+    lxw_format *f_pts = workbook_add_format(wb);
+    format_set_num_format(f_pts, "0.00");
+    lxw_format *f_pct = workbook_add_format(wb);
+    format_set_num_format(f_pct, "0.0%");
+    lxw_format *f_int = workbook_add_format(wb);
+    format_set_num_format(f_int, "#,##0");
+
+    /* sheet 1: ranking */
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Xếp hạng");
+    const ps_unit_result *g0 = NULL;
+    for (size_t i = 0; i < r->n_units; i++)
+        if (ps_render_unit_ok(&r->units[i]) && (!g0 || r->units[i].n_groups > g0->n_groups))
+            g0 = &r->units[i];
+    static const char *const h1[] = {"Hạng", "Trên số đơn vị", "Mã", "Đơn vị", "Cấp",
+                                     "Trực thuộc", "Tổng điểm", "Điểm tối đa", "Xếp loại",
+                                     "Tình trạng"};
+    lxw_col_t nh = 10, ng = g0 ? (lxw_col_t)g0->n_groups : 0;
+    for (lxw_col_t c = 0; c < nh; c++) worksheet_write_string(ws, 0, c, h1[c], head);
+    for (lxw_col_t g = 0; g < ng; g++)
+        worksheet_write_string(ws, 0, nh + g, g0->groups[g].name ? g0->groups[g].name
+                                                                 : g0->groups[g].id, head);
+    for (size_t i = 0; i < r->n_units; i++) {
+        const ps_unit_result *u = &r->units[order[i]];
+        lxw_row_t row = (lxw_row_t)(i + 1);
+        int ok = ps_render_unit_ok(u);
+        if (ok && u->rank > 0) {
+            worksheet_write_number(ws, row, 0, u->rank, NULL);
+            worksheet_write_number(ws, row, 1, u->rank_of, NULL);
+        }
+        worksheet_write_string(ws, row, 2, u->code, NULL);
+        worksheet_write_string(ws, row, 3, u->name, NULL);
+        if (u->level) worksheet_write_string(ws, row, 4, u->level, NULL);
+        if (u->parent_name) worksheet_write_string(ws, row, 5, u->parent_name, NULL);
+        if (ok) {
+            worksheet_write_number(ws, row, 6, xl_num(u->total), f_pts);
+            worksheet_write_number(ws, row, 7, xl_num(u->max), f_pts);
+            if (u->band) worksheet_write_string(ws, row, 8, u->band, NULL);
+        }
+        const char *st = u->failed ? "Không chấm điểm được" : u->status;
+        if (st) worksheet_write_string(ws, row, 9, st, NULL);
+        for (lxw_col_t g = 0; ok && g < ng; g++)
+            for (size_t k = 0; k < u->n_groups; k++)
+                if (u->groups[k].id && g0->groups[g].id && !strcmp(u->groups[k].id, g0->groups[g].id))
+                    worksheet_write_number(ws, row, nh + g, xl_num(u->groups[k].points), f_pts);
+    }
+    worksheet_set_row(ws, 0, 45, NULL);
+    worksheet_set_column(ws, 0, 1, 8, NULL);
+    worksheet_set_column(ws, 2, 2, 12, NULL);
+    worksheet_set_column(ws, 3, 3, 36, NULL);
+    worksheet_set_column(ws, 4, 4, 10, NULL);
+    worksheet_set_column(ws, 5, 5, 20, NULL);
+    worksheet_set_column(ws, 6, 8, 11, NULL);
+    worksheet_set_column(ws, 9, 9, 28, NULL);
+    if (ng) worksheet_set_column(ws, nh, nh + ng - 1, 16, NULL);
+    worksheet_freeze_panes(ws, 1, 4);
+    worksheet_autofilter(ws, 0, 0, (lxw_row_t)r->n_units, nh + (ng ? ng : 1) - 1);
+
+    /* sheet 2: every unit's criteria */
+    lxw_worksheet *wc = workbook_add_worksheet(wb, "Tiêu chí");
+    static const char *const h2[] = {"Mã đơn vị", "Đơn vị", "Cấp", "Mã tiêu chí", "Tiêu chí",
+                                     "Nhóm", "Tử số", "Mẫu số", "Kết quả", "Chỉ tiêu",
+                                     "Điểm", "Điểm tối đa", "Hồ sơ làm giảm điểm"};
+    for (lxw_col_t c = 0; c < 13; c++) worksheet_write_string(wc, 0, c, h2[c], head);
+    lxw_row_t row = 1;
+    for (size_t i = 0; i < r->n_units; i++) {
+        const ps_unit_result *u = &r->units[i];
+        for (size_t k = 0; k < u->n_criteria; k++, row++) {
+            const ps_criterion_result *c = &u->criteria[k];
+            worksheet_write_string(wc, row, 0, u->code, NULL);
+            worksheet_write_string(wc, row, 1, u->name, NULL);
+            if (u->level) worksheet_write_string(wc, row, 2, u->level, NULL);
+            if (c->id) worksheet_write_string(wc, row, 3, c->id, NULL);
+            if (c->name) worksheet_write_string(wc, row, 4, c->name, NULL);
+            if (c->group_id) worksheet_write_string(wc, row, 5, c->group_id, NULL);
+            if (c->has_ratio) {
+                worksheet_write_number(wc, row, 6, xl_num(c->num), f_int);
+                worksheet_write_number(wc, row, 7, xl_num(c->den), f_int);
+                if (!isnan(c->value)) worksheet_write_number(wc, row, 8, c->value, f_pct);
+            } else if (c->value_text) {
+                worksheet_write_string(wc, row, 8, c->value_text, NULL);
+            }
+            if (c->target) worksheet_write_string(wc, row, 9, c->target, NULL);
+            worksheet_write_number(wc, row, 10, xl_num(c->points), f_pts);
+            worksheet_write_number(wc, row, 11, xl_num(c->max), f_pts);
+            uint32_t lost = 0;
+            for (size_t l = 0; l < c->n_lost; l++) lost += c->lost[l].count;
+            if (c->n_lost) worksheet_write_number(wc, row, 12, lost, f_int);
+        }
+    }
+    worksheet_set_row(wc, 0, 30, NULL);
+    worksheet_set_column(wc, 0, 0, 12, NULL);
+    worksheet_set_column(wc, 1, 1, 30, NULL);
+    worksheet_set_column(wc, 2, 3, 10, NULL);
+    worksheet_set_column(wc, 4, 4, 50, NULL);
+    worksheet_set_column(wc, 5, 12, 11, NULL);
+    worksheet_freeze_panes(wc, 1, 2);
+    worksheet_autofilter(wc, 0, 0, row > 1 ? row - 1 : 1, 12);
+
+    lxw_error e = workbook_close(wb);
+    int rc = PS_OK;
+    if (e != LXW_NO_ERROR) {
+        rc = ps_error_set(err, PS_EIO, path, 0, 0, "cannot write the workbook: %s "
+                          "(check that the output directory exists and is writable)",
+                          lxw_strerror(e));
+        unlink(tmp);
+    } else if (rename(tmp, path) != 0) {
+        rc = ps_error_set(err, PS_EIO, path, 0, 0,
+                          "cannot rename the temporary workbook into place: %s", strerror(errno));
+        unlink(tmp);
+    }
+    ps_free(tmp);
+    ps_free(order);
+    return rc;
+}

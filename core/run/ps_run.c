@@ -1,0 +1,528 @@
+/*
+ * ps_run.c -- runs a job stage by stage (source -> records -> aggregates ->
+ * Lua -> layout -> PDF) and owns everything a run allocates.
+ */
+#include "run/ps_run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <utf8proc.h>
+
+#include "render/ps_render.h"
+#include "score/ps_score.h"
+
+#ifndef PS_SOURCE_DIR
+#define PS_SOURCE_DIR "."
+#endif
+
+int ps_exit_code(int status) {
+    switch (status) {
+    case PS_OK: return PS_EXIT_OK;
+    case PS_ECONFIG: return PS_EXIT_CONFIG;
+    case PS_EPARSE:
+    case PS_EDATA: return PS_EXIT_DATA;
+    case PS_EABI:
+    case PS_EPLUGIN: return PS_EXIT_PLUGIN;
+    case PS_ESCRIPT: return PS_EXIT_SCRIPT;
+    case PS_EIO: return PS_EXIT_DATA;
+    default: return PS_EXIT_DATA;
+    }
+}
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void ps_paths_default(ps_paths *paths, ps_path_store *store) {
+    const char *env = getenv("PARSCORE_DATA_DIR");
+    char root[PATH_MAX] = "";
+    if (env && *env) {
+        snprintf(root, sizeof root, "%s", env);
+    } else {
+        char exe[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n > 0) {
+            exe[n] = '\0';
+            char *slash = strrchr(exe, '/');
+            if (slash) *slash = '\0';
+            char probe[PATH_MAX + 64];
+            snprintf(probe, sizeof probe, "%s/../share/parscore/scripts", exe);
+            if (access(probe, R_OK) == 0) snprintf(root, sizeof root, "%.*s/../share/parscore", PATH_MAX - 32, exe);
+        }
+        if (!root[0]) snprintf(root, sizeof root, "%s", PS_SOURCE_DIR);
+    }
+    /* cppcheck-suppress ctuuninitvar ; store is output only: written here, never read */
+    snprintf(store->scripts, sizeof store->scripts, "%.*s/scripts", PATH_MAX - 32, root);
+    snprintf(store->templates, sizeof store->templates, "%.*s/templates", PATH_MAX - 32, root);
+    snprintf(store->data, sizeof store->data, "%.*s/data", PATH_MAX - 32, root);
+    paths->scripts_dir = store->scripts;
+    paths->templates_dir = store->templates;
+    paths->data_dir = store->data;
+}
+
+static void select_scope(ps_units *u, const ps_job *job) {
+    if (!job->n_scope) return;
+    for (size_t i = 0; i < u->count; i++) {
+        u->items[i].selected = 0;
+        for (int p = (int)i; p >= 0 && !u->items[i].selected; p = u->items[p].parent)
+            for (size_t s = 0; s < job->n_scope; s++)
+                if (strcmp(u->items[p].code, job->scope[s]) == 0) u->items[i].selected = 1;
+    }
+}
+
+int ps_run_load(ps_run *run, const ps_run_config *cfg, ps_error *err) {
+    memset(run, 0, sizeof *run);
+    run->cfg = *cfg;
+    run->have_job = 1; /* ps_job_free is safe on a partly loaded job */
+    int rc = ps_job_load(&run->job, cfg->job_path, &cfg->paths, err);
+    if (rc != PS_OK) return rc;
+    run->have_units = 1;
+    if ((rc = ps_units_load(&run->units, run->job.units_file, err)) != PS_OK) return rc;
+    for (size_t i = 0; i < run->job.n_declare; i++) {
+        const ps_job_unit_decl *d = &run->job.declare[i];
+        if ((rc = ps_units_declare(&run->units, d->code, d->name, d->level, d->parent, err))) {
+            snprintf(err->file, sizeof err->file, "%s", run->job.path);
+            return rc;
+        }
+    }
+    for (size_t s = 0; s < run->job.n_scope; s++)
+        if (ps_units_find(&run->units, run->job.scope[s]) < 0)
+            return ps_error_set(err, PS_ECONFIG, run->job.path, 0, 0,
+                                "scope: unit %s is not in the unit list %s (nor declared)",
+                                run->job.scope[s], run->job.units_file);
+    select_scope(&run->units, &run->job);
+    if ((rc = ps_calendar_load(&run->calendar, run->job.calendar_file, err)) != PS_OK) return rc;
+    run->have_calendar = 1;
+    return PS_OK;
+}
+
+typedef struct source_slot {
+    ps_loaded_plugin plugin;
+    const ps_job_source *src;
+} source_slot;
+
+static int by_precedence(const void *a, const void *b) {
+    const source_slot *x = a, *y = b;
+    if (x->plugin.desc->precedence != y->plugin.desc->precedence)
+        return x->plugin.desc->precedence < y->plugin.desc->precedence ? -1 : 1;
+    return x->src < y->src ? -1 : x->src > y->src; /* stable: job order */
+}
+
+int ps_run_ingest(ps_run *run, ps_error *err) {
+    ps_plugin_path pp;
+    int rc = ps_plugin_path_init(&pp, run->cfg.plugin_dirs, run->cfg.n_plugin_dirs, err);
+    if (rc != PS_OK) return rc;
+    size_t n = run->job.n_sources;
+    source_slot *slots = ps_calloc(n, sizeof *slots);
+    if (!slots) {
+        ps_plugin_path_free(&pp);
+        return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    size_t loaded = 0;
+    /* Duplicates are looked for between sources of different plugins (the
+     * database and the portal hold the same dossiers); several sources of
+     * one plugin are partitions (one portal export per province), and
+     * skipping the fingerprints there keeps memory flat.  `dedup` in the
+     * job overrides. */
+    const ps_plugin *first_kind = NULL;
+    int mixed = 0;
+    for (; loaded < n; loaded++) {
+        slots[loaded].src = &run->job.sources[loaded];
+        rc = ps_plugin_find(&pp, slots[loaded].src->plugin, &slots[loaded].plugin, err);
+        if (rc != PS_OK) {
+            if (!err->file[0]) snprintf(err->file, sizeof err->file, "%s", run->job.path);
+            goto out;
+        }
+        if (slots[loaded].plugin.desc->record_kinds &
+            (PS_KIND_BIT(PS_REC_DOSSIER) | PS_KIND_BIT(PS_REC_FEEDBACK)))
+        {
+            if (!first_kind) first_kind = slots[loaded].plugin.desc;
+            else if (strcmp(first_kind->name, slots[loaded].plugin.desc->name) != 0) mixed = 1;
+        }
+    }
+    qsort(slots, n, sizeof *slots, by_precedence);
+    ps_agg_config ac = {
+        .period = run->job.period,
+        .calendar = &run->calendar,
+        .units = &run->units,
+        .examples_max = run->job.examples_max,
+        .dedup = run->job.dedup < 0 ? mixed : run->job.dedup,
+    };
+    run->have_agg = 1;
+    if ((rc = ps_agg_init(&run->agg, &ac, err)) != PS_OK) goto out;
+    ps_run_opts ro = {.verbose = run->cfg.verbose, .progress = run->cfg.progress};
+    double t0 = now_seconds();
+    for (size_t i = 0; i < n; i++) {
+        ps_source_report rep = {0};
+        rc = ps_source_run(&slots[i].plugin, slots[i].src, &run->job, (int)i, &run->agg, &ro,
+                           &rep, err);
+        if (rc != PS_OK) goto out;
+        if (run->cfg.verbose > 0) {
+            char label[256];
+            fprintf(stderr, "parscore: %s: %llu records in %.2f s\n",
+                    ps_source_label(slots[i].src, label, sizeof label),
+                    (unsigned long long)rep.records, rep.seconds);
+        }
+    }
+    if ((rc = ps_agg_rollup(&run->agg, err)) != PS_OK) goto out;
+    run->t_ingest = now_seconds() - t0;
+    if (run->agg.n_unknown) {
+        uint64_t total = 0;
+        for (size_t i = 0; i < run->agg.n_unknown; i++) total += run->agg.unknown[i].count;
+        if (run->job.unknown_units_fatal) {
+            rc = ps_error_set(err, PS_EDATA, run->job.path, 0, 0,
+                              "%llu records name %zu unit codes that are not in the unit list "
+                              "(first: %s, e.g. record %s): fix the source or declare the units "
+                              "in the job's `declare`",
+                              (unsigned long long)total, run->agg.n_unknown,
+                              run->agg.unknown[0].code, run->agg.unknown[0].example);
+            goto out;
+        }
+        if (run->cfg.verbose >= 0) {
+            fprintf(stderr,
+                    "parscore: warning: %llu records name %zu unit codes not in the unit list "
+                    "and not declared; they are not scored (listed in the data-quality "
+                    "report):",
+                    (unsigned long long)total, run->agg.n_unknown);
+            for (size_t i = 0; i < run->agg.n_unknown && i < 5; i++)
+                fprintf(stderr, " %s (%u)", run->agg.unknown[i].code, run->agg.unknown[i].count);
+            fprintf(stderr, "%s\n", run->agg.n_unknown > 5 ? " ..." : "");
+        }
+    }
+out:
+    for (size_t i = 0; i < loaded; i++) ps_plugin_unload(&slots[i].plugin);
+    ps_free(slots);
+    ps_plugin_path_free(&pp);
+    return rc;
+}
+
+static int64_t generated_at(const ps_run *run) {
+    if (run->cfg.timestamp >= 0) return run->cfg.timestamp;
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (!*end && v >= 0) return v;
+    }
+    return (int64_t)time(NULL);
+}
+
+int ps_run_score(ps_run *run, ps_error *err) {
+    ps_score_opts so = {
+        .rules = run->job.rules,
+        .scripts_dir = run->cfg.paths.scripts_dir,
+        .options = run->job.rule_options,
+        .n_options = run->job.n_rule_options,
+        .strict = run->cfg.strict,
+        .issuer = run->job.issuer,
+        .generated_at = generated_at(run),
+    };
+    double t0 = now_seconds();
+    int rc = ps_score_run(&run->agg, &run->units, &so, &run->results, &run->n_failed, err);
+    run->have_results = 1;
+    run->t_score = now_seconds() - t0;
+    if (rc != PS_OK) return rc;
+    /* the sources, for the scorecard footer */
+    ps_results *r = &run->results;
+    r->n_sources = run->job.n_sources;
+    r->sources = ps_arena_alloc(&r->arena, (r->n_sources ? r->n_sources : 1) * sizeof *r->sources);
+    for (size_t i = 0; r->sources && i < run->job.n_sources; i++) {
+        char label[256];
+        r->sources[i] = ps_arena_strdup(&r->arena, ps_source_label(&run->job.sources[i], label, sizeof label));
+    }
+    r->n_unknown = run->agg.n_unknown;
+    r->unknown = run->agg.unknown;
+    r->agg = &run->agg;
+    if (run->job.previous_results &&
+        (rc = ps_previous_load(r, run->job.previous_results, err)) != PS_OK)
+        return rc;
+    return PS_OK;
+}
+
+static int make_dirs(const char *path, ps_error *err) {
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(tmp, 0777) != 0 && errno != EEXIST) break;
+        *p = '/';
+    }
+    if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+        return ps_error_set(err, PS_EIO, path, 0, 0,
+                            "cannot create the output directory: %s (choose another `output` "
+                            "in the job)", strerror(errno));
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+        return ps_error_set(err, PS_EIO, path, 0, 0,
+                            "the output path is not a directory (choose another `output` "
+                            "in the job)");
+    if (access(path, W_OK) != 0)
+        return ps_error_set(err, PS_EIO, path, 0, 0,
+                            "the output directory is not writable: %s (choose another `output` "
+                            "in the job or fix its permissions)", strerror(errno));
+    return PS_OK;
+}
+
+/* Remove the files of a flat directory, then the directory. */
+static void remove_staging(const char *dir) {
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *de;
+        char path[PATH_MAX + 260];
+        while ((de = readdir(d))) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+            unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+/* Move every file of the staging dir into the output dir.  Each rename is
+ * atomic; a failure half way leaves complete files of this run only. */
+static int publish_staging(const char *staging, const char *out, ps_error *err) {
+    DIR *d = opendir(staging);
+    if (!d)
+        return ps_error_set(err, PS_EIO, staging, 0, 0, "cannot read the staging directory: %s",
+                            strerror(errno));
+    struct dirent *de;
+    int rc = PS_OK;
+    while (rc == PS_OK && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        char from[PATH_MAX + 260], to[PATH_MAX + 260];
+        snprintf(from, sizeof from, "%s/%s", staging, de->d_name);
+        snprintf(to, sizeof to, "%s/%s", out, de->d_name);
+        if (rename(from, to) != 0)
+            rc = ps_error_set(err, PS_EIO, to, 0, 0, "cannot move the new file into place: %s",
+                              strerror(errno));
+    }
+    closedir(d);
+    return rc;
+}
+
+int ps_run_render(ps_run *run, ps_error *err) {
+    const ps_job *job = &run->job;
+    int rc = make_dirs(job->output_dir, err);
+    if (rc != PS_OK) return rc;
+    double t0 = now_seconds();
+    /* Everything is written into a staging directory inside the output
+     * directory and moved into place only when every output is complete:
+     * a run that fails half way (disk full, out of memory) leaves neither
+     * partial files nor a mix of new and older scorecards (found by
+     * tests/fault: a failed summary left the new scorecards behind). */
+    char staging[PATH_MAX - 64];
+    snprintf(staging, sizeof staging, "%.*s/.parscore-new.%ld", PATH_MAX - 128, job->output_dir,
+             (long)getpid());
+    remove_staging(staging); /* left by a killed run with our pid */
+    if (mkdir(staging, 0777) != 0)
+        return ps_error_set(err, PS_EIO, job->output_dir, 0, 0,
+                            "cannot write in the output directory: %s (choose another `output` "
+                            "in the job or fix its permissions)", strerror(errno));
+    ps_render_opts ro = {
+        .output_dir = staging,
+        .templates_dir = job->template_dir,
+        .scorecard_template = job->scorecard_template,
+        .summary_template = job->summary_template,
+        .font_regular = job->font_regular,
+        .font_bold = job->font_bold,
+        .threads = run->cfg.threads,
+        .quiet = run->cfg.verbose < 0,
+    };
+    char path[PATH_MAX];
+    rc = PS_OK;
+    if ((job->outputs & PS_OUT_PDF) && rc == PS_OK) rc = ps_render_scorecards(&run->results, &ro, err);
+    if ((job->outputs & PS_OUT_SUMMARY) && rc == PS_OK) rc = ps_render_summary(&run->results, &ro, err);
+    snprintf(path, sizeof path, "%s/results.csv", staging);
+    if ((job->outputs & PS_OUT_CSV) && rc == PS_OK) rc = ps_write_csv(&run->results, path, err);
+    snprintf(path, sizeof path, "%s/results.json", staging);
+    if ((job->outputs & PS_OUT_JSON) && rc == PS_OK) rc = ps_write_json(&run->results, path, err);
+    snprintf(path, sizeof path, "%s/results.xlsx", staging);
+    if ((job->outputs & PS_OUT_XLSX) && rc == PS_OK) rc = ps_write_xlsx(&run->results, path, err);
+    if (rc == PS_OK) rc = publish_staging(staging, job->output_dir, err);
+    if (rc != PS_OK) {
+        /* name the file the user asked for, not its staging copy */
+        size_t sl = strlen(staging);
+        if (err && strncmp(err->file, staging, sl) == 0 && err->file[sl] == '/') {
+            char real[sizeof err->file];
+            snprintf(real, sizeof real, "%s%s", job->output_dir, err->file + sl);
+            memcpy(err->file, real, sizeof real);
+        }
+    }
+    remove_staging(staging);
+    if (rc != PS_OK) return rc;
+    run->t_render = now_seconds() - t0;
+    return PS_OK;
+}
+
+/* ---- `parscore aggregate` -------------------------------------------- */
+
+static void put(FILE *out, const char *unit, const char *key, double v) {
+    if (v == 0) return;
+    if (v == floor(v) && fabs(v) < 9e15) fprintf(out, "%s\t%s\t%.0f\n", unit, key, v);
+    else fprintf(out, "%s\t%s\t%.4f\n", unit, key, v);
+}
+
+int ps_run_print_aggregates(const ps_run *run, FILE *out) {
+    const ps_agg *a = &run->agg;
+    const char *const kinds[8] = {"", "procedure", "dossier", "feedback", "publicity",
+                                  "survey_form", "survey_response", "kiosk"};
+    for (int k = 1; k < 8; k++) {
+        char key[64];
+        snprintf(key, sizeof key, "records.%s", kinds[k]);
+        put(out, "*", key, (double)a->records[k]);
+    }
+    put(out, "*", "duplicates", (double)a->duplicates);
+    for (size_t i = 0; i < a->n_unknown; i++) {
+        char key[96];
+        snprintf(key, sizeof key, "unknown_unit.%s", a->unknown[i].code);
+        put(out, "*", key, a->unknown[i].count);
+    }
+    for (size_t i = 0; i < a->n_units; i++) {
+        const ps_unit *unit = &run->units.items[i];
+        if (!unit->selected) continue;
+        const ps_unit_agg *u = &a->u[i];
+        const char *c = unit->code;
+        const ps_dossier_counts *d = &u->d;
+#define D(field) put(out, c, "d." #field, d->field)
+        D(received);
+        put(out, c, "d.channel.1", d->by_channel[1]);
+        put(out, c, "d.channel.2", d->by_channel[2]);
+        put(out, c, "d.channel.3", d->by_channel[3]);
+        put(out, c, "d.channel.0", d->by_channel[0]);
+        D(finished); D(finished_on_time); D(finished_late); D(in_progress);
+        D(in_progress_within); D(in_progress_over); D(paused); D(synced);
+        D(level4_received); D(level4_online); D(level3_received); D(level3_online);
+        D(fee_received); D(fee_paid_online); D(result_doc_finished); D(result_digitized);
+        D(input_digitized); D(late); D(late_with_apology); D(apology); D(returned);
+        D(returned_late); D(rated);
+        for (int r = 1; r <= 4; r++) {
+            char key[32];
+            snprintf(key, sizeof key, "d.rating.%d", r);
+            put(out, c, key, d->rating[r]);
+        }
+        D(handled_ok); D(cut_n); D(cut_ge30); D(cut_sum); D(days_sum);
+#undef D
+#define F(field) put(out, c, "f." #field, u->f.field)
+        F(received); F(answered); F(answered_on_time); F(answered_late);
+        F(unanswered_within); F(unanswered_over); F(rated_satisfied); F(rated_unsatisfied);
+        F(handled_ok);
+#undef F
+#define P(field) put(out, c, "p." #field, (double)u->p.field)
+        P(reports); P(must_announce); P(announced_on_time); P(must_update);
+        P(updated_on_time); P(published); P(published_full);
+#undef P
+        put(out, c, "s.respondents", u->s.respondents);
+        put(out, c, "s.overall_answered", u->s.overall_answered);
+        put(out, c, "s.overall_satisfied", u->s.overall_satisfied);
+        for (size_t k = 0; u->s.answered && k < a->form.n_criteria; k++) {
+            char key[96];
+            snprintf(key, sizeof key, "s.answered.%s", a->form.criteria[k].code);
+            put(out, c, key, u->s.answered[k]);
+            snprintf(key, sizeof key, "s.satisfied.%s", a->form.criteria[k].code);
+            put(out, c, key, u->s.satisfied[k]);
+        }
+        put(out, c, "k.total", u->k.total);
+        for (int l = 1; l <= 4; l++) {
+            char key[32];
+            snprintf(key, sizeof key, "k.level.%d", l);
+            put(out, c, key, u->k.level[l]);
+        }
+        for (int k = 0; k < PS_EX__COUNT; k++) {
+            char key[64];
+            snprintf(key, sizeof key, "ex.%s", ps_example_key((ps_example_kind)k));
+            put(out, c, key, u->ex[k].count);
+        }
+        for (size_t k = 0; k < u->n_dq; k++) {
+            char key[64];
+            snprintf(key, sizeof key, "dq.%s", u->dq[k].key);
+            put(out, c, key, u->dq[k].count);
+        }
+        for (size_t k = 0; k < ps_indicator_count(); k++) {
+            ps_indicator ind;
+            ps_indicator_compute(a, u, k, &ind);
+            if (ind.den > 0) {
+                char key[64];
+                snprintf(key, sizeof key, "i.%s", ps_indicator_def_at(k)->key);
+                fprintf(out, "%s\t%s\t%.4f/%.0f\n", c, key, ind.num, ind.den);
+            }
+        }
+    }
+    return ferror(out) ? PS_EIO : PS_OK;
+}
+
+/* Print s padded to `cols` terminal columns: printf's %-34s counts bytes,
+ * and Vietnamese names are full of multi-byte letters. */
+static void put_padded(FILE *out, const char *s, int cols) {
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s);
+    int width = 0;
+    while (len > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, len, &cp);
+        if (n <= 0) break;
+        width += cp >= 0 ? utf8proc_charwidth(cp) : 1;
+        p += n;
+        len -= n;
+    }
+    fputs(s, out);
+    for (; width < cols; width++) fputc(' ', out);
+}
+
+static void put_ranked(FILE *out, const ps_unit_result *u) {
+    char total[32];
+    ps_format_number(u->total, 2, total, sizeof total);
+    fprintf(out, "    %3d. ", u->rank);
+    put_padded(out, u->name, 34);
+    fprintf(out, " %6s  %s\n", total, u->band ? u->band : "");
+}
+
+static int by_total_desc(const void *a, const void *b) {
+    const ps_unit_result *x = *(const ps_unit_result *const *)a, *y = *(const ps_unit_result *const *)b;
+    if (x->total != y->total) return x->total > y->total ? -1 : 1;
+    return strcmp(x->code, y->code);
+}
+
+void ps_run_print_summary(const ps_run *run, FILE *out) {
+    const ps_results *r = &run->results;
+    size_t n = 0;
+    const ps_unit_result **list = ps_calloc(r->n_units ? r->n_units : 1, sizeof *list);
+    if (!list) return;
+    for (size_t i = 0; i < r->n_units; i++)
+        if (r->units[i].scored && !r->units[i].failed && strcmp(r->units[i].level, "commune") == 0)
+            list[n++] = &r->units[i];
+    qsort(list, n, sizeof *list, by_total_desc);
+    fprintf(out, "%s — %s: %zu units scored (%zu communes ranked)",
+            r->ruleset_name ? r->ruleset_name : "", r->period.label_vn,
+            r->n_units - run->n_failed, n);
+    if (run->n_failed) fprintf(out, ", %zu FAILED", run->n_failed);
+    fputc('\n', out);
+    if (n) {
+        fprintf(out, "  Top:\n");
+        for (size_t i = 0; i < n && i < 5; i++) put_ranked(out, list[i]);
+        fprintf(out, "  Bottom:\n");
+        for (size_t i = n > 5 ? n - 5 : 0; i < n; i++) put_ranked(out, list[i]);
+    }
+    fprintf(out, "  Output: %s/\n", run->job.output_dir);
+    ps_free(list);
+}
+
+void ps_run_free(ps_run *run) {
+    if (run->have_results) ps_results_free(&run->results);
+    if (run->have_agg) ps_agg_free(&run->agg);
+    if (run->have_calendar) ps_calendar_free(&run->calendar);
+    if (run->have_units) ps_units_free(&run->units);
+    if (run->have_job) ps_job_free(&run->job);
+    memset(run, 0, sizeof *run);
+}

@@ -1,0 +1,94 @@
+/*
+ * ps_result.h -- what scoring produces and every renderer consumes: per
+ * unit, groups and criteria with their numerator/denominator, points, the
+ * dossier codes that explain lost points, band and rank.
+ *
+ * Ownership: every string and array below lives in `ps_results.arena`
+ * (freed by ps_results_free); renderers only read.
+ */
+#ifndef PS_RESULT_H
+#define PS_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ingest/ps_agg.h"
+
+typedef struct ps_lost {
+    const char *key;            /* example list key, e.g. "late" */
+    const char *label;          /* Vietnamese label */
+    uint32_t count;             /* all dossiers with this reason */
+    size_t n_codes;             /* codes listed (bounded) */
+    const char **codes;
+} ps_lost;
+
+typedef struct ps_criterion_result {
+    const char *id;
+    const char *name;
+    const char *group_id;
+    int group;                  /* index into ps_unit_result.groups */
+    int has_ratio;              /* num/den meaningful */
+    double num, den;
+    double value;               /* num/den, NaN when den == 0 or no ratio */
+    const char *value_text;     /* optional preformatted value ("2,4 ngày") */
+    const char *target;         /* optional target text ("≥ 99%") */
+    int target_met;             /* 1 met, 0 missed, -1 no target */
+    double points, max;
+    const char *note;           /* optional: "không phát sinh: đủ điểm" */
+    size_t n_lost;
+    ps_lost *lost;              /* why points were lost */
+} ps_criterion_result;
+
+typedef struct ps_group_result {
+    const char *id;
+    const char *name;
+    double points, max;
+} ps_group_result;
+
+typedef struct ps_unit_result {
+    int unit;                   /* index into ps_units */
+    const char *code, *name, *level;   /* level: "province", "commune", ... */
+    const char *parent_code, *parent_name;
+    int failed;                 /* scoring raised an error */
+    const char *error;          /* message with script file:line + traceback */
+    int scored;                 /* 0: not scored (e.g. insufficient sample) */
+    const char *status;         /* e.g. "Chưa đủ mẫu (12/30 phiếu)", or NULL */
+    double total, max;
+    const char *band;           /* "Xuất sắc", ... NULL if none */
+    int rank, rank_of;          /* among scored units of the same level; 0 none */
+    size_t n_groups;
+    ps_group_result *groups;
+    size_t n_criteria;
+    ps_criterion_result *criteria;
+    size_t n_facts;             /* extra key/value lines the rules chose to show */
+    const char **fact_keys, **fact_values;
+    const ps_unit_agg *agg;     /* for the data-quality section */
+    /* previous period (trend), when the job gives a previous results file */
+    int has_previous;
+    double prev_total;
+    double *prev_groups;        /* per group (same order), NaN unknown */
+} ps_unit_result;
+
+typedef struct ps_results {
+    const char *ruleset_name;   /* "Chỉ số phục vụ người dân, doanh nghiệp (766)" */
+    const char *ruleset_id;     /* "national/index766" */
+    const char *ruleset_version;
+    const char *issuer;         /* issuing body for the state header */
+    const char *title;          /* scorecard title */
+    ps_period period;
+    int64_t generated_at;       /* unix time (SOURCE_DATE_EPOCH/--timestamp) */
+    size_t n_sources;
+    const char **sources;       /* "onestop_sqlite: onestop.db" ... */
+    size_t n_bands;
+    const char **band_names;    /* best first */
+    double *band_mins;
+    size_t n_units;
+    ps_unit_result *units;      /* selected units, in unit-list order */
+    size_t n_unknown;
+    const ps_unknown_unit *unknown;
+    const ps_agg *agg;
+    ps_arena arena;
+} ps_results;
+
+void ps_results_free(ps_results *r);
+
+#endif
