@@ -538,7 +538,7 @@ static int add_kiosk(ps_agg *a, const ps_kiosk *r) {
 int ps_agg_add(ps_agg *a, int source, ps_record_kind kind, const void *recs,
                size_t count, const char *source_name, ps_error *err) {
     a->current_source = source;
-    if ((unsigned)kind < 8) a->records[kind] += count;
+    if ((unsigned)kind < PS_REC_KIND_END) a->records[kind] += count;
     int rc = PS_OK;
     for (size_t i = 0; i < count && rc == PS_OK; i++) {
         switch (kind) {

@@ -185,7 +185,7 @@ typedef struct ps_agg {
     ps_fpset seen_dossiers, seen_feedback;
     int current_source;         /* index of the source being read */
     /* run-wide totals for the log and the benchmark */
-    uint64_t records[8];        /* by ps_record_kind */
+    uint64_t records[PS_REC_KIND_END]; /* by ps_record_kind */
     uint64_t duplicates;
     ps_arena arena;
 } ps_agg;

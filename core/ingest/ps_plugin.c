@@ -94,6 +94,16 @@ int ps_plugin_load(const char *path, ps_loaded_plugin *out, ps_error *err) {
                             PS_PLUGIN_SYMBOL);
     }
     const ps_plugin *d = fn();
+    if (d && d->abi_version == 1) {
+        dlclose(h);
+        return ps_error_set(err, PS_EABI, path, 0, 0,
+                            "plugin built for parscore ABI 1, this parscore has ABI %u: ABI 1's "
+                            "emit() passes no record size, so its records cannot be checked; "
+                            "rebuild the plugin against this version's parscore/plugin.h and "
+                            "call emit through PS_EMIT (docs/plugins.md, \"Migrating a v1 "
+                            "plugin\")",
+                            PS_ABI_VERSION);
+    }
     if (!d || d->abi_version != PS_ABI_VERSION) {
         unsigned v = d ? d->abi_version : 0;
         dlclose(h);
@@ -162,6 +172,8 @@ void ps_plugin_unload(ps_loaded_plugin *p) {
 struct ps_sink {
     ps_agg *agg;
     int source;
+    const char *plugin;         /* the plugin's name, for ABI messages */
+    const char *plugin_path;
     const char *label;
     const ps_run_opts *opts;
     uint64_t records;
@@ -175,9 +187,38 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The record layouts this core was built with, by kind (ABI 2): a plugin
+ * that passes another size was built against another plugin.h. */
+static const struct {
+    size_t size;
+    const char *name;
+} record_layouts[PS_REC_KIND_END] = {
+    [PS_REC_PROCEDURE] = {sizeof(ps_procedure), "ps_procedure"},
+    [PS_REC_DOSSIER] = {sizeof(ps_dossier), "ps_dossier"},
+    [PS_REC_FEEDBACK] = {sizeof(ps_feedback), "ps_feedback"},
+    [PS_REC_PUBLICITY] = {sizeof(ps_publicity), "ps_publicity"},
+    [PS_REC_SURVEY_FORM] = {sizeof(ps_survey_form), "ps_survey_form"},
+    [PS_REC_SURVEY_RESPONSE] = {sizeof(ps_survey_response), "ps_survey_response"},
+    [PS_REC_KIOSK] = {sizeof(ps_kiosk), "ps_kiosk"},
+    [PS_REC_MEASURE] = {sizeof(ps_measure), "ps_measure"},
+};
+
 static int host_emit(ps_sink *sink, ps_record_kind kind, const void *records, size_t count,
-                     ps_error *err) {
+                     size_t record_size, ps_error *err) {
     if (!sink || (!records && count)) return ps_error_set(err, PS_EPLUGIN, NULL, 0, 0, "emit without records");
+    if ((unsigned)kind >= PS_REC_KIND_END || !record_layouts[kind].size)
+        return ps_error_set(err, PS_EPLUGIN, sink->plugin_path, 0, 0,
+                            "plugin %s emitted unknown record kind %d (this parscore knows "
+                            "kinds 1..%d): rebuild it against this version's parscore/plugin.h",
+                            sink->plugin, (int)kind, PS_REC_KIND_END - 1);
+    if (record_size != record_layouts[kind].size)
+        return ps_error_set(err, PS_EABI, sink->plugin_path, 0, 0,
+                            "plugin %s emitted %s records of %zu bytes, this parscore's %s has "
+                            "%zu: the plugin was built against another parscore/plugin.h; "
+                            "rebuild it against this version's header (pkg-config --cflags "
+                            "parscore) and pass sizeof *records (PS_EMIT)",
+                            sink->plugin, record_layouts[kind].name, record_size,
+                            record_layouts[kind].name, record_layouts[kind].size);
     sink->records += count;
     int rc = ps_agg_add(sink->agg, sink->source, kind, records, count, sink->label, err);
     if (rc != PS_OK && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", sink->label);
@@ -372,7 +413,8 @@ int ps_source_run(const ps_loaded_plugin *p, const ps_job_source *src, const ps_
 
     char label[sizeof err->file];
     ps_source_label(src, label, sizeof label);
-    ps_sink sink = {.agg = agg, .source = source_index, .label = label, .opts = opts};
+    ps_sink sink = {.agg = agg, .source = source_index, .plugin = d->name,
+                    .plugin_path = p->path, .label = label, .opts = opts};
     void *state = NULL;
     double t0 = now_seconds();
     rc = d->open(&host_table, &sink, config, &state, err);

@@ -376,9 +376,10 @@ static void put(FILE *out, const char *unit, const char *key, double v) {
 
 int ps_run_print_aggregates(const ps_run *run, FILE *out) {
     const ps_agg *a = &run->agg;
-    const char *const kinds[8] = {"", "procedure", "dossier", "feedback", "publicity",
-                                  "survey_form", "survey_response", "kiosk"};
-    for (int k = 1; k < 8; k++) {
+    const char *const kinds[PS_REC_KIND_END] = {"", "procedure", "dossier", "feedback",
+                                                "publicity", "survey_form", "survey_response",
+                                                "kiosk", "measure"};
+    for (int k = 1; k < PS_REC_KIND_END; k++) {
         char key[64];
         snprintf(key, sizeof key, "records.%s", kinds[k]);
         put(out, "*", key, (double)a->records[k]);

@@ -178,7 +178,7 @@ static int one_row(kiosk_state *st, ps_error *err) {
 static int flush(kiosk_state *st, ps_error *err) {
     int rc = PS_OK;
     if (st->n_recs > 0)
-        rc = st->host->emit(st->sink, PS_REC_KIOSK, st->recs, st->n_recs, err);
+        rc = PS_EMIT(st->host, st->sink, PS_REC_KIOSK, st->recs, st->n_recs, err);
     st->n_recs = 0;
     csv_arena_reset(&st->batch);
     if (PS_HOST_HAS(st->host, progress))

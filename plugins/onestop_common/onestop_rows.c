@@ -126,12 +126,15 @@ void os_reader_begin(os_reader *r, int table, uint64_t total)
 
 static const ps_record_kind os_kinds[OS_NTABLES] = {
     PS_REC_PROCEDURE, PS_REC_DOSSIER, PS_REC_FEEDBACK};
+static const size_t os_record_sizes[OS_NTABLES] = {
+    sizeof(ps_procedure), sizeof(ps_dossier), sizeof(ps_feedback)};
 
 int os_reader_flush(os_reader *r, ps_error *err)
 {
     if (r->n == 0)
         return PS_OK;
-    int rc = r->host->emit(r->sink, os_kinds[r->table], r->records, r->n, err);
+    int rc = r->host->emit(r->sink, os_kinds[r->table], r->records, r->n,
+                            os_record_sizes[r->table], err);
     r->n = 0;
     os_store_reset(r);
     if (rc != PS_OK)

@@ -497,12 +497,12 @@ static void px_progress(px_state *st, int force)
 }
 
 /* Hand the pending batch of one kind to the core, then reuse its arena. */
-static int px_flush(px_state *st, ps_record_kind kind, const void *recs, size_t *n,
-                    px_arena *arena, ps_error *err)
+static int px_flush(px_state *st, ps_record_kind kind, const void *recs, size_t rec_size,
+                    size_t *n, px_arena *arena, ps_error *err)
 {
     if (*n == 0)
         return PS_OK;
-    int rc = st->host->emit(st->sink, kind, recs, *n, err);
+    int rc = st->host->emit(st->sink, kind, recs, *n, rec_size, err);
     *n = 0;
     px_arena_reset(arena);
     return rc;
@@ -510,19 +510,19 @@ static int px_flush(px_state *st, ps_record_kind kind, const void *recs, size_t 
 
 static int px_flush_dossiers(px_state *st, ps_error *err)
 {
-    int rc = px_flush(st, PS_REC_DOSSIER, st->dossiers, &st->n_dossiers, &st->a_dossiers, err);
+    int rc = px_flush(st, PS_REC_DOSSIER, st->dossiers, sizeof *st->dossiers, &st->n_dossiers, &st->a_dossiers, err);
     px_progress(st, 0);
     return rc;
 }
 
 static int px_flush_feedback(px_state *st, ps_error *err)
 {
-    return px_flush(st, PS_REC_FEEDBACK, st->feedback, &st->n_feedback, &st->a_feedback, err);
+    return px_flush(st, PS_REC_FEEDBACK, st->feedback, sizeof *st->feedback, &st->n_feedback, &st->a_feedback, err);
 }
 
 static int px_flush_publicity(px_state *st, ps_error *err)
 {
-    return px_flush(st, PS_REC_PUBLICITY, st->publicity, &st->n_publicity, &st->a_publicity, err);
+    return px_flush(st, PS_REC_PUBLICITY, st->publicity, sizeof *st->publicity, &st->n_publicity, &st->a_publicity, err);
 }
 
 /* ---- attributes ---------------------------------------------------------- */

@@ -188,7 +188,7 @@ static int answer(survey_state *st, ps_error *err, size_t col, const char *code,
 static int flush(survey_state *st, ps_error *err) {
     int rc = PS_OK;
     if (st->n_recs > 0)
-        rc = st->host->emit(st->sink, PS_REC_SURVEY_RESPONSE, st->recs, st->n_recs, err);
+        rc = PS_EMIT(st->host, st->sink, PS_REC_SURVEY_RESPONSE, st->recs, st->n_recs, err);
     st->n_recs = 0;
     csv_arena_reset(&st->batch);
     if (PS_HOST_HAS(st->host, progress))
@@ -266,7 +266,7 @@ static int survey_read(void *state, ps_error *err) {
 
     if ((rc = survey_form_load(&st->form, st->cfg->form, fixed_names, err)) != PS_OK)
         return rc;
-    if ((rc = host->emit(st->sink, PS_REC_SURVEY_FORM, &st->form.form, 1, err)) != PS_OK)
+    if ((rc = PS_EMIT(host, st->sink, PS_REC_SURVEY_FORM, &st->form.form, 1, err)) != PS_OK)
         return rc;
     st->answers = calloc(SURVEY_BATCH * st->form.form.n_criteria, sizeof *st->answers);
     if (!st->answers) return host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory");

@@ -7,7 +7,7 @@ TP="$PS_BUILD/test-plugins"
 cd "$T"
 
 "$PARSCORE" --version >out.txt 2>&1; check_status version 0 $?
-check_contains version "plugin ABI 1" out.txt
+check_contains version "plugin ABI 2" out.txt
 "$PARSCORE" --help >out.txt 2>&1; check_status help 0 $?
 check_contains help "Exit codes" out.txt
 "$PARSCORE" frobnicate >out.txt 2>&1; check_status "unknown command" 2 $?
@@ -76,14 +76,20 @@ J
 "$PARSCORE" aggregate badtype.lua >out.txt 2>&1; check_status "option type" 3 $?
 check_contains "option type" 'option batch must be an integer, not "many"' out.txt
 
-for p in bad_abi no_symbol; do
+for p in bad_abi abi_v1 old_layout no_symbol; do
   cat > $p.lua <<J
 return { period = "2025", sources = { { plugin = "$p" } }, rules = "x" }
 J
   "$PARSCORE" aggregate --plugin-dir "$TP" $p.lua >out.txt 2>&1; check_status "$p" 5 $?
 done
 "$PARSCORE" aggregate --plugin-dir "$TP" bad_abi.lua >out.txt 2>&1
-check_contains "wrong ABI names the file" "bad_abi.so: plugin built for parscore ABI 42, this parscore has ABI 1" out.txt
+check_contains "wrong ABI names the file" "bad_abi.so: plugin built for parscore ABI 42, this parscore has ABI 2" out.txt
+"$PARSCORE" aggregate --plugin-dir "$TP" abi_v1.lua >out.txt 2>&1
+check_contains "ABI 1 is refused with the migration advice" "abi_v1.so: plugin built for parscore ABI 1, this parscore has ABI 2: ABI 1's emit() passes no record size" out.txt
+check_contains "ABI 1 points to the migration guide" 'Migrating a v1 plugin' out.txt
+"$PARSCORE" aggregate --plugin-dir "$TP" old_layout.lua >out.txt 2>&1
+check_matches "an old record layout is refused by its size" "old_layout.so: plugin old_layout emitted ps_dossier records of [0-9]+ bytes, this parscore's ps_dossier has [0-9]+" out.txt
+check_contains "an old record layout says what to rebuild" "rebuild it against this version's header" out.txt
 "$PARSCORE" aggregate --plugin-dir "$TP" no_symbol.lua >out.txt 2>&1
 check_contains "missing symbol names the file" "no_symbol.so: not a parscore plugin" out.txt
 

@@ -250,6 +250,8 @@ gen_tpl_truncated() { tpl '30,$d'; }
 # ---- plugins ---------------------------------------------------------------------------
 gen_plugin_bad_abi() { job '{ plugin = "bad_abi" }'; }
 gen_plugin_no_symbol() { job '{ plugin = "no_symbol" }'; }
+gen_plugin_abi_v1() { job '{ plugin = "abi_v1" }'; }
+gen_plugin_old_layout() { job '{ plugin = "old_layout" }'; }
 gen_plugin_midstream() { job '{ plugin = "fail_midstream" }'; }
 
 # ---- the runner ---------------------------------------------------------------------------
@@ -369,6 +371,8 @@ tpl_truncated                run        3  scorecard.xml:30:1: .*Premature end o
 # plugins
 plugin_bad_abi               run        5  bad_abi.so: plugin built for parscore ABI 42
 plugin_no_symbol             run        5  no_symbol.so: not a parscore plugin
+plugin_abi_v1                run        5  abi_v1.so: plugin built for parscore ABI 1, this parscore has ABI 2
+plugin_old_layout            run        5  old_layout.so: plugin old_layout emitted ps_dossier records of [0-9]+ bytes, this parscore.s ps_dossier has [0-9]+
 plugin_midstream             run        4  simulated failure after one batch
 TABLE
 finish

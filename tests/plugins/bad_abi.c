@@ -6,7 +6,7 @@ static int op(const ps_host *h, ps_sink *s, void *c, void **st, ps_error *e) {
 }
 static int rd(void *st, ps_error *e) { (void)st; (void)e; return PS_OK; }
 static const ps_plugin bad = {
-    .size = sizeof(ps_plugin), .abi_version = PS_ABI_VERSION + 41, .name = "bad_abi",
+    .size = sizeof(ps_plugin), .abi_version = 42, .name = "bad_abi",
     .version = "0", .open = op, .read = rd,
 };
 PS_PLUGIN_EXPORT(bad)

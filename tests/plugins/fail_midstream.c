@@ -24,7 +24,7 @@ static int rd(void *state, ps_error *e) {
                     .channel = 1, .status = 10, .received_at = "2025-03-03T08:00:00",
                     .synced = PS_UNKNOWN, .paid_online = PS_UNKNOWN,
                     .digitized_input = PS_UNKNOWN, .digitized_result = PS_UNKNOWN};
-    int rc = x->host->emit(x->sink, PS_REC_DOSSIER, &d, 1, e);
+    int rc = PS_EMIT(x->host, x->sink, PS_REC_DOSSIER, &d, 1, e);
     if (rc != PS_OK) return rc;
     return x->host->error(e, PS_EPARSE, "fail_midstream.dat", 7, 0,
                           "simulated failure after one batch");

@@ -33,8 +33,13 @@
 extern "C" {
 #endif
 
-/* Bumped whenever a struct below changes in a way old plugins cannot see. */
-#define PS_ABI_VERSION 1u
+/* Bumped whenever a struct below changes in a way old plugins cannot see.
+ * 2: `emit` passes the size of one record (the core refuses a record layout
+ *    it was not built with, instead of reading past it); measure records.
+ * 1: the first ABI.  A v1 plugin is refused with a message: its `emit`
+ *    carries no record size, so the core cannot tell whether its records
+ *    match (docs/plugins.md, "Migrating a v1 plugin"). */
+#define PS_ABI_VERSION 2u
 
 /* Status codes shared by the core and plugins (libuv-style X-macro). */
 #define PS_STATUS_LIST(X)                                               \
@@ -77,8 +82,12 @@ typedef enum ps_record_kind {
     PS_REC_PUBLICITY = 4,       /* ps_publicity: per-unit publicity counts */
     PS_REC_SURVEY_FORM = 5,     /* ps_survey_form: a questionnaire design */
     PS_REC_SURVEY_RESPONSE = 6, /* ps_survey_response: one respondent */
-    PS_REC_KIOSK = 7            /* ps_kiosk: one press of a rating button */
+    PS_REC_KIOSK = 7,           /* ps_kiosk: one press of a rating button */
+    PS_REC_MEASURE = 8          /* ps_measure: one value of a named measure (ABI 2) */
 } ps_record_kind;
+
+/* One past the largest record kind: the core's per-kind tables use it. */
+#define PS_REC_KIND_END 9
 
 #define PS_KIND_BIT(kind) (1u << (unsigned)(kind))
 
@@ -175,6 +184,38 @@ typedef struct ps_kiosk {
     long src_line;
 } ps_kiosk;
 
+/* Who gave a measure's value.  When a unit has both, appraisal wins over
+ * self-assessment and the scorecard shows both. */
+typedef enum ps_assessor {
+    PS_ASSESS_SELF = 1,        /* self-assessment by the unit (tự đánh giá) */
+    PS_ASSESS_APPRAISAL = 2,   /* appraisal, e.g. by the Department of Home
+                                  Affairs (thẩm định) */
+    PS_ASSESS_SYSTEM = 3       /* a system export, e.g. a KPI tool */
+} ps_assessor;
+
+/* One value of one named measure for one unit: what dossier records cannot
+ * show (PAR self-assessment with evidence, appraisal, KPI results,
+ * propaganda sessions held, reports sent on time...).  `key` is a measure
+ * the rule set declares; the rule set says what the value means. */
+typedef struct ps_measure {
+    const char *unit_code;
+    const char *key;           /* measure key, e.g. "kpi_ket_qua" */
+    int has_value;             /* 1: `value` holds a number; 0: text only or blank */
+    double value;
+    const char *text;          /* the value as the source wrote it, or a text
+                                  answer; may be NULL */
+    const char *date;          /* the day the value is for ("YYYY-MM-DD"), NULL:
+                                  the whole period */
+    int assessor;              /* a ps_assessor */
+    const char *assessed_by;   /* person, body or system; may be NULL */
+    const char *evidence_doc;  /* evidence: document number, may be NULL */
+    const char *evidence_date; /* its date, may be NULL */
+    const char *evidence_ref;  /* a link or file name, may be NULL */
+    const char *note;          /* may be NULL */
+    const char *src_sheet;     /* sheet of a workbook, NULL otherwise */
+    long src_line;             /* line/row in the source, 0 unknown */
+} ps_measure;
+
 /* ------------------------------------------------------------------ */
 /* Host services (append-only function table)                         */
 /* ------------------------------------------------------------------ */
@@ -187,11 +228,14 @@ typedef struct ps_host {
     uint32_t size;             /* sizeof(ps_host) in the host */
     uint32_t abi_version;      /* PS_ABI_VERSION of the host */
 
-    /* Hand `count` records of one kind to the core.  Returns PS_OK, or a
-     * status (and fills err) when the run must stop: the plugin then
-     * returns that status from read() without emitting more. */
+    /* Hand `count` records of one kind to the core; `record_size` is the
+     * size of one record as the plugin was built (sizeof *records; use
+     * PS_EMIT).  A size the core was not built with is refused (PS_EABI,
+     * naming the plugin and the record kind).  Returns PS_OK, or a status
+     * (and fills err) when the run must stop: the plugin then returns that
+     * status from read() without emitting more. */
     int (*emit)(ps_sink *sink, ps_record_kind kind, const void *records,
-                size_t count, ps_error *err);
+                size_t count, size_t record_size, ps_error *err);
 
     /* Fill err (status, file, line, column, message) and return status. */
     int (*error)(ps_error *err, int status, const char *file, long line,
@@ -222,6 +266,11 @@ typedef struct ps_host {
 
 #define PS_HOST_HAS(host, field)                                           \
     ((host)->size >= offsetof(ps_host, field) + sizeof((host)->field))
+
+/* emit with the record size taken from the array's element type:
+ *   ps_dossier batch[256]; ... PS_EMIT(host, sink, PS_REC_DOSSIER, batch, n, err); */
+#define PS_EMIT(host, sink, kind, records, count, err)                     \
+    ((host)->emit((sink), (kind), (records), (count), sizeof *(records), (err)))
 
 /* ------------------------------------------------------------------ */
 /* Plugin description                                                 */

@@ -103,11 +103,11 @@ static int ex_read(void *st, ps_error *err) {
         d->synced = PS_UNKNOWN;   /* this source does not know */
         d->src_line = lineno;
         if (++n == batch_max) {
-            rc = s->host->emit(s->sink, PS_REC_DOSSIER, batch, n, err);
+            rc = PS_EMIT(s->host, s->sink, PS_REC_DOSSIER, batch, n, err);
             n = 0;
         }
     }
-    if (rc == PS_OK && n) rc = s->host->emit(s->sink, PS_REC_DOSSIER, batch, n, err);
+    if (rc == PS_OK && n) rc = PS_EMIT(s->host, s->sink, PS_REC_DOSSIER, batch, n, err);
     free(batch);
     free(lines);
     return rc;
