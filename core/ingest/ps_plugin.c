@@ -201,6 +201,7 @@ static const struct {
     [PS_REC_SURVEY_RESPONSE] = {sizeof(ps_survey_response), "ps_survey_response"},
     [PS_REC_KIOSK] = {sizeof(ps_kiosk), "ps_kiosk"},
     [PS_REC_MEASURE] = {sizeof(ps_measure), "ps_measure"},
+    [PS_REC_COUNTER] = {sizeof(ps_counter), "ps_counter"},
 };
 
 static int host_emit(ps_sink *sink, ps_record_kind kind, const void *records, size_t count,

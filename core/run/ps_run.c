@@ -378,7 +378,7 @@ int ps_run_print_aggregates(const ps_run *run, FILE *out) {
     const ps_agg *a = &run->agg;
     const char *const kinds[PS_REC_KIND_END] = {"", "procedure", "dossier", "feedback",
                                                 "publicity", "survey_form", "survey_response",
-                                                "kiosk", "measure"};
+                                                "kiosk", "measure", "counter"};
     for (int k = 1; k < PS_REC_KIND_END; k++) {
         char key[64];
         snprintf(key, sizeof key, "records.%s", kinds[k]);

@@ -83,11 +83,13 @@ typedef enum ps_record_kind {
     PS_REC_SURVEY_FORM = 5,     /* ps_survey_form: a questionnaire design */
     PS_REC_SURVEY_RESPONSE = 6, /* ps_survey_response: one respondent */
     PS_REC_KIOSK = 7,           /* ps_kiosk: one press of a rating button */
-    PS_REC_MEASURE = 8          /* ps_measure: one value of a named measure (ABI 2) */
+    PS_REC_MEASURE = 8,         /* ps_measure: one value of a named measure (ABI 2) */
+    PS_REC_COUNTER = 9          /* ps_counter: a per-unit count the source computed
+                                   itself, e.g. a server-side GROUP BY (ABI 2) */
 } ps_record_kind;
 
 /* One past the largest record kind: the core's per-kind tables use it. */
-#define PS_REC_KIND_END 9
+#define PS_REC_KIND_END 10
 
 #define PS_KIND_BIT(kind) (1u << (unsigned)(kind))
 
@@ -215,6 +217,21 @@ typedef struct ps_measure {
     const char *src_sheet;     /* sheet of a workbook, NULL otherwise */
     long src_line;             /* line/row in the source, 0 unknown */
 } ps_measure;
+
+/* A per-unit counter that the source counted where the data lives (a
+ * grouped query on the database server) instead of sending one record per
+ * dossier.  `key` names one of the core's counters, as `parscore aggregate`
+ * prints them (docs/plugins.md lists them); the core adds `value` to that
+ * counter of the unit.  With `code` set, the record is instead one entry
+ * of the bounded example list `key` (e.g. the code of a late dossier) and
+ * `value` is ignored. */
+typedef struct ps_counter {
+    const char *unit_code;
+    const char *key;
+    double value;
+    const char *code;          /* NULL: a count; else an example code */
+    long src_line;             /* row of the result, 0 unknown */
+} ps_counter;
 
 /* ------------------------------------------------------------------ */
 /* Host services (append-only function table)                         */
