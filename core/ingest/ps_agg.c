@@ -535,6 +535,14 @@ static int add_kiosk(ps_agg *a, const ps_kiosk *r) {
     return PS_OK;
 }
 
+/* Measures are checked for their unit and counted; what a rule set makes
+ * of their values is the scoring stage's (work in progress: not stored). */
+static int add_measure(ps_agg *a, const ps_measure *m) {
+    int rc = PS_OK;
+    (void)find_unit(a, m->unit_code, m->key, &rc);
+    return rc;
+}
+
 int ps_agg_add(ps_agg *a, int source, ps_record_kind kind, const void *recs,
                size_t count, const char *source_name, ps_error *err) {
     a->current_source = source;
@@ -553,6 +561,7 @@ int ps_agg_add(ps_agg *a, int source, ps_record_kind kind, const void *recs,
             if (rc != PS_OK && err->status == rc) return rc;
             break;
         case PS_REC_KIOSK: rc = add_kiosk(a, (const ps_kiosk *)recs + i); break;
+        case PS_REC_MEASURE: rc = add_measure(a, (const ps_measure *)recs + i); break;
         default:
             return ps_error_set(err, PS_EPLUGIN, source_name, 0, 0,
                                 "plugin emitted unknown record kind %d", (int)kind);
