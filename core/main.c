@@ -10,12 +10,9 @@
 #include <unistd.h>
 
 #include "ingest/ps_plugin.h"
+#include "ps_version.h"
 #include "run/ps_run.h"
 #include "score/ps_score.h"
-
-#ifndef PS_VERSION
-#define PS_VERSION "0.0.0"
-#endif
 
 static const char usage[] =
     "usage: parscore COMMAND [OPTIONS]\n"
@@ -69,6 +66,17 @@ static int list_plugins(const char *const *dirs, size_t n_dirs) {
             ps_loaded_plugin p;
             if (ps_plugin_load(path, &p, &err) != PS_OK) {
                 print_error(&err);
+                bad++;
+                continue;
+            }
+            /* jobs find a plugin by file name: one whose file says otherwise
+             * could be listed but never used */
+            if (strncmp(e->d_name, p.desc->name, len - 3) != 0 || p.desc->name[len - 3] != '\0') {
+                fprintf(stderr,
+                        "parscore: error: %s: the file is named %.*s.so but the plugin calls "
+                        "itself \"%s\": rename the file to %s.so (jobs name plugins by file)\n",
+                        path, (int)(len - 3), e->d_name, p.desc->name, p.desc->name);
+                ps_plugin_unload(&p);
                 bad++;
                 continue;
             }

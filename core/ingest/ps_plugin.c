@@ -24,7 +24,13 @@
 
 /* ---- search path ------------------------------------------------------ */
 
-static int path_add(ps_plugin_path *pp, const char *dir) {
+/* Directories are kept by their real path: "<exe>/../lib/parscore/plugins"
+ * and the install directory are one directory in an installed tree, and
+ * comparing spellings listed every plugin twice.  A directory that does not
+ * exist (yet) is kept as spelt. */
+static int path_add(ps_plugin_path *pp, const char *spelt) {
+    char real[PATH_MAX];
+    const char *dir = realpath(spelt, real) ? real : spelt;
     for (size_t i = 0; i < pp->n; i++)
         if (strcmp(pp->dirs[i], dir) == 0) return PS_OK;
     char **grown = ps_realloc(pp->dirs, (pp->n + 1) * sizeof *grown);

@@ -7,6 +7,7 @@
  * sequence or separate a letter from a combining mark left after NFC.
  */
 #include "render/ps_pdf.h"
+#include "ps_version.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -96,7 +97,7 @@ int ps_pdf_open(ps_pdf *pdf, const ps_layout *L, const char *font_regular,
     err->file[0] = '\0';
     set_date(pdf->doc, HPDF_INFO_CREATION_DATE, when);
     set_date(pdf->doc, HPDF_INFO_MOD_DATE, when);
-    HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_PRODUCER, "parscore");
+    HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_PRODUCER, "parscore " PS_VERSION);
     if (title) HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_TITLE, ps_pdf_nfc(pdf, title));
     pdf->left = L->margin_l;
     pdf->right = L->page_w - L->margin_r;

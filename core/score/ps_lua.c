@@ -503,7 +503,9 @@ static int date_format(lua_State *L) {
     const char *style = luaL_optstring(L, 2, "iso");
     long y, m, d;
     civil_from_days(day, &y, &m, &d);
-    char buf[32];
+    /* a rule may pass any integer: room for three full longs, not 32 bytes
+     * that only fit four-digit years (gcc -O3 proved the overflow) */
+    char buf[3 * 21 + 3];
     if (strcmp(style, "vn") == 0)
         snprintf(buf, sizeof buf, "%02ld/%02ld/%04ld", d, m, y);
     else

@@ -134,7 +134,7 @@ check "installed header" yes "$([ -f "$T/inst/include/parscore/plugin.h" ] && ec
 mkdir -p plug
 PKG_CONFIG_PATH=$(dirname "$PC") cc -std=c11 -Wall -Wextra -Werror \
   $(PKG_CONFIG_PATH=$(dirname "$PC") pkg-config --cflags parscore) -shared \
-  -o plug/example_dossiers.so "$PS_SOURCE/docs/examples/example_plugin/example_dossiers.c"
+  -o plug/example_dossiers.so "$PS_SOURCE/examples/plugin/example_dossiers.c"
 check_status "out-of-tree build" 0 $?
 "$T/inst/bin/parscore" plugins --plugin-dir plug >out.txt 2>&1
 check_contains "plugin listed" "example_dossiers" out.txt

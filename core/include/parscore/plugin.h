@@ -96,6 +96,32 @@ typedef enum ps_record_kind {
 /* Flag fields use 0/1, or PS_UNKNOWN when the source does not carry them. */
 #define PS_UNKNOWN (-1)
 
+/* Code values a record field may take (the one-stop database's and the
+ * portal's own codes; docs/plugins.md has the same list).
+ *
+ * ps_dossier.status, TrangThaiHoSo:
+ *   1 newly registered (not counted as received)   6 financial obligation requested
+ *   2 received                                     7 withdrawn by the citizen
+ *   3 refused at intake (not counted as received)  8 processing stopped
+ *   4 in progress                                  9 processing finished
+ *   5 supplement requested                        10 result returned
+ * finished = {7, 9, 10}; in progress = {2, 4}; paused = {5, 6, 8}. */
+enum {
+    PS_DOSSIER_REGISTERED = 1, PS_DOSSIER_RECEIVED = 2, PS_DOSSIER_REFUSED = 3,
+    PS_DOSSIER_IN_PROGRESS = 4, PS_DOSSIER_SUPPLEMENT = 5, PS_DOSSIER_FINANCIAL = 6,
+    PS_DOSSIER_WITHDRAWN = 7, PS_DOSSIER_STOPPED = 8, PS_DOSSIER_FINISHED = 9,
+    PS_DOSSIER_RETURNED = 10
+};
+/* ps_dossier.channel, KenhThucHien: in person at the one-stop desk,
+ * online (the public service portal), public postal service (BCCI). */
+enum { PS_CHANNEL_IN_PERSON = 1, PS_CHANNEL_ONLINE = 2, PS_CHANNEL_POSTAL = 3 };
+/* ps_dossier.rating (DanhGia) and ps_kiosk.level: 0 not rated. */
+enum { PS_RATING_NONE = 0, PS_RATING_VERY_SATISFIED = 1, PS_RATING_SATISFIED = 2,
+       PS_RATING_NEUTRAL = 3, PS_RATING_UNSATISFIED = 4 };
+/* ps_procedure.online_level and ps_dossier.online_level (MucDo): online
+ * public service level; 0 unknown (dossier only). */
+enum { PS_LEVEL_INFORMATION = 2, PS_LEVEL_PARTIAL = 3, PS_LEVEL_FULL = 4 };
+
 /* Timestamps are passed as the source's text ("YYYY-MM-DDTHH:MM:SS", a space
  * instead of T, optional "+07:00", or "YYYY-MM-DD"); NULL when absent.  The
  * core parses them so that every source gets the same data-quality rules. */
@@ -114,8 +140,8 @@ typedef struct ps_dossier {
     const char *code;          /* identifies the dossier across sources */
     const char *unit_code;     /* receiving unit */
     const char *procedure_code;
-    int channel;               /* 1 in person, 2 online, 3 postal */
-    int status;                /* TrangThaiHoSo 1..10 */
+    int channel;               /* PS_CHANNEL_*: 1 in person, 2 online, 3 postal */
+    int status;                /* PS_DOSSIER_* (TrangThaiHoSo 1..10, listed above) */
     const char *received_at;
     const char *due_at;
     const char *finished_at;
@@ -125,8 +151,8 @@ typedef struct ps_dossier {
     int digitized_input;       /* 0/1/PS_UNKNOWN */
     int digitized_result;      /* 0/1/PS_UNKNOWN */
     int synced;                /* synced to the portal in real time: 0/1/PS_UNKNOWN */
-    int rating;                /* 1 very satisfied .. 4 unsatisfied, 0 none */
-    int online_level;          /* level recorded with the dossier, 0 unknown
+    int rating;                /* PS_RATING_*: 1 very satisfied .. 4 unsatisfied, 0 none */
+    int online_level;          /* PS_LEVEL_* recorded with the dossier, 0 unknown
                                   (the catalogue's level wins when known) */
     long src_line;             /* line/row in the source, 0 unknown */
 } ps_dossier;

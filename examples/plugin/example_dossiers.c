@@ -1,6 +1,7 @@
 /*
  * example_dossiers.c -- the smallest useful parscore source plugin, shown
- * in docs/plugins.md and built out of tree by the test suite with nothing
+ * in docs/plugins.md as the plugin starter (examples/plugin/), built out of
+ * tree against the installed parscore by the test suite with nothing
  * but `pkg-config --cflags parscore`.
  *
  * It reads a text file with one dossier per line:
