@@ -19,6 +19,9 @@
 #include "render/ps_render.h"
 #include "score/ps_score.h"
 
+#ifndef PS_INSTALL_DATA_DIR
+#define PS_INSTALL_DATA_DIR "/usr/local/share/parscore"
+#endif
 #ifndef PS_SOURCE_DIR
 #define PS_SOURCE_DIR "."
 #endif
@@ -59,7 +62,13 @@ void ps_paths_default(ps_paths *paths, ps_path_store *store) {
             snprintf(probe, sizeof probe, "%s/../share/parscore/scripts", exe);
             if (access(probe, R_OK) == 0) snprintf(root, sizeof root, "%.*s/../share/parscore", PATH_MAX - 32, exe);
         }
+#ifdef PS_NO_SOURCE_TREE
+        /* a packaged binary: never the tree it was built from */
+        if (!root[0]) snprintf(root, sizeof root, "%s", PS_INSTALL_DATA_DIR);
+#else
+        /* the build tree's binary reads the source tree's scripts/ etc. */
         if (!root[0]) snprintf(root, sizeof root, "%s", PS_SOURCE_DIR);
+#endif
     }
     /* cppcheck-suppress ctuuninitvar ; store is output only: written here, never read */
     snprintf(store->scripts, sizeof store->scripts, "%.*s/scripts", PATH_MAX - 32, root);

@@ -131,6 +131,14 @@ cmake --install "$PS_BUILD" --prefix "$T/inst" >/dev/null 2>&1; check_status ins
 PC=$(find "$T/inst" -name parscore.pc | head -1)
 check "installed parscore.pc" yes "$([ -n "$PC" ] && echo yes || echo no)"
 check "installed header" yes "$([ -f "$T/inst/include/parscore/plugin.h" ] && echo yes || echo no)"
+check "--version matches pkg-config" "parscore $(PKG_CONFIG_PATH=$(dirname "$PC") pkg-config --modversion parscore) (plugin ABI 2)" \
+  "$("$T/inst/bin/parscore" --version)"
+check "version defined once" "$(sed -n 's/^project(parscore VERSION \([0-9.]*\).*/\1/p' "$PS_SOURCE/CMakeLists.txt")" \
+  "$(PKG_CONFIG_PATH=$(dirname "$PC") pkg-config --modversion parscore)"
+check "the plugin starter is not installed as a plugin" no \
+  "$(find "$T/inst" -name example_dossiers.so | grep -q . && echo yes || echo no)"
+"$T/inst/bin/parscore" plugins >plugins.txt 2>&1
+check "installed plugins listed once" 1 "$(grep -c '^onestop_sqlite ' plugins.txt)"
 mkdir -p plug
 PKG_CONFIG_PATH=$(dirname "$PC") cc -std=c11 -Wall -Wextra -Werror \
   $(PKG_CONFIG_PATH=$(dirname "$PC") pkg-config --cflags parscore) -shared \

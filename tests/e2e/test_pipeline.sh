@@ -40,6 +40,7 @@ check_contains "band" "Trung bình" a.txt
 check_contains "rank" "1/99" a.txt
 check_contains "late dossier listed" "Hồ sơ giải quyết quá hạn (2)" a.txt
 check "pages" 3 "$(pdfinfo out/02647.pdf 2>/dev/null | awk '/^Pages:/ {print $2}')"
+check "PDF producer carries the version" "parscore $(sed -n 's/^project(parscore VERSION \([0-9.]*\).*/\1/p' "$PS_SOURCE/CMakeLists.txt")" "$(pdfinfo out/02647.pdf 2>/dev/null | sed -n 's/^Producer: *//p')"
 qpdf --check out/02647.pdf >/dev/null 2>&1; check_status "qpdf" 0 $?
 check_contains "csv on time" '02647,Phường Lào Cai,commune,2.1,"Hồ sơ giải quyết trước hạn, đúng hạn",2,6,9,0.6666666667,13.33333333,20' out/results.csv
 check_contains "csv satisfaction" '02647,Phường Lào Cai,commune,6.3,Mức độ hài lòng trong giải quyết hồ sơ,6,5,7,0.7142857143,4.761904762,6' out/results.csv
