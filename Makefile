@@ -75,7 +75,7 @@ deb: deps
 	sh tools/make-deb.sh build-deb
 
 deb-test: deb
-	sh tests/packaging/test_deb.sh build-deb
+	sh tests/packaging/deb_roundtrip.sh build-deb
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD) build-deb out

@@ -1,19 +1,20 @@
 #!/bin/sh
-# test_deb.sh -- `make deb-test` (CI): installs the .deb that `make deb` built,
+# deb_roundtrip.sh -- `make deb-test` (CI): installs the .deb `make deb` built,
 # then, with installed files only: --version against pkg-config, the man pages,
 # every plugin listed once, the demo job (generator, rule sets, templates and
 # data from /usr), the plugin starter built against the installed header and
 # run in a job; then purges the package and checks nothing of it is left.
 # Needs root (it installs a package); exit 77 (skipped) otherwise.
-#   tests/packaging/test_deb.sh [BUILD_DIR]   (default build-deb)
+#   tests/packaging/deb_roundtrip.sh [BUILD_DIR]   (default build-deb)
+# Not a ctest test (no test_ prefix): it installs and removes a system package.
 set -u
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 B=${1:-build-deb}
 case $B in /*) ;; *) B="$SRC/$B" ;; esac
 . "$SRC/tests/e2e/lib.sh"
-if [ "$(id -u)" != 0 ]; then echo "test_deb: needs root to install a package: skipped"; exit 77; fi
+if [ "$(id -u)" != 0 ]; then echo "deb_roundtrip: needs root to install a package: skipped"; exit 77; fi
 DEB=$(ls "$B"/parscore_*.deb 2>/dev/null | head -1)
-[ -n "$DEB" ] || { echo "test_deb: no .deb in $B (run make deb)" >&2; exit 1; }
+[ -n "$DEB" ] || { echo "deb_roundtrip: no .deb in $B (run make deb)" >&2; exit 1; }
 mktmp
 export DEBIAN_FRONTEND=noninteractive
 dpkg -s parscore >/dev/null 2>&1 && dpkg --purge parscore >/dev/null
