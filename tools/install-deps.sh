@@ -8,7 +8,7 @@ set -eu
 
 PKGS="build-essential cmake pkg-config
 liblua5.4-dev libxml2-dev libxml2-utils libhpdf-dev libsqlite3-dev sqlite3 libpq-dev
-libutf8proc-dev libjansson-dev libxlsxwriter-dev fonts-noto-core
+libutf8proc-dev libjansson-dev libxlsxwriter-dev libzip-dev fonts-noto-core
 poppler-utils qpdf postgresql postgresql-client clang libclang-rt-14-dev valgrind time cppcheck
 help2man lowdown man-db dpkg-dev file"
 

@@ -45,6 +45,7 @@ int csv_open_stream(csv_reader *r, FILE *fp, const char *name,
     r->fp = fp;
     r->max_record = max_record ? max_record : CSV_DEFAULT_MAX_RECORD;
     r->line = 1;
+    r->sep = ',';
     if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
         r->file_size = (uint64_t)st.st_size;
     return PS_OK;
@@ -88,6 +89,23 @@ static int fill(csv_reader *r, ps_error *err) {
     return PS_OK;
 }
 
+void csv_set_separator(csv_reader *r, int sep) { r->sep = sep; }
+
+/* sep 0: count ',' and ';' outside quotes in the first line of the buffer
+ * (a header row is short, so the first 64 KiB hold it). */
+static void pick_separator(csv_reader *r) {
+    size_t i, commas = 0, semis = 0;
+    int quoted = 0;
+    for (i = r->in_pos; i < r->in_len; i++) {
+        unsigned char c = r->in[i];
+        if (c == '"') quoted = !quoted;
+        else if (!quoted && (c == '\n' || c == '\r')) break;
+        else if (!quoted && c == ',') commas++;
+        else if (!quoted && c == ';') semis++;
+    }
+    r->sep = semis > commas ? ';' : ',';
+}
+
 /* At the very start: skip a UTF-8 byte order mark, refuse UTF-16 ones. */
 static int start(csv_reader *r, ps_error *err) {
     int st;
@@ -101,6 +119,11 @@ static int start(csv_reader *r, ps_error *err) {
                          "\"CSV UTF-8 (Comma delimited)\")");
     if (r->in_len >= 3 && r->in[0] == 0xEF && r->in[1] == 0xBB && r->in[2] == 0xBF)
         r->in_pos = 3;
+    if (r->sep == 0) {
+        while (r->in_len < CSV_IN_SIZE && !r->in_eof)
+            if ((st = fill(r, err)) != PS_OK) return st;
+        pick_separator(r);
+    }
     return PS_OK;
 }
 
@@ -178,7 +201,7 @@ static int finish_record(csv_reader *r, int *have, ps_error *err) {
 }
 
 int csv_next(csv_reader *r, int *have, ps_error *err) {
-    int st;
+    int st, sep;
     *have = 0;
     r->n_fields = 0;
     r->n_starts = 0;
@@ -186,6 +209,7 @@ int csv_next(csv_reader *r, int *have, ps_error *err) {
     r->state = ST_FIELD_START;
     if (!r->fp) return csv_error(err, PS_EINTERNAL, r->name, 0, 0, "reader not open");
     if (!r->started && (st = start(r, err)) != PS_OK) return st;
+    sep = r->sep;
 
     for (;;) {
         unsigned char c;
@@ -216,7 +240,7 @@ int csv_next(csv_reader *r, int *have, ps_error *err) {
             }
             if (r->n_starts == 0) r->record_line = line;
             if ((st = field_open(r, line, err)) != PS_OK) return st;
-            if (c == ',') {
+            if (c == sep) {
                 if ((st = field_close(r, err)) != PS_OK) return st;
             } else if (c == '"') {
                 r->quote_line = line;
@@ -227,10 +251,10 @@ int csv_next(csv_reader *r, int *have, ps_error *err) {
             }
             break;
         case ST_UNQUOTED:
-            if (c == ',' || c == '\r' || c == '\n') {
+            if (c == sep || c == '\r' || c == '\n') {
                 if ((st = field_close(r, err)) != PS_OK) return st;
                 r->state = ST_FIELD_START;
-                if (c != ',') return finish_record(r, have, err);
+                if (c != sep) return finish_record(r, have, err);
             } else if (c == '"') {
                 return csv_error(err, PS_EPARSE, r->name, line, (long)r->n_starts,
                                  "a quote inside unquoted field %zu; enclose the whole "
@@ -248,10 +272,10 @@ int csv_next(csv_reader *r, int *have, ps_error *err) {
             if (c == '"') {
                 if ((st = put(r, c, err)) != PS_OK) return st;
                 r->state = ST_QUOTED;
-            } else if (c == ',' || c == '\r' || c == '\n') {
+            } else if (c == sep || c == '\r' || c == '\n') {
                 if ((st = field_close(r, err)) != PS_OK) return st;
                 r->state = ST_FIELD_START;
-                if (c != ',') return finish_record(r, have, err);
+                if (c != sep) return finish_record(r, have, err);
             } else {
                 return csv_error(err, PS_EPARSE, r->name, line, (long)r->n_starts,
                                  "text after the closing quote of field %zu (opened at "

@@ -37,6 +37,8 @@ typedef struct csv_reader {
     size_t in_pos, in_len;
     int in_eof, started;
 
+    int sep;                 /* field separator: ',' (default), ';', or 0 =
+                                pick from the first line (csv_set_separator) */
     long line;               /* physical line of the next byte */
     int prev_cr;             /* last byte was CR (CRLF = one break) */
     int state;               /* parser state, see csv_reader.c */
@@ -64,6 +66,11 @@ int csv_open(csv_reader *r, const char *path, size_t max_record, ps_error *err);
 /* Same on an already open stream, which the reader then owns. */
 int csv_open_stream(csv_reader *r, FILE *fp, const char *name,
                     size_t max_record, ps_error *err);
+
+/* Use `sep` (',' or ';') as the field separator, or 0 to take whichever
+ * of the two occurs more often in the first line (a header row: Excel in a
+ * Vietnamese locale saves CSV with ';').  Call before the first csv_next. */
+void csv_set_separator(csv_reader *r, int sep);
 
 /* Read the next record into r->fields / r->n_fields / r->record_line.
  * *have is 1 when a record was read, 0 at the end of the file.  Blank
