@@ -11,7 +11,7 @@
 . "$PS_SOURCE/tests/e2e/lib.sh"
 mktmp
 SECS=${PS_FUZZ_SECONDS:-10}
-TARGETS=${PS_FUZZ_TARGETS:-"fuzz_portal_xml fuzz_csv fuzz_survey_form fuzz_job fuzz_date fuzz_template fuzz_survey fuzz_kiosk"}
+TARGETS=${PS_FUZZ_TARGETS:-"fuzz_portal_xml fuzz_csv fuzz_survey_form fuzz_job fuzz_date fuzz_template fuzz_survey fuzz_kiosk fuzz_measures_csv fuzz_xlsx"}
 S="$PS_SOURCE"
 
 if grep -q '^PS_FUZZ:BOOL=ON' "$PS_BUILD/CMakeCache.txt" 2>/dev/null; then
@@ -42,6 +42,8 @@ seeds() {
       printf 'y' > "$2/y"; cat "$2/y" "$S/tests/fixtures/survey/responses.csv" > "$2/responses-fail.csv"; rm "$2/x" "$2/y" ;;
     fuzz_kiosk) printf 'x' | cat - "$S/tests/fixtures/survey/kiosk.csv" > "$2/kiosk-skip.csv"
       printf 'y' | cat - "$S/tests/fixtures/survey/kiosk.csv" > "$2/kiosk-fail.csv" ;;
+    fuzz_measures_csv) for m in x y z; do printf '%s' "$m" | cat - "$S/tests/fixtures/measures/measures.csv" > "$2/measures-$m.csv"; done ;;
+    fuzz_xlsx) xlsx_seeds "$2" ;;
     fuzz_template) cp "$S/templates/scorecard.xml" "$S/templates/summary.xml" "$2"/ ;;
     fuzz_job) for f in "$S"/tests/fuzz/seeds/job/*.lua; do cp "$f" "$2/"; done ;;
     fuzz_date) cp "$S/data/calendar-vn.csv" "$2/"
@@ -50,6 +52,24 @@ seeds() {
         printf '%s' "$v" > "$2/$(printf '%s' "$v" | tr -c 'A-Za-z0-9' _)"
       done ;;
   esac
+}
+
+# xlsx_seeds DIR: fuzz_xlsx inputs, a mode byte then parts split at 0xFF
+# (worksheet, shared strings, styles, workbook), from hand-built parts; and
+# the libxlsxwriter fixture whole (mode 2)
+TP="$PS_BUILD/test-plugins"
+. "$S/tests/sources/xlsx_lib.sh"
+xlsx_seeds() {
+  STY='<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="9"/></cellXfs>'
+  H='<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="inlineStr"><is><t>ngay</t></is></c><c r="E1" t="inlineStr"><is><r><t>tham_</t></r><r><t>dinh</t></r></is></c></row>'
+  R='<row r="2"><c r="A2" t="inlineStr"><is><t>02647</t></is></c><c r="B2" t="s"><v>3</v></c><c r="C2" s="2"><v>0.955</v></c><c r="D2" s="1"><v>45731</v></c><c r="E2" t="b"><v>1</v></c></row><row r="3"><c r="A3" t="str"><f>A2</f><v>02671</v></c><c r="B3" t="s"><v>3</v></c><c r="C3" t="e"><v>#N/A</v></c></row>'
+  book "$T/seed" "$H$R" '<si><t>ma_don_vi</t></si><si><t>ma_chi_tieu</t></si><si><t>tu_danh_gia</t></si><si><t>kpi</t><rPh><t>x</t></rPh></si>' "$STY" '<workbookPr date1904="1"/>'
+  for m in 0 1; do
+    { printf "\00$m"; cat "$T/seed/sheet.xml"; printf '\377'; cat "$T/seed/sst.xml"; printf '\377'; cat "$T/seed/styles.xml"; printf '\377'; cat "$T/seed/wb.xml"; } > "$1/parts-$m"
+  done
+  if [ -x "$TP/mkxlsx_measures" ] && "$TP/mkxlsx_measures" "$T/seed-w.xlsx"; then
+    { printf '\002'; cat "$T/seed-w.xlsx"; } > "$1/whole"
+  fi
 }
 
 for t in $TARGETS; do

@@ -22,6 +22,8 @@ SCALE='<ThangDo Min="1" Max="5" HaiLongTu="4"/>'
 CRIT='<YeuTo Ma="A" Ten="A"><TieuChi Ma="A1" Ten="A1"/></YeuTo>'
 RHDR='ma_phieu,ma_don_vi,ngay,kenh,ma_tthc,A1,hai_long_chung,gop_y'
 KHDR='thoi_gian,ma_don_vi,ma_quay,muc_do'
+MHDR='ma_don_vi,ma_chi_tieu,tu_danh_gia,tham_dinh'
+. "$PS_SOURCE/tests/sources/xlsx_lib.sh"
 
 # ---- job writers ------------------------------------------------------------
 # job SOURCES [EXTRA-KEYS]: $D/job.lua, Lào Cai 2025, index766, output $D/out
@@ -41,6 +43,7 @@ portal() { job "{ plugin = \"portal_xml\", path = \"$1\"${2:-} }"; }
 survey() { job "{ plugin = \"survey\", form = \"$1\", responses = \"$2\" }"; }
 kiosk() { job "{ plugin = \"kiosk\", path = \"$1\" }"; }
 sqlitejob() { job "{ plugin = \"onestop_sqlite\", path = \"$1\" }"; }
+measures() { job "{ plugin = \"measures\", path = \"$1\"${2:-} }"; }
 # a 64-character run repeated N times, no newline
 repeat64() { awk -v n="$1" 'BEGIN { s = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"; for (i = 0; i < n; i++) printf "%s", s }'; }
 laughs() { # the entity declarations of a billion-laughs DTD
@@ -190,6 +193,54 @@ gen_kiosk_bad_utf8() { printf '%s\n2025-02-03 08:15:00,02647,Qu\341\273,rat_hai_
 gen_kiosk_empty() { : > "$D/k.csv"; kiosk k.csv; }
 gen_kiosk_bad_date() { printf '%s\n2025-02-30 08:15:00,02647,Q1,rat_hai_long\n' "$KHDR" > "$D/k.csv"; kiosk k.csv; }
 
+# ---- measures: CSV and XLSX (gaps of tests/sources/test_measures.sh) ------------------
+gen_measures_csv_unknown_column() { printf '%s,tham_dinh_2\n02647,a,5,6,7\n' "$MHDR" > "$D/m.csv"; measures m.csv; }
+gen_measures_csv_thousands() { printf '%s\n02647,a,1.234.567,\n' "$MHDR" > "$D/m.csv"; measures m.csv; }
+gen_measures_csv_bad_utf8() { printf '%s\n02647,a,5,\n02647,b,c\303\n' "$MHDR" > "$D/m.csv"; measures m.csv; }
+gen_measures_csv_unknown_unit() { printf '%s\n99999,a,5,6\n02647,a,5,\n' "$MHDR" > "$D/m.csv"; measures m.csv; }
+gen_measures_csv_blank_rows() { printf '%s\n02647,a,,\n,,,\n\n02647,b,,1\n' "$MHDR" > "$D/m.csv"; measures m.csv; }
+gen_measures_xlsx_not_zip() { printf '%s\n02647,a,5,\n' "$MHDR" > "$D/m.xlsx"; measures m.xlsx; }
+gen_measures_xls_renamed() { { printf '\320\317\021\340\241\261\032\341'; head -c 4000 /dev/zero; } > "$D/m.xlsx"; measures m.xlsx; }
+gen_measures_xlsx_password() {
+  { printf '\320\317\021\340\241\261\032\341'; head -c 2000 /dev/zero; printf 'E\000n\000c\000r\000y\000p\000t\000e\000d\000P\000a\000c\000k\000a\000g\000e\000'; } > "$D/m.xlsx"
+  measures m.xlsx
+}
+gen_measures_xlsx_aes() {
+  book "$D/m" ""
+  "$TP/mkzip" "$D/m.xlsx" xl/workbook.xml "$D/m/wb.xml" xl/_rels/workbook.xml.rels "$D/m/rels.xml" -aes secret xl/worksheets/sheet1.xml "$D/m/sheet.xml"
+  measures m.xlsx
+}
+gen_measures_xlsx_truncated() { "$TP/mkxlsx_measures" "$D/full.xlsx"; head -c 2000 "$D/full.xlsx" > "$D/m.xlsx"; rm "$D/full.xlsx"; measures m.xlsx; }
+gen_measures_xlsx_zip_bomb() {
+  book "$D/m" ""
+  { printf '<worksheet %s><sheetData>' "$NS"; head -c 200000000 /dev/zero | tr '\0' ' '; printf '</sheetData></worksheet>'; } |
+    book_zip "$D/m" xl/worksheets/sheet1.xml
+  measures m.xlsx
+}
+gen_measures_xlsx_huge_sst() {
+  book "$D/m" "<row r=\"1\"><c t=\"s\"><v>0</v></c></row>" "<si><t>x</t></si>"
+  { printf '<sst %s>' "$NS"; awk 'BEGIN { for (i = 0; i <= 1000000; i++) printf "<si><t>s%d</t></si>", i }'; printf '</sst>'; } > "$D/m/sst.xml"
+  "$TP/mkzip" "$D/m.xlsx" xl/workbook.xml "$D/m/wb.xml" xl/_rels/workbook.xml.rels "$D/m/rels.xml" xl/worksheets/sheet1.xml "$D/m/sheet.xml" -store xl/sharedStrings.xml "$D/m/sst.xml"
+  rm "$D/m/sst.xml"
+  measures m.xlsx
+}
+gen_measures_xlsx_formula_no_value() { book "$D/m" "$(hdr)<row r=\"2\">$(unit 2 a)<c r=\"C2\"><f>SUM(E2:F2)</f></c></row>"; measures m.xlsx; }
+gen_measures_xlsx_error_cell() { book "$D/m" "$(hdr)<row r=\"5\">$(unit 5 a)<c r=\"C5\" t=\"e\"><v>#N/A</v></c></row>"; measures m.xlsx; }
+gen_measures_xlsx_doctype() {
+  book "$D/m" "<?xml version=\"1.0\"?>
+<!DOCTYPE worksheet [ <!ENTITY x SYSTEM \"file:///etc/passwd\"> ]>
+<worksheet $NS><sheetData><row r=\"1\"><c t=\"inlineStr\"><is><t>&x;</t></is></c></row></sheetData></worksheet>"
+  measures m.xlsx
+}
+gen_measures_xlsx_deep() {
+  book "$D/m" "<?xml version=\"1.0\"?><worksheet $NS><sheetData>$(awk 'BEGIN { for (i = 0; i < 100; i++) printf "<x>"; for (i = 0; i < 100; i++) printf "</x>" }')</sheetData></worksheet>"
+  measures m.xlsx
+}
+gen_measures_xlsx_bad_utf8() { book "$D/m" "$(hdr)<row r=\"2\">$(unit 2 a)<c r=\"C2\"><v>1</v></c></row>" "$(printf '<si><t>\303</t></si>')"; measures m.xlsx; }
+gen_measures_xlsx_far_column() { book "$D/m" "$(hdr)<row r=\"2\">$(unit 2 a)<c r=\"C2\"><v>1</v></c><c r=\"XFD2\"><v>1</v></c></row>"; measures m.xlsx; }
+gen_measures_xlsx_rows_backwards() { book "$D/m" "$(hdr)<row r=\"3\">$(unit 3 a)</row><row r=\"2\">$(unit 2 b)</row>"; measures m.xlsx; }
+gen_measures_xlsx_no_workbook() { printf 'x' > "$D/x"; "$TP/mkzip" "$D/m.xlsx" word/document.xml "$D/x"; measures m.xlsx; }
+
 # ---- SQLite one-stop database (gaps of tests/sources/test_onestop_sqlite.sh) ----
 gen_sqlite_empty_file() { : > "$D/o.db"; sqlitejob o.db; }
 gen_sqlite_truncated() {
@@ -334,6 +385,28 @@ kiosk_bom_crlf_mix           aggregate  0  ^15	k\.total	3$
 kiosk_bad_utf8               run        4  k.csv:2.*invalid UTF-8
 kiosk_empty                  run        4  k.csv:1: the kiosk log is empty
 kiosk_bad_date               aggregate  0  ^02647	dq\.bad_date	1$
+# measures CSV and XLSX (blank_rows: a template row nobody filled in and a
+# fully blank row give nothing; one appraisal is read)
+measures_csv_unknown_column  run        4  m.csv:1: unknown columns "tham_dinh_2"
+measures_csv_thousands       run        4  m.csv:2:3: column tu_danh_gia: "1.234.567" has thousands separators
+measures_csv_bad_utf8        run        4  m.csv:3:3: invalid UTF-8
+measures_csv_unknown_unit    aggregate  0  ^\*	unknown_unit\.99999	2$
+measures_csv_blank_rows      aggregate  0  ^\*	records\.measure	1$
+measures_xlsx_not_zip        run        4  m.xlsx: not an XLSX workbook \(not a zip file\)
+measures_xls_renamed         run        4  m.xlsx: this is an old binary Excel file \(.xls\).*save it as "Excel Workbook \(.xlsx\)"
+measures_xlsx_password       run        4  m.xlsx: the workbook is protected by a password
+measures_xlsx_aes            run        4  m.xlsx: xl/worksheets/sheet1.xml is encrypted
+measures_xlsx_truncated      run        4  m.xlsx: the zip archive is damaged or truncated
+measures_xlsx_zip_bomb       run        4  m.xlsx: xl/worksheets/sheet1.xml inflates [0-9]+ times .*a zip bomb
+measures_xlsx_huge_sst       run        4  m.xlsx: xl/sharedStrings.xml holds more than 1000000 shared strings
+measures_xlsx_formula_no_value run      4  m.xlsx: sheet "Trang 1", cell C2: a formula without its value; open and save the file in Excel or LibreOffice
+measures_xlsx_error_cell     run        4  m.xlsx: sheet "Trang 1", row 5, column tu_danh_gia \(C5\): the cell holds the error #N/A
+measures_xlsx_doctype        run        4  m.xlsx: xl/worksheets/sheet1.xml has a DOCTYPE \(DTD\)
+measures_xlsx_deep           run        4  m.xlsx: xl/worksheets/sheet1.xml: elements nested deeper than 32 levels
+measures_xlsx_bad_utf8       run        4  m.xlsx: xl/sharedStrings.xml line 2: .*UTF-8
+measures_xlsx_far_column     run        4  m.xlsx: sheet "Trang 1", cell XFD2: a value beyond the first 1024 columns
+measures_xlsx_rows_backwards run        4  m.xlsx: sheet "Trang 1": row 2 comes after row 3
+measures_xlsx_no_workbook    run        4  m.xlsx: the workbook has no part xl/workbook.xml
 # SQLite one-stop database
 sqlite_empty_file            run        4  o.db: procedures: no table "procedures"
 sqlite_truncated             run        4  o.db: the SQLite database is damaged

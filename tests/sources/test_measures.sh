@@ -15,6 +15,7 @@ TP="$PS_BUILD/test-plugins"
 CAP="$TP/capture_host"
 SO="$PS_PLUGIN_DIR/measures.so"
 TAB=$(printf '\t')
+. "$PS_SOURCE/tests/sources/xlsx_lib.sh"
 
 # cap NAME OPTIONS...: records into $T/NAME.out, errors into $T/NAME.err
 cap() { n=$1; shift; "$CAP" "$SO" "$@" > "$T/$n.out" 2> "$T/$n.err"; }
@@ -122,26 +123,6 @@ measure|2|Gộp ô|02647|kpi_ket_qua|1|1|5|5|-|-|-|-|-|-
 EOF
 
 # ---- workbooks built part by part -------------------------------------------------------
-# book DIR SHEET-XML [SHARED-STRINGS-XML] [STYLES-XML] [WORKBOOK-PR]: $DIR.xlsx
-NS='xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-RNS='xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-book() {
-  d=$1; mkdir -p "$d"
-  printf '<?xml version="1.0" encoding="UTF-8"?>\n<workbook %s %s>%s<sheets><sheet name="Trang 1" sheetId="1" r:id="rId1"/></sheets></workbook>\n' "$NS" "$RNS" "${5:-}" > "$d/wb.xml"
-  printf '<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>\n' > "$d/rels.xml"
-  printf '<?xml version="1.0" encoding="UTF-8"?>\n<worksheet %s><sheetData>%s</sheetData></worksheet>\n' "$NS" "$2" > "$d/sheet.xml"
-  set -- "$d.xlsx" xl/workbook.xml "$d/wb.xml" xl/_rels/workbook.xml.rels "$d/rels.xml" xl/worksheets/sheet1.xml "$d/sheet.xml" "$3" "$4"
-  if [ -n "$8" ]; then printf '<?xml version="1.0" encoding="UTF-8"?>\n<sst %s>%s</sst>\n' "$NS" "$8" > "$d/sst.xml"; fi
-  if [ -n "$9" ]; then printf '<?xml version="1.0" encoding="UTF-8"?>\n<styleSheet %s>%s</styleSheet>\n' "$NS" "$9" > "$d/styles.xml"; fi
-  a="$1 $2 $3 $4 $5 $6 $7"
-  [ -f "$d/sst.xml" ] && a="$a xl/sharedStrings.xml $d/sst.xml"
-  [ -f "$d/styles.xml" ] && a="$a xl/styles.xml $d/styles.xml"
-  # shellcheck disable=SC2086
-  "$TP/mkzip" $a
-}
-hdr() { printf '<row r="1"><c r="A1" t="inlineStr"><is><t>ma_don_vi</t></is></c><c r="B1" t="inlineStr"><is><t>ma_chi_tieu</t></is></c><c r="C1" t="inlineStr"><is><t>tu_danh_gia</t></is></c><c r="D1" t="inlineStr"><is><t>ngay</t></is></c></row>'; }
-unit() { printf '<c r="A%s" t="inlineStr"><is><t>02647</t></is></c><c r="B%s" t="inlineStr"><is><t>%s</t></is></c>' "$1" "$1" "$2"; }
-
 # rich text runs and phonetic runs (rPh: not part of the text), shared
 # strings, cells without r, a row without r, 1904 dates, ISO t="d"
 STY='<numFmts count="1"><numFmt numFmtId="164" formatCode="[$-42A]d\ mmmm\ yyyy;@"/></numFmts><cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="10"/></cellXfs>'
