@@ -139,15 +139,15 @@ static const xlsx_cell *cell_at(const ms_state *st, size_t col) {
 
 /* 1 yes, 0 no, -1 neither: the yes/no words, NFC-normalised and case-folded
  * so that "Có", "CÓ" and a decomposed "có" all count. */
-static int yes_no(const char *s) {
+static int yes_no(const char *s, size_t n) {
     static const char *const yes[] = {"có", "x", "đạt", "yes", NULL};
     static const char *const no[] = {"không", "không đạt", "no", NULL};
     utf8proc_uint8_t *m = NULL;
     int r = -1;
     size_t i, j;
-    if (strlen(s) > 64) return -1;
-    if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &m,
-                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0)
+    if (n == 0 || n > 64) return -1;
+    if (utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &m,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0)
         return -1;
     /* one space between words */
     for (i = j = 0; m[i]; i++)
@@ -171,9 +171,10 @@ enum { V_TEXT = 0, V_NUMBER = 1, V_THOUSANDS = 2 };
  * Vietnamese and English spreadsheets. */
 static int parse_value(const char *s, double *out) {
     char num[64];
-    size_t n, i, k = 0, digits = 0, seps = 0, spaces = 0;
+    size_t n, whole, i, k = 0, digits = 0, seps = 0, spaces = 0;
     int yn;
     s = trim_span(s, &n);
+    whole = n;
     if (n > 0 && s[n - 1] == '%') {
         n--;
         while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
@@ -205,7 +206,7 @@ static int parse_value(const char *s, double *out) {
     *out = strtod(num, NULL);
     return V_NUMBER;
 words:
-    yn = yes_no(s);
+    yn = yes_no(s, whole);
     if (yn < 0) return V_TEXT;
     *out = yn;
     return V_NUMBER;

@@ -51,6 +51,22 @@ cap semi_forced path="$T/semi.csv" separator=,
 check_status "separator = ',' on a ';' file" 13 $?
 check_contains "separator = ',': the header is one unknown column" 'unknown columns "MA_DON_VI;MA_CHI_TIEU' "$T/semi_forced.err"
 
+# yes/no words NFC-normalised and case-folded (a decomposed "CÓ", a
+# no-break space after "Đạt", two spaces in "KHÔNG  ĐẠT"); one separator is
+# always a decimal one; "1e5" and ".5" are text
+printf 'ma_don_vi,ma_chi_tieu,tu_danh_gia\n02647,a,CO\314\201\n02647,b,\304\220\341\272\241t\302\240\n02647,c,KH\303\224NG  \304\220\341\272\240T\n02647,d,1.234\n02647,e,-3\n02647,f,1e5\n02647,g,.5\n' > "$T/words.csv"
+cap words path="$T/words.csv"
+NFD=$(printf 'CO\314\201') # text stays as written, decomposed
+expect words <<EOF
+measure|2|-|02647|a|1|1|1|$NFD|-|-|-|-|-|-
+measure|3|-|02647|b|1|1|1|Đạt|-|-|-|-|-|-
+measure|4|-|02647|c|1|1|0|KHÔNG  ĐẠT|-|-|-|-|-|-
+measure|5|-|02647|d|1|1|1.234|1.234|-|-|-|-|-|-
+measure|6|-|02647|e|1|1|-3|-3|-|-|-|-|-|-
+measure|7|-|02647|f|1|0|0|1e5|-|-|-|-|-|-
+measure|8|-|02647|g|1|0|0|.5|-|-|-|-|-|-
+EOF
+
 # ---- CSV errors and skip ---------------------------------------------------------
 H='ma_don_vi,ma_chi_tieu,tu_danh_gia,tham_dinh'
 printf '%s\n02647,a,"1.234,5",\n02647,b,7,\n' "$H" > "$T/thousands.csv"
