@@ -26,7 +26,7 @@ unset PARSCORE_DATA_DIR PARSCORE_PLUGIN_PATH
 V=$(pkg-config --modversion parscore)
 check "--version matches pkg-config" "parscore $V (plugin ABI 2)" "$(parscore --version)"
 PD=$(pkg-config --variable=plugindir parscore)
-check "plugindir holds the plugins" 5 "$(ls "$PD"/*.so | wc -l)"
+check "plugindir holds the plugins" 6 "$(ls "$PD"/*.so | wc -l)"
 check "man parscore(1)" /usr/share/man/man1/parscore.1 "$(man -w parscore)"
 MANPAGER=cat man parscore 2>/dev/null > "$T/man1.txt"
 check_contains "man parscore shows the commands" "aggregate JOB" "$T/man1.txt"
@@ -35,7 +35,7 @@ check_contains "man 5 parscore-job" "A job says what to read" "$T/man5.txt"
 MANPAGER=cat man 7 parscore-rules 2>/dev/null > "$T/man7.txt"
 check_contains "man 7 parscore-rules" "R.criterion" "$T/man7.txt"
 parscore plugins > "$T/plugins.txt" 2> "$T/plugins.err"; check_status "plugins" 0 $?
-for p in onestop_sqlite onestop_pg portal_xml survey kiosk; do
+for p in onestop_sqlite onestop_pg portal_xml survey kiosk measures; do
   check "plugin $p listed once" 1 "$(grep -c "^$p " "$T/plugins.txt")"
 done
 
