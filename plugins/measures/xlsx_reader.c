@@ -602,7 +602,9 @@ void xlsx_progress(const xlsx_reader *x, uint64_t *done, uint64_t *total) {
 
 /* ---- the worksheet ---------------------------------------------------------- */
 
-/* days since 1970-01-01 -> civil date (H. Hinnant's algorithm) */
+/* days since 1970-01-01 -> civil date (H. Hinnant's algorithm).  The core
+ * has the same few lines (score/ps_lua.c), but a plugin links nothing from
+ * the core. */
 static void civil(long z, int *y, int *m, int *d) {
     z += 719468;
     long era = (z >= 0 ? z : z - 146096) / 146097;
