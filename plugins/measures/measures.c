@@ -333,7 +333,7 @@ static int map_header(ms_state *st, ps_error *err) {
         st->col[C_SYSTEM] == NO_COL)
         csv_list_add(missing, sizeof missing, "tu_danh_gia, tham_dinh or he_thong");
     if (!missing[0] && !unknown[0]) return PS_OK;
-    char msg[700], loc[300] = "";
+    char msg[1024], loc[300] = "";
     snprintf(msg, sizeof msg, "%s%s%s%s%s; a measures table has the columns ma_don_vi, "
              "ma_chi_tieu, at least one of tu_danh_gia, tham_dinh, he_thong, and optionally "
              "minh_chung_so, minh_chung_ngay, minh_chung_lien_ket, nguoi_danh_gia, "
