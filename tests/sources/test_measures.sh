@@ -225,4 +225,6 @@ job "$T/aggs" "$T/thousands.csv" ', on_error = "skip"'
 check_status "skip mode aggregates" 0 $?
 check "skip: the bad row booked to its unit" 1 "$(get "$T/aggs.tsv" 02647 dq.measure_bad_value)"
 check "skip: 1 record left" 1 "$(get "$T/aggs.tsv" '*' records.measure)"
+# in a sanitizer build, a report in any run above is a failure
+check "no sanitizer report" "" "$(cat "$T"/*.err | grep -m1 'Sanitizer')"
 finish
