@@ -195,6 +195,12 @@ book "$T/empty" ""
 cap empty path="$T/empty.xlsx"
 check_contains "empty sheet" 'sheet "Trang 1" is empty; expected a header row' "$T/empty.err"
 
+# an old .xls goes to the XLSX reader by its extension, which says what to do
+{ printf '\320\317\021\340\241\261\032\341'; head -c 600 /dev/zero; } > "$T/old.xls"
+cap xls path="$T/old.xls"
+check_status "an .xls is a data error" 13 $?
+check_contains "an .xls: save as .xlsx" 'old.xls: this is an old binary Excel file (.xls), which is not read; open it in Excel or LibreOffice and save it as "Excel Workbook (.xlsx)"' "$T/xls.err"
+
 # ---- end to end: parscore aggregate --------------------------------------------------------
 job() {
   mkdir -p "$1"
@@ -216,6 +222,10 @@ check_status "CSV aggregates" 0 $?
 check "CSV: 9 measure records" 9 "$(get "$T/agg.tsv" '*' records.measure)"
 check "CSV: the unknown unit 99999 counted" 1 "$(get "$T/agg.tsv" '*' unknown_unit.99999)"
 check_contains "CSV: the unknown unit warned" "99999 (1)" "$T/agg.err"
+sed -i 's|output = "out",|output = "out", unknown_units = "fail",|' "$T/agg/job.lua"
+"$PARSCORE" aggregate "$T/agg/job.lua" > /dev/null 2> "$T/aggf.err"
+check_status "unknown_units = fail stops at 99999" 4 $?
+check_contains "unknown_units = fail names it" "99999" "$T/aggf.err"
 job "$T/aggx" "$T/m.xlsx"
 "$PARSCORE" aggregate "$T/aggx/job.lua" > "$T/aggx.tsv" 2> "$T/aggx.err"
 check_status "XLSX aggregates" 0 $?
