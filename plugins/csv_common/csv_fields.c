@@ -100,6 +100,12 @@ int csv_row_problem(csv_rows *rows, ps_error *err, const char *issue, const char
     return PS_EDATA;
 }
 
+void csv_log_skipped(const ps_host *host, ps_sink *sink, long skipped) {
+    if (skipped)
+        host->log(sink, PS_LOG_WARN, "skipped %ld bad row%s (on_error = \"skip\"); they are "
+                  "counted in the data-quality report", skipped, skipped == 1 ? "" : "s");
+}
+
 int csv_keep(csv_rows *rows, csv_arena *batch, ps_error *err, const char *field,
              const char **out) {
     const char *s = field;

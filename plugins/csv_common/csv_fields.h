@@ -52,6 +52,10 @@ int csv_row_problem(csv_rows *rows, ps_error *err, const char *issue, const char
                     size_t column, const char *where, const char *example,
                     const char *what);
 
+/* At the end of a read: warn that `skipped` bad rows were dropped (none:
+ * nothing). */
+void csv_log_skipped(const ps_host *host, ps_sink *sink, long skipped);
+
 /* Copy a field without surrounding blanks into the batch arena (*out NULL
  * when blank): record strings live until the batch is emitted. */
 int csv_keep(csv_rows *rows, csv_arena *batch, ps_error *err, const char *field,

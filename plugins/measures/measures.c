@@ -631,10 +631,7 @@ static int ms_read(void *state, ps_error *err) {
         if (st->n_recs + 3 > MS_BATCH && (rc = flush(st, err)) != PS_OK) return rc;
     }
     if ((rc = flush(st, err)) != PS_OK) return rc;
-    if (st->skipped)
-        st->host->log(st->sink, PS_LOG_WARN, "skipped %ld bad row%s (on_error = \"skip\"); they "
-                      "are counted in the data-quality report",
-                      st->skipped, st->skipped == 1 ? "" : "s");
+    csv_log_skipped(st->host, st->sink, st->skipped);
     return PS_OK;
 }
 
