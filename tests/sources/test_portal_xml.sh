@@ -146,22 +146,27 @@ job "$T/prov-bad" "$FIX/export-laocai.xml" ', province = "01"'
 run prov-bad 4
 check_contains "province mismatch named" 'MaTinh="15" but the job says province = "01"' "$T/prov-bad.err"
 
-job "$T/schema-missing" "$FIX/export-laocai.xml" ', schema = "no-such.xsd"'
+job "$T/schema-missing" "$FIX/export-laocai.xml" ', validate = true, schema = "no-such.xsd"'
 run schema-missing 3
 check_contains "missing schema named" "no-such.xsd" "$T/schema-missing.err"
 printf '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">\n<xs:element name="x" type="nosuch"/>\n</xs:schema>\n' \
   > "$T/broken.xsd"
-job "$T/schema-broken" "$FIX/export-laocai.xml" ", schema = \"$T/broken.xsd\""
+job "$T/schema-broken" "$FIX/export-laocai.xml" ", validate = true, schema = \"$T/broken.xsd\""
 run schema-broken 3
 check_contains "broken schema named" "broken.xsd:2" "$T/schema-broken.err"
 check_contains "broken schema said" "is not a usable XSD" "$T/schema-broken.err"
-job "$T/schema-given" "$FIX/export-laocai.xml" ", schema = \"$XSD\""
+job "$T/schema-given" "$FIX/export-laocai.xml" ", validate = true, schema = \"$XSD\""
 run schema-given 0
 
-# The plugin finds its XSD beside its own .so (dladdr), wherever it lives.
+# The plugin finds its XSD beside its own .so (dladdr), wherever it lives;
+# without validate = true it does not look for it.
 mkdir -p "$T/plug"
 cp "$PS_PLUGIN_DIR/portal_xml.so" "$T/plug/"
-job "$T/nextto" "$FIX/export-laocai.xml"
+job "$T/nextto-default" "$FIX/export-laocai.xml"
+timeout 60 "$PARSCORE" aggregate --plugin-dir "$T/plug" "$T/nextto-default/job.lua" > "$T/nextto-default.out" 2> "$T/nextto-default.err"
+check_status "no XSD beside the plugin, validate off by default: read" 0 $?
+check "no XSD, validate off: same counters" "$D15" "$(counters "$T/nextto-default.out" 15)"
+job "$T/nextto" "$FIX/export-laocai.xml" ", validate = true"
 timeout 60 "$PARSCORE" aggregate --plugin-dir "$T/plug" "$T/nextto/job.lua" > /dev/null 2> "$T/nextto.err"
 check_status "no XSD beside the plugin: config error" 3 $?
 check_contains "the XSD path is named" "$T/plug/dvcqg-export.xsd" "$T/nextto.err"
@@ -293,8 +298,8 @@ printf '%s\n<!-- exported -->\n<!DOCTYPE DuLieuCongDVCQG SYSTEM "http://example.
   "$HDR" "$ROOT" > "$T/dtd.xml"
 hostile dtd 4 "dtd.xml:3:1: !DOCTYPE:" "DOCTYPE (DTD) is not allowed"
 
-# 10,000 nested elements: the schema refuses the first, the depth limit
-# stops the unvalidated read
+# 10,000 nested elements: the schema refuses the first nested HoSo, and so
+# does the reader's own structure check (the depth limit is a backstop)
 {
   echo "$HDR"; echo "$ROOT"
   awk 'BEGIN { for (i = 0; i < 10000; i++) printf "<HoSo>"; for (i = 0; i < 10000; i++) printf "</HoSo>"; print "" }'
@@ -307,7 +312,7 @@ check_contains "deep validate=true: element" "HoSo': This element is not expecte
 job "$T/deep-false" "$T/deep.xml" ", validate = false"
 run deep-false 4
 check_contains "deep validate=false: named" "deep.xml:3" "$T/deep-false.err"
-check_contains "deep validate=false: limit" "nested deeper than 64 levels" "$T/deep-false.err"
+check_contains "deep validate=false: structure" "deep.xml:3:12: HoSo: element HoSo is not a HoSo field" "$T/deep-false.err"
 
 # truncated: the fixture cut after line 40 (inside dossier A2)
 head -n 40 "$FIX/export-laocai.xml" > "$T/trunc.xml"
