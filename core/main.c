@@ -23,6 +23,9 @@ static const char usage[] =
     "  plugins          list the source plugins found, with versions and options\n"
     "  check RULES      lint a rule script (a path or a shipped name such as\n"
     "                   national/index766) without data\n"
+    "  validate FILE... check files against their full schema without a job\n"
+    "                   (the plugin that can validate, e.g. portal_xml and its\n"
+    "                   XSD; --plugin NAME chooses one)\n"
     "\n"
     "Options:\n"
     "  -q, --quiet            only errors\n"
@@ -33,6 +36,7 @@ static const char usage[] =
     "                         SOURCE_DATE_EPOCH, else now): fixed => identical PDFs\n"
     "  --strict               stop at the first unit whose scoring fails\n"
     "  --threads N            PDF rendering threads (default: all cores)\n"
+    "  --plugin NAME          validate: the plugin that reads the files\n"
     "  -h, --help             this text\n"
     "  --version              print the version and the plugin ABI version\n"
     "\n"
@@ -98,8 +102,46 @@ static int list_plugins(const char *const *dirs, size_t n_dirs) {
     return bad ? PS_EXIT_PLUGIN : PS_EXIT_OK;
 }
 
+/* parscore validate: each file read alone by a plugin that declares the
+ * options path and validate, with validate = true; records are counted
+ * and dropped.  Every file is checked; the exit code is the first
+ * failure's. */
+static int validate_files(const char *plugin, const char *const *files, size_t n,
+                          const char *const *dirs, size_t n_dirs, const ps_run_opts *opts) {
+    ps_error err = {0};
+    ps_plugin_path pp;
+    ps_loaded_plugin p;
+    if (ps_plugin_path_init(&pp, dirs, n_dirs, &err) != PS_OK) {
+        print_error(&err);
+        return PS_EXIT_PLUGIN;
+    }
+    int rc = ps_plugin_find_validator(&pp, plugin, &p, &err);
+    ps_plugin_path_free(&pp);
+    if (rc != PS_OK) {
+        print_error(&err);
+        return rc == PS_ECONFIG ? PS_EXIT_CONFIG : ps_exit_code(rc);
+    }
+    int code = PS_EXIT_OK;
+    for (size_t i = 0; i < n; i++) {
+        ps_source_report report = {0};
+        memset(&err, 0, sizeof err);
+        rc = ps_source_validate(&p, files[i], opts, &report, &err);
+        if (rc != PS_OK) {
+            print_error(&err);
+            if (code == PS_EXIT_OK) code = ps_exit_code(rc);
+        } else if (opts->verbose >= 0) {
+            printf("%s: valid (%s, %llu records, %.2f s)\n", files[i], p.desc->name,
+                   (unsigned long long)report.records, report.seconds);
+        }
+    }
+    ps_plugin_unload(&p);
+    return code;
+}
+
 int main(int argc, char **argv) {
-    const char *command = NULL, *arg = NULL;
+    const char *command = NULL, *arg = NULL, *plugin = NULL;
+    const char *args[256];
+    size_t n_args = 0;
     const char *dirs[16];
     size_t n_dirs = 0;
     ps_run_config cfg = {.timestamp = -1};
@@ -120,14 +162,17 @@ int main(int argc, char **argv) {
             cfg.verbose = 1;
         } else if (!strcmp(a, "--strict")) {
             cfg.strict = 1;
-        } else if (!strcmp(a, "--plugin-dir") || !strcmp(a, "--timestamp") || !strcmp(a, "--threads")) {
+        } else if (!strcmp(a, "--plugin-dir") || !strcmp(a, "--timestamp") || !strcmp(a, "--threads") ||
+                   !strcmp(a, "--plugin")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "parscore: %s needs a value (see parscore --help)\n", a);
                 return PS_EXIT_USAGE;
             }
             const char *v = argv[++i];
             char *end;
-            if (!strcmp(a, "--plugin-dir")) {
+            if (!strcmp(a, "--plugin")) {
+                plugin = v;
+            } else if (!strcmp(a, "--plugin-dir")) {
                 if (n_dirs == sizeof dirs / sizeof dirs[0]) {
                     fprintf(stderr, "parscore: too many --plugin-dir\n");
                     return PS_EXIT_USAGE;
@@ -153,10 +198,11 @@ int main(int argc, char **argv) {
             return PS_EXIT_USAGE;
         } else if (!command) {
             command = a;
-        } else if (!arg) {
-            arg = a;
+        } else if (n_args < sizeof args / sizeof args[0]) {
+            if (!arg) arg = a;
+            args[n_args++] = a;
         } else {
-            fprintf(stderr, "parscore: unexpected argument %s (see parscore --help)\n", a);
+            fprintf(stderr, "parscore: more than %zu files (see parscore --help)\n", n_args);
             return PS_EXIT_USAGE;
         }
     }
@@ -169,6 +215,18 @@ int main(int argc, char **argv) {
     cfg.progress = cfg.verbose >= 0 && isatty(2);
 
     if (!strcmp(command, "plugins")) return list_plugins(dirs, n_dirs);
+    if (!strcmp(command, "validate")) {
+        if (!n_args) {
+            fprintf(stderr, "parscore: validate needs one or more files (see parscore --help)\n");
+            return PS_EXIT_USAGE;
+        }
+        ps_run_opts opts = {.verbose = cfg.verbose, .progress = cfg.progress};
+        return validate_files(plugin, args, n_args, dirs, n_dirs, &opts);
+    }
+    if (n_args > 1) {
+        fprintf(stderr, "parscore: unexpected argument %s (see parscore --help)\n", args[1]);
+        return PS_EXIT_USAGE;
+    }
 
     ps_error err = {0};
     if (!strcmp(command, "check")) {
@@ -184,7 +242,7 @@ int main(int argc, char **argv) {
         return PS_EXIT_OK;
     }
     if (strcmp(command, "run") != 0 && strcmp(command, "aggregate") != 0) {
-        fprintf(stderr, "parscore: unknown command \"%s\" (run, aggregate, plugins, check)\n", command);
+        fprintf(stderr, "parscore: unknown command \"%s\" (run, aggregate, plugins, check, validate)\n", command);
         return PS_EXIT_USAGE;
     }
     if (!arg) {

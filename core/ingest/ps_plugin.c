@@ -6,6 +6,7 @@
  */
 #include "ingest/ps_plugin.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
@@ -167,6 +168,69 @@ int ps_plugin_find(const ps_plugin_path *pp, const char *name, ps_loaded_plugin 
                         name, name, dirs);
 }
 
+static int declares(const ps_plugin *d, const char *name, ps_option_type type) {
+    for (const ps_option *o = d->options; o && o->name; o++)
+        if (o->type == type && strcmp(o->name, name) == 0) return 1;
+    return 0;
+}
+
+int ps_plugin_can_validate(const ps_plugin *d) {
+    return declares(d, "path", PS_OPT_PATH) && declares(d, "validate", PS_OPT_BOOL);
+}
+
+int ps_plugin_find_validator(const ps_plugin_path *pp, const char *name, ps_loaded_plugin *out,
+                             ps_error *err) {
+    memset(out, 0, sizeof *out);
+    if (name) {
+        int rc = ps_plugin_find(pp, name, out, err);
+        if (rc != PS_OK) return rc;
+        if (ps_plugin_can_validate(out->desc)) return PS_OK;
+        ps_error_set(err, PS_ECONFIG, out->path, 0, 0,
+                     "plugin %s cannot validate a file alone (it declares no options "
+                     "path and validate)", name);
+        ps_plugin_unload(out);
+        return PS_ECONFIG;
+    }
+    char second[64] = "";
+    for (size_t i = 0; i < pp->n; i++) {
+        DIR *dir = opendir(pp->dirs[i]);
+        if (!dir) continue;
+        struct dirent *e;
+        while ((e = readdir(dir))) {
+            size_t len = strlen(e->d_name);
+            if (len < 4 || strcmp(e->d_name + len - 3, ".so") != 0) continue;
+            char path[PATH_MAX];
+            snprintf(path, sizeof path, "%s/%s", pp->dirs[i], e->d_name);
+            ps_loaded_plugin p;
+            ps_error ignored = {0}; /* a broken plugin is `parscore plugins`' business */
+            if (ps_plugin_load(path, &p, &ignored) != PS_OK) continue;
+            if (!ps_plugin_can_validate(p.desc) ||
+                (out->desc && strcmp(out->desc->name, p.desc->name) == 0)) {
+                ps_plugin_unload(&p);
+            } else if (!out->desc) {
+                *out = p;
+            } else {
+                snprintf(second, sizeof second, "%s", p.desc->name);
+                ps_plugin_unload(&p);
+            }
+        }
+        closedir(dir);
+    }
+    if (!out->desc)
+        return ps_error_set(err, PS_EPLUGIN, NULL, 0, 0,
+                            "no plugin on the plugin path can validate a file (one that "
+                            "declares the options path and validate, such as portal_xml); "
+                            "see `parscore plugins`");
+    if (second[0]) {
+        ps_error_set(err, PS_ECONFIG, NULL, 0, 0,
+                     "plugins %s and %s can both validate a file: choose one with "
+                     "--plugin NAME", out->desc->name, second);
+        ps_plugin_unload(out);
+        return PS_ECONFIG;
+    }
+    return PS_OK;
+}
+
 void ps_plugin_unload(ps_loaded_plugin *p) {
     if (p->handle) dlclose(p->handle);
     ps_free(p->path);
@@ -227,6 +291,7 @@ static int host_emit(ps_sink *sink, ps_record_kind kind, const void *records, si
                             sink->plugin, record_layouts[kind].name, record_size,
                             record_layouts[kind].name, record_layouts[kind].size);
     sink->records += count;
+    if (!sink->agg) return PS_OK; /* a check-only read (ps_source_validate) */
     int rc = ps_agg_add(sink->agg, sink->source, kind, records, count, sink->label, err);
     if (rc != PS_OK && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", sink->label);
     return rc;
@@ -260,7 +325,7 @@ static void host_log(ps_sink *sink, int level, const char *fmt, ...) {
 
 static void host_quality(ps_sink *sink, const char *unit_code, const char *issue,
                          const char *example, long line) {
-    if (!sink || !issue) return;
+    if (!sink || !issue || !sink->agg) return;
     char ex[PS_CODE_MAX];
     if (!example && line > 0) {
         snprintf(ex, sizeof ex, "dòng %ld", line);
@@ -442,4 +507,11 @@ out:
     ps_free(owned);
     ps_free(config);
     return rc;
+}
+
+int ps_source_validate(const ps_loaded_plugin *p, const char *file, const ps_run_opts *opts,
+                       ps_source_report *report, ps_error *err) {
+    ps_kv kv[2] = {{(char *)"path", (char *)file}, {(char *)"validate", (char *)"true"}};
+    ps_job_source src = {.plugin = (char *)p->desc->name, .options = kv, .n_options = 2};
+    return ps_source_run(p, &src, NULL, 0, NULL, opts, report, err);
 }

@@ -34,6 +34,15 @@ int ps_plugin_find(const ps_plugin_path *pp, const char *name, ps_loaded_plugin 
                    ps_error *err);
 void ps_plugin_unload(ps_loaded_plugin *p);
 
+/* A plugin checks a file alone (`parscore validate`) when it declares a
+ * path option "path" and a bool option "validate": the core knows no
+ * source, only that contract. */
+int ps_plugin_can_validate(const ps_plugin *d);
+/* The plugin named `name` (NULL: the only one on the path that can
+ * validate; two different ones are a configuration error). */
+int ps_plugin_find_validator(const ps_plugin_path *pp, const char *name, ps_loaded_plugin *out,
+                             ps_error *err);
+
 typedef struct ps_source_report {
     uint64_t records;
     double seconds;
@@ -48,6 +57,11 @@ typedef struct ps_run_opts {
 int ps_source_run(const ps_loaded_plugin *p, const ps_job_source *src, const ps_job *job,
                   int source_index, ps_agg *agg, const ps_run_opts *opts,
                   ps_source_report *report, ps_error *err);
+
+/* Read `file` with path = file and validate = true, without a job: the
+ * records are counted (report) and dropped, nothing is aggregated. */
+int ps_source_validate(const ps_loaded_plugin *p, const char *file, const ps_run_opts *opts,
+                       ps_source_report *report, ps_error *err);
 
 /* A label for logs and the scorecard footer: "plugin: path" (never a
  * conninfo password: options whose names contain "password" or "conninfo" are hidden). */

@@ -379,7 +379,7 @@ static void px_on_xml_error(void *arg, xmlErrorPtr e)
             *c = ' ';
     const char *hint = schema
         ? "the export does not match the DVCQG schema " PX_SCHEMA_FILE
-          " (fix the export, or set validate = false to skip the check)"
+          ": fix or re-export it"
         : "the file is not well-formed XML: re-export it from the portal";
     long line = e->line, column = e->int2;
     if (schema && column == 0) {
@@ -435,10 +435,9 @@ static const char *px_wide_encoding(const unsigned char *p, size_t n)
             q += 8;
             while (q < end && (*q == ' ' || *q == '=' || *q == '\t' || *q == '"' || *q == '\''))
                 q++;
-            if (end - q >= 6 && strncasecmp((const char *)q, "UTF-16", 6) == 0)
-                return "UTF-16";
-            if (end - q >= 5 && strncasecmp((const char *)q, "UTF16", 5) == 0)
-                return "UTF-16";
+            if ((end - q >= 6 && strncasecmp((const char *)q, "UTF-16", 6) == 0) ||
+                (end - q >= 5 && strncasecmp((const char *)q, "UTF16", 5) == 0))
+                return "UTF-16 (declared)";
             return NULL;
         }
         q++;
@@ -503,6 +502,14 @@ static int px_scan_bytes(px_state *st, const unsigned char *p, size_t n)
 static int px_check_bytes(px_state *st, const unsigned char *p, size_t n, int first)
 {
     const char *wide = first ? px_wide_encoding(p, n) : NULL;
+    if (wide && strchr(wide, ' ')) {
+        px_fail_at(st, PS_EPARSE, 1, 1,
+                   "the export is UTF-16: save it as UTF-8 (its first line says "
+                   "encoding=\"UTF-16\"; the portal's format is UTF-8: convert "
+                   "the file if it really is UTF-16, then declare "
+                   "encoding=\"UTF-8\")");
+        return -1;
+    }
     if (wide) {
         px_fail_at(st, PS_EPARSE, 1, 1,
                    "the export is %s: save it as UTF-8 (the portal's format is "

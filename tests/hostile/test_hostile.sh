@@ -106,6 +106,12 @@ gen_portal_year_huge() {
 }
 gen_portal_empty() { : > "$D/x.xml"; portal x.xml; }
 gen_portal_bom_only() { printf '\357\273\277' > "$D/x.xml"; portal x.xml; }
+# a UTF-16 export (what some Windows tools save): refused before parsing
+utf16() { sed '1s/UTF-8/UTF-16/' "$FIX/portal/export-laocai.xml" | iconv -f UTF-8 -t "$1"; }
+gen_portal_utf16le() { { printf '\377\376'; utf16 UTF-16LE; } > "$D/x.xml"; portal x.xml; }
+gen_portal_utf16be() { { printf '\376\377'; utf16 UTF-16BE; } > "$D/x.xml"; portal x.xml ", validate = true"; }
+gen_portal_utf16le_nobom() { utf16 UTF-16LE > "$D/x.xml"; portal x.xml; }
+gen_portal_utf16_declared() { sed '1s/UTF-8/UTF-16/' "$FIX/portal/export-laocai.xml" > "$D/x.xml"; portal x.xml; }
 
 # ---- survey form XML ----------------------------------------------------------
 # a form with the given body after the root start tag, for the fixture's answers
@@ -348,10 +354,14 @@ portal_laughs_run            run        4  DOCTYPE \(DTD\) is not allowed
 portal_xxe_run               run        4  x.xml:2:1: !DOCTYPE: .*not allowed
 portal_channel_huge          run        4  x.xml:17:.*KenhThucHien
 portal_status_negative       run        4  x.xml:19:.*TrangThaiHoSo
-portal_count_huge            run        4  x.xml:[67]: CongKhai: attribute TTHCPhaiCongBo is not a valid number
+portal_count_huge            run        4  x.xml:[67]:[0-9]+: CongKhai: attribute TTHCPhaiCongBo is not a valid number
 portal_year_huge             aggregate  0  ^02647	dq\.bad_date	1$
 portal_empty                 run        4  x.xml:1:1: the file ends before the root element
 portal_bom_only              run        4  x.xml:1:1: the file ends before the root element
+portal_utf16le               run        4  x.xml:1:1: the export is UTF-16: save it as UTF-8
+portal_utf16be               run        4  x.xml:1:1: the export is UTF-16: save it as UTF-8
+portal_utf16le_nobom         run        4  x.xml:1:1: the export is UTF-16: save it as UTF-8
+portal_utf16_declared        run        4  x.xml:1:1: the export is UTF-16: save it as UTF-8
 # survey form XML
 form_laughs                  run        4  f.xml:2.*(DTD|DOCTYPE)
 form_xxe                     run        4  f.xml:2.*(DTD|DOCTYPE)
