@@ -286,6 +286,12 @@ typedef struct px_state {
     size_t n_dossiers, n_feedback, n_publicity;
     px_arena a_dossiers, a_feedback, a_publicity;
 
+    /* text where the schema allows none, refused at the next tag */
+    char stray[48];
+    size_t stray_len;
+    const char *stray_in;
+    long stray_line, stray_column;
+
     int root_seen;
     unsigned char buf[PX_CHUNK];
 } px_state;
@@ -904,6 +910,27 @@ static void px_hoso_end(px_state *st)
         px_flush_dossiers(st);
 }
 
+/* Refuse the text kept by px_on_text; 1 when there was some. */
+static int px_stray(px_state *st)
+{
+    if (!st->stray_len)
+        return 0;
+    size_t n = st->stray_len < sizeof st->stray ? st->stray_len : sizeof st->stray;
+    if (st->stray_len > n) { /* cut: do not quote half a UTF-8 sequence */
+        while (n > 0 && ((unsigned char)st->stray[n - 1] & 0xC0) == 0x80)
+            n--;
+        if (n > 0 && ((unsigned char)st->stray[n - 1] & 0x80))
+            n--;
+    }
+    const char *s = px_trim(st->stray, &n);
+    st->element = st->stray_in;
+    px_fail_at(st, PS_EDATA, st->stray_line, st->stray_column,
+               "%s%.*s%s is not allowed in %s, which holds %s; " PX_ADVICE,
+               n ? "text \"" : "blank text", (int)n, s, n ? "\"" : "",
+               st->stray_in, st->ctx == C_EMPTY ? "attributes only" : "elements only");
+    return 1;
+}
+
 /* ---- SAX2 handlers ----------------------------------------------------------- */
 static void px_on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
                         const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
@@ -915,7 +942,7 @@ static void px_on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
     (void)nb_defaulted; /* no DTD, so none */
     px_state *st = ctx;
     st->own_pending = 0;
-    if (st->failed)
+    if (st->failed || px_stray(st))
         return;
     st->element = (const char *)name;
     st->run = 0;
@@ -988,7 +1015,7 @@ static void px_on_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
     (void)uri;
     px_state *st = ctx;
     st->own_pending = 0;
-    if (st->failed)
+    if (st->failed || px_stray(st))
         return;
     st->element = (const char *)name;
     st->run = 0;
@@ -1061,14 +1088,19 @@ static void px_on_text(void *ctx, const xmlChar *ch, int len)
     if (st->ctx == C_APOLOGY) /* the reason for the delay: not used */
         return;
     /* element-only content may hold blanks between elements, empty
-     * content nothing (as in the schema) */
-    if (st->ctx == C_EMPTY || !px_blank((const char *)ch, n)) {
-        size_t t = n;
-        const char *s = px_trim((const char *)ch, &t);
-        st->element = in;
-        px_fail(st, PS_EDATA, "text \"%.*s\" is not allowed in %s, which holds %s; "
-                PX_ADVICE, px_show(t), s, in,
-                st->ctx == C_EMPTY ? "attributes only" : "elements only");
+     * content nothing (as in the schema).  libxml2 hands a text over in
+     * pieces, so the stray text is kept (its start) and refused at the
+     * next tag, where the message can quote it whole. */
+    if (st->ctx == C_EMPTY || st->stray_len || !px_blank((const char *)ch, n)) {
+        if (!st->stray_len) {
+            st->stray_in = in;
+            st->stray_line = px_line(st);
+            st->stray_column = px_column(st);
+        }
+        size_t have = st->stray_len < sizeof st->stray ? st->stray_len : sizeof st->stray;
+        size_t room = sizeof st->stray - have;
+        memcpy(st->stray + have, ch, n < room ? n : room);
+        st->stray_len += n;
     }
 }
 

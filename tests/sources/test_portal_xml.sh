@@ -366,6 +366,83 @@ hostile blank 4 "blank.xml:14:" "MaHoSo"
 printf 'ma_phieu,ma_don_vi,ngay\n1,02647,2025-03-03\n' > "$T/notxml.xml"
 hostile notxml 4 "notxml.xml:1:" "not well-formed XML"
 
+# ---- the schema's structure, checked by the reader itself ----------------
+# Each export below is refused by the XSD (xmllint says so) and by the
+# reader without validation, with the line, the element and what is wrong;
+# with validate = true the schema's own message comes first.
+# structure NAME LINE NEEDLE: $T/NAME.xml refused everywhere
+structure() {
+  if command -v xmllint > /dev/null; then
+    xmllint --noout --schema "$XSD" "$T/$1.xml" 2> /dev/null
+    check "$1: the XSD refuses it too" 1 "$([ $? -ne 0 ] && echo 1)"
+  fi
+  job "$T/$1-false" "$T/$1.xml"
+  run "$1-false" 4
+  check_contains "$1: located" "$1.xml:$2:" "$T/$1-false.err"
+  check_contains "$1: said" "$3" "$T/$1-false.err"
+  job "$T/$1-true" "$T/$1.xml" ", validate = true"
+  run "$1-true" 4
+  check_contains "$1 validate=true: located" "$1.xml:" "$T/$1-true.err"
+}
+L="$FIX/export-laocai.xml"
+sed '18s|</MucDo>|</MucDo><GhiChu>x</GhiChu>|' "$L" > "$T/s-child.xml"
+structure s-child 18 "GhiChu: element GhiChu is not a HoSo field (HoSo holds MaHoSo, MaTTHC,"
+sed '18s|</MucDo>|</MucDo><MucDo>3</MucDo>|' "$L" > "$T/s-twice.xml"
+structure s-twice 18 "MucDo: HoSo has a second MucDo; each field appears at most once"
+sed '6s|<CongKhai MaDonVi="02647"|<CongKhai MaDonVi="02647" Extra="1"|' "$L" > "$T/s-attr.xml"
+structure s-attr 7 "CongKhai: CongKhai has an attribute Extra that the DVCQG format does not have"
+sed '15d' "$L" > "$T/s-missing.xml"
+structure s-missing 13 "HoSo: HoSo has no MaTTHC; every dossier must carry it"
+sed '18s|</MucDo>|</MucDo>chữ|' "$L" > "$T/s-text.xml"
+structure s-text 18 'HoSo: text "chữ" is not allowed in HoSo, which holds elements only'
+sed '7s|/>|>x</CongKhai>|' "$L" > "$T/s-empty.xml"
+structure s-empty 7 'CongKhai: text "x" is not allowed in CongKhai, which holds attributes only'
+sed '14s|<MaHoSo>G15.01-20250310-0001</MaHoSo>|<MaHoSo><b>G</b></MaHoSo>|' "$L" > "$T/s-nested.xml"
+structure s-nested 14 "b: element b is not allowed inside MaHoSo, which holds a value only"
+sed '9s|$|<ThongKe/>|' "$L" > "$T/s-rootchild.xml"
+structure s-rootchild 9 "element {urn:vn:dvcqg:xuatdulieu:1}ThongKe is not allowed in DuLieuCongDVCQG"
+sed '18s|</MucDo>|</MucDo><x:Note xmlns:x="urn:other"/>|' "$L" > "$T/s-foreign.xml"
+structure s-foreign 18 "element {urn:other}Note is not allowed in HoSo"
+sed '28s|<DanhGia>1<|<DanhGia>5<|' "$L" > "$T/s-range.xml"
+structure s-range 28 'DanhGia: HoSo field DanhGia must be an integer 1..4, not "5"'
+sed '28s|<DanhGia>1</DanhGia>|<DanhGia>1</DanhGia><PhieuXinLoi NgayHenTraMoi="2025-04-07"/>|' "$L" > "$T/s-apology.xml"
+structure s-apology 28 "PhieuXinLoi: PhieuXinLoi has no NgayLap"
+# where to find a schema (xsi:schemaLocation) is allowed, as in XSD
+sed '4s|MaTinh=|xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:vn:dvcqg:xuatdulieu:1 dvcqg-export.xsd" MaTinh=|' \
+  "$L" > "$T/s-xsi.xml"
+job "$T/s-xsi" "$T/s-xsi.xml"
+run s-xsi 0
+check "xsi:schemaLocation: read, same counters" "$D15" "$(counters "$T/s-xsi.out" 15)"
+# The one structural rule the reader does not follow: the XSD fixes the
+# root's order (CongKhai, HoSo, PhanAnhKienNghi) for libxml2's memory, the
+# reader does not depend on it (docs/sources-portal.md).
+awk 'NR == FNR { if (/<PhanAnhKienNghi/) { p = 1 } if (p) pakn = pakn $0 "\n"; if (p && /\/>/) p = 0; next }
+     /<PhanAnhKienNghi/ { skip = 1 } skip { if (/\/>/) skip = 0; next }
+     /<!-- ===== 02647/ { printf "%s", pakn } { print }' "$L" "$L" > "$T/s-order.xml"
+job "$T/s-order" "$T/s-order.xml"
+run s-order 0
+check "feedback first: same counters" "$D15" "$(counters "$T/s-order.out" 15)"
+job "$T/s-order-true" "$T/s-order.xml" ", validate = true"
+run s-order-true 4
+check_contains "feedback first, validate = true: the XSD's order" "This element is not expected" "$T/s-order-true.err"
+
+# ---- parscore validate: the XSD without a job ---------------------------
+"$PARSCORE" validate "$L" > "$T/v-ok.out" 2> "$T/v-ok.err"
+check_status "validate: the fixture" 0 $?
+check_contains "validate: says valid, with the records" "export-laocai.xml: valid (portal_xml, 27 records" "$T/v-ok.out"
+"$PARSCORE" validate "$T/s-order.xml" "$L" "$T/status.xml" > "$T/v-bad.out" 2> "$T/v-bad.err"
+check_status "validate: an invalid file among valid ones" 4 $?
+check_contains "validate: the order the XSD wants" "s-order.xml:" "$T/v-bad.err"
+check_contains "validate: every file is checked" "export-laocai.xml: valid" "$T/v-bad.out"
+check_contains "validate: the bad status" "status.xml:19:" "$T/v-bad.err"
+"$PARSCORE" validate > /dev/null 2>&1
+check_status "validate: no file is a usage error" 2 $?
+"$PARSCORE" validate --plugin kiosk "$L" > /dev/null 2> "$T/v-kiosk.err"
+check_status "validate: a plugin that cannot validate" 3 $?
+check_contains "validate: says why" "plugin kiosk cannot validate a file alone" "$T/v-kiosk.err"
+"$PARSCORE" validate --plugin-dir "$T/plug" "$L" > /dev/null 2>&1
+check_status "validate: the XSD beside the plugin used (found since copied)" 0 $?
+
 # a missing file
 job "$T/nofile" "$T/absent.xml"
 run nofile 4
