@@ -396,6 +396,11 @@ static void px_on_xml_error(void *arg, xmlErrorPtr e)
             line = px_line(st);
     }
     memcpy(st->xml_msg, msg, sizeof st->xml_msg);
+    if (!schema && e->code == XML_ERR_DOCUMENT_EMPTY && st->done > 0 && !st->eof) {
+        /* the push parser's words for a first byte that is not '<' */
+        snprintf(msg, sizeof msg, "the file does not start with an XML declaration or "
+                 "element: it is not XML (a CSV or text file?) (libxml2: %.200s)", st->xml_msg);
+    }
     st->host->error(&st->first, schema ? PS_EDATA : PS_EPARSE, px_file(st),
                     line, column, "%s; %s", msg, hint);
     snprintf(st->first.where, sizeof st->first.where, "%s", st->element);

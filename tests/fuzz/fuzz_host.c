@@ -53,6 +53,11 @@ static void fuzz_setup(void) {
 }
 
 int fuzz_run_source(const ps_plugin *desc, const ps_kv *options, size_t n_options) {
+    return fuzz_run_source_err(desc, options, n_options, NULL);
+}
+
+int fuzz_run_source_err(const ps_plugin *desc, const ps_kv *options, size_t n_options,
+                        ps_error *out) {
     ps_error err = {0};
     ps_agg agg;
     int rc;
@@ -76,5 +81,6 @@ int fuzz_run_source(const ps_plugin *desc, const ps_kv *options, size_t n_option
         if (rc != PS_OK && !err.message[0]) abort();
     }
     ps_agg_free(&agg);
+    if (out) *out = err;
     return rc;
 }

@@ -21,5 +21,8 @@ const char *fuzz_temp_file(const char *tag, const uint8_t *data, size_t size,
 /* Run plugin desc with these options (key/value text, as in a job file)
  * into a fresh aggregator; returns the status of the read. */
 int fuzz_run_source(const ps_plugin *desc, const ps_kv *options, size_t n_options);
+/* The same, with the error of a failed read in *out (when not NULL). */
+int fuzz_run_source_err(const ps_plugin *desc, const ps_kv *options, size_t n_options,
+                        ps_error *out);
 
 #endif
