@@ -370,7 +370,10 @@ static void px_on_xml_error(void *arg, xmlErrorPtr e)
     if (!e || e->level < XML_ERR_ERROR)
         return;
     int schema = e->domain == XML_FROM_SCHEMASV;
-    if (st->failed && !(st->failed_schema && !schema) && !(schema && st->own_pending))
+    /* a parse error replaces a schema error only where it is the cause:
+     * at the same line, or at the end of a cut-off file */
+    int cause = st->failed_schema && !schema && (st->eof || e->line == st->first.line);
+    if (st->failed && !cause && !(schema && st->own_pending))
         return;
     st->own_pending = 0;
     st->failed = 1;
@@ -648,6 +651,25 @@ static int px_flush_publicity(px_state *st)
 }
 
 /* ---- attributes ---------------------------------------------------------- */
+/* Where to find a schema (xsi:schemaLocation, xsi:noNamespaceSchemaLocation):
+ * XSD allows it on any element, and so does the reader. */
+static int px_xsi_location(const px_state *st, const xmlChar *name, const xmlChar *uri)
+{
+    return uri && (uri == st->xsi_name || strcmp((const char *)uri, PX_XSI) == 0) &&
+           (strcmp((const char *)name, "schemaLocation") == 0 ||
+            strcmp((const char *)name, "noNamespaceSchemaLocation") == 0);
+}
+
+/* The first attribute of an element that has none in the format, NULL
+ * when there is none. */
+static const xmlChar *px_stray_attribute(const px_state *st, int nb, const xmlChar **attrs)
+{
+    for (int i = 0; i < nb; i++, attrs += 5)
+        if (!px_xsi_location(st, attrs[0], attrs[2]))
+            return attrs[0];
+    return NULL;
+}
+
 /* The attributes of element `el` from SAX2's (localname, prefix, URI,
  * value, end) quintuples into vals/lens, in px_elements' order (NULL when
  * absent); an attribute the schema does not have is refused, so are a
@@ -675,11 +697,8 @@ static int px_attributes(px_state *st, int el, int nb, const xmlChar **attrs,
             for (size_t j = 0; k == n && j < n; j++)
                 if (strcmp((const char *)name, px_elements[el].attr[j].name) == 0)
                     k = j;
-        } else if (uri == st->xsi_name || strcmp((const char *)uri, PX_XSI) == 0) {
-            /* where to find a schema: allowed by XSD on any element */
-            if (strcmp((const char *)name, "schemaLocation") == 0 ||
-                strcmp((const char *)name, "noNamespaceSchemaLocation") == 0)
-                continue;
+        } else if (px_xsi_location(st, name, uri)) {
+            continue;
         }
         if (k == n) {
             px_fail(st, PS_EDATA, "%s has an attribute %s%s%s%s that the DVCQG "
@@ -802,11 +821,12 @@ static void px_feedback(px_state *st, int nb, const xmlChar **attrs)
 }
 
 /* ---- HoSo ------------------------------------------------------------------- */
-static void px_hoso_begin(px_state *st, int nb)
+static void px_hoso_begin(px_state *st, int nb, const xmlChar **attrs)
 {
-    if (nb > 0) {
-        px_fail(st, PS_EDATA, "HoSo has attributes, but the DVCQG format gives "
-                "it none (its data are child elements); " PX_ADVICE);
+    const xmlChar *a = px_stray_attribute(st, nb, attrs);
+    if (a) {
+        px_fail(st, PS_EDATA, "HoSo has an attribute %s, but the DVCQG format gives "
+                "it none (its data are child elements); " PX_ADVICE, (const char *)a);
         return;
     }
     ps_dossier *d = &st->dossiers[st->n_dossiers];
@@ -850,9 +870,10 @@ static void px_field_begin(px_state *st, const xmlChar *name, int nb, const xmlC
         st->ctx = C_APOLOGY;
         return;
     }
-    if (nb > 0) {
+    const xmlChar *a = px_stray_attribute(st, nb, attrs);
+    if (a) {
         px_fail(st, PS_EDATA, "%s has an attribute %s, but the DVCQG format gives "
-                "it none; " PX_ADVICE, px_fields[i].name, (const char *)attrs[0]);
+                "it none; " PX_ADVICE, px_fields[i].name, (const char *)a);
         return;
     }
     st->text_len = 0;
@@ -971,7 +992,7 @@ static void px_on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
         return;
     case C_ROOT:
         if (ours && (name == st->el_name[E_HO_SO] || px_is(name, "HoSo"))) {
-            px_hoso_begin(st, nb_attributes);
+            px_hoso_begin(st, nb_attributes, attrs);
             return;
         }
         if (ours && (name == st->el_name[E_CONG_KHAI] || px_is(name, "CongKhai"))) {
