@@ -2,8 +2,6 @@
  * main.c -- the `parscore` command line: argument parsing, messages and
  * exit codes.  The work itself is in ps_run.c.
  */
-#include <dirent.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +47,45 @@ static void print_error(const ps_error *err) {
     fprintf(stderr, "parscore: error: %s\n", ps_error_format(err, buf, sizeof buf));
 }
 
+typedef struct list_state {
+    int found, bad;
+} list_state;
+
+static int list_one(const char *path, const char *file, void *ctx) {
+    list_state *ls = ctx;
+    static const char *const types[] = {"", "string", "int", "number", "bool", "path"};
+    size_t len = strlen(file);
+    ps_error err = {0};
+    ps_loaded_plugin p;
+    if (ps_plugin_load(path, &p, &err) != PS_OK) {
+        print_error(&err);
+        ls->bad++;
+        return 0;
+    }
+    /* jobs find a plugin by file name: one whose file says otherwise
+     * could be listed but never used */
+    if (strncmp(file, p.desc->name, len - 3) != 0 || p.desc->name[len - 3] != '\0') {
+        fprintf(stderr,
+                "parscore: error: %s: the file is named %.*s.so but the plugin calls "
+                "itself \"%s\": rename the file to %s.so (jobs name plugins by file)\n",
+                path, (int)(len - 3), file, p.desc->name, p.desc->name);
+        ps_plugin_unload(&p);
+        ls->bad++;
+        return 0;
+    }
+    ls->found++;
+    printf("%-16s %-8s %s\n", p.desc->name, p.desc->version ? p.desc->version : "",
+           p.desc->description ? p.desc->description : "");
+    printf("  file: %s\n", path);
+    for (const ps_option *o = p.desc->options; o && o->name; o++)
+        printf("  %-12s %-6s %s%s%s%s%s\n", o->name,
+               (unsigned)o->type < 6 ? types[o->type] : "?", o->required ? "(required) " : "",
+               o->help ? o->help : "", o->default_value ? " [default " : "",
+               o->default_value ? o->default_value : "", o->default_value ? "]" : "");
+    ps_plugin_unload(&p);
+    return 0;
+}
+
 static int list_plugins(const char *const *dirs, size_t n_dirs) {
     ps_error err = {0};
     ps_plugin_path pp;
@@ -56,50 +93,11 @@ static int list_plugins(const char *const *dirs, size_t n_dirs) {
         print_error(&err);
         return PS_EXIT_PLUGIN;
     }
-    int found = 0, bad = 0;
-    static const char *const types[] = {"", "string", "int", "number", "bool", "path"};
-    for (size_t i = 0; i < pp.n; i++) {
-        DIR *d = opendir(pp.dirs[i]);
-        if (!d) continue;
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            size_t len = strlen(e->d_name);
-            if (len < 4 || strcmp(e->d_name + len - 3, ".so") != 0) continue;
-            char path[PATH_MAX];
-            snprintf(path, sizeof path, "%s/%s", pp.dirs[i], e->d_name);
-            ps_loaded_plugin p;
-            if (ps_plugin_load(path, &p, &err) != PS_OK) {
-                print_error(&err);
-                bad++;
-                continue;
-            }
-            /* jobs find a plugin by file name: one whose file says otherwise
-             * could be listed but never used */
-            if (strncmp(e->d_name, p.desc->name, len - 3) != 0 || p.desc->name[len - 3] != '\0') {
-                fprintf(stderr,
-                        "parscore: error: %s: the file is named %.*s.so but the plugin calls "
-                        "itself \"%s\": rename the file to %s.so (jobs name plugins by file)\n",
-                        path, (int)(len - 3), e->d_name, p.desc->name, p.desc->name);
-                ps_plugin_unload(&p);
-                bad++;
-                continue;
-            }
-            found++;
-            printf("%-16s %-8s %s\n", p.desc->name, p.desc->version ? p.desc->version : "",
-                   p.desc->description ? p.desc->description : "");
-            printf("  file: %s\n", path);
-            for (const ps_option *o = p.desc->options; o && o->name; o++)
-                printf("  %-12s %-6s %s%s%s%s%s\n", o->name,
-                       (unsigned)o->type < 6 ? types[o->type] : "?", o->required ? "(required) " : "",
-                       o->help ? o->help : "", o->default_value ? " [default " : "",
-                       o->default_value ? o->default_value : "", o->default_value ? "]" : "");
-            ps_plugin_unload(&p);
-        }
-        closedir(d);
-    }
+    list_state ls = {0, 0};
+    ps_plugin_each(&pp, list_one, &ls);
     ps_plugin_path_free(&pp);
-    if (!found) fprintf(stderr, "parscore: no plugins found (use --plugin-dir)\n");
-    return bad ? PS_EXIT_PLUGIN : PS_EXIT_OK;
+    if (!ls.found) fprintf(stderr, "parscore: no plugins found (use --plugin-dir)\n");
+    return ls.bad ? PS_EXIT_PLUGIN : PS_EXIT_OK;
 }
 
 /* parscore validate: each file read alone by a plugin that declares the

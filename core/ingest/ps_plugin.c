@@ -178,6 +178,48 @@ int ps_plugin_can_validate(const ps_plugin *d) {
     return declares(d, "path", PS_OPT_PATH) && declares(d, "validate", PS_OPT_BOOL);
 }
 
+void ps_plugin_each(const ps_plugin_path *pp, int (*fn)(const char *path, const char *file, void *ctx),
+                    void *ctx) {
+    for (size_t i = 0; i < pp->n; i++) {
+        DIR *dir = opendir(pp->dirs[i]);
+        if (!dir) continue;
+        struct dirent *e;
+        int stop = 0;
+        while (!stop && (e = readdir(dir))) {
+            size_t len = strlen(e->d_name);
+            if (len < 4 || strcmp(e->d_name + len - 3, ".so") != 0) continue;
+            char path[PATH_MAX];
+            snprintf(path, sizeof path, "%s/%s", pp->dirs[i], e->d_name);
+            stop = fn(path, e->d_name, ctx);
+        }
+        closedir(dir);
+        if (stop) return;
+    }
+}
+
+typedef struct validator_search {
+    ps_loaded_plugin *out;      /* the first plugin that can validate */
+    char second[64];            /* the name of another one */
+} validator_search;
+
+static int validator_one(const char *path, const char *file, void *ctx) {
+    (void)file;
+    validator_search *vs = ctx;
+    ps_loaded_plugin p;
+    ps_error ignored = {0}; /* a broken plugin is `parscore plugins`' business */
+    if (ps_plugin_load(path, &p, &ignored) != PS_OK) return 0;
+    if (!ps_plugin_can_validate(p.desc) ||
+        (vs->out->desc && strcmp(vs->out->desc->name, p.desc->name) == 0)) {
+        ps_plugin_unload(&p);
+    } else if (!vs->out->desc) {
+        *vs->out = p;
+    } else {
+        snprintf(vs->second, sizeof vs->second, "%s", p.desc->name);
+        ps_plugin_unload(&p);
+    }
+    return 0;
+}
+
 int ps_plugin_find_validator(const ps_plugin_path *pp, const char *name, ps_loaded_plugin *out,
                              ps_error *err) {
     memset(out, 0, sizeof *out);
@@ -191,40 +233,17 @@ int ps_plugin_find_validator(const ps_plugin_path *pp, const char *name, ps_load
         ps_plugin_unload(out);
         return PS_ECONFIG;
     }
-    char second[64] = "";
-    for (size_t i = 0; i < pp->n; i++) {
-        DIR *dir = opendir(pp->dirs[i]);
-        if (!dir) continue;
-        struct dirent *e;
-        while ((e = readdir(dir))) {
-            size_t len = strlen(e->d_name);
-            if (len < 4 || strcmp(e->d_name + len - 3, ".so") != 0) continue;
-            char path[PATH_MAX];
-            snprintf(path, sizeof path, "%s/%s", pp->dirs[i], e->d_name);
-            ps_loaded_plugin p;
-            ps_error ignored = {0}; /* a broken plugin is `parscore plugins`' business */
-            if (ps_plugin_load(path, &p, &ignored) != PS_OK) continue;
-            if (!ps_plugin_can_validate(p.desc) ||
-                (out->desc && strcmp(out->desc->name, p.desc->name) == 0)) {
-                ps_plugin_unload(&p);
-            } else if (!out->desc) {
-                *out = p;
-            } else {
-                snprintf(second, sizeof second, "%s", p.desc->name);
-                ps_plugin_unload(&p);
-            }
-        }
-        closedir(dir);
-    }
+    validator_search vs = {out, ""};
+    ps_plugin_each(pp, validator_one, &vs);
     if (!out->desc)
         return ps_error_set(err, PS_EPLUGIN, NULL, 0, 0,
                             "no plugin on the plugin path can validate a file (one that "
                             "declares the options path and validate, such as portal_xml); "
                             "see `parscore plugins`");
-    if (second[0]) {
+    if (vs.second[0]) {
         ps_error_set(err, PS_ECONFIG, NULL, 0, 0,
                      "plugins %s and %s can both validate a file: choose one with "
-                     "--plugin NAME", out->desc->name, second);
+                     "--plugin NAME", out->desc->name, vs.second);
         ps_plugin_unload(out);
         return PS_ECONFIG;
     }

@@ -34,6 +34,11 @@ int ps_plugin_find(const ps_plugin_path *pp, const char *name, ps_loaded_plugin 
                    ps_error *err);
 void ps_plugin_unload(ps_loaded_plugin *p);
 
+/* Call fn(path, file name, ctx) for every .so on the path, in search
+ * order, until it returns non-zero. */
+void ps_plugin_each(const ps_plugin_path *pp, int (*fn)(const char *path, const char *file, void *ctx),
+                    void *ctx);
+
 /* A plugin checks a file alone (`parscore validate`) when it declares a
  * path option "path" and a bool option "validate": the core knows no
  * source, only that contract. */

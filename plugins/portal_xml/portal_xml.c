@@ -958,6 +958,19 @@ static int px_stray(px_state *st)
 }
 
 /* ---- SAX2 handlers ----------------------------------------------------------- */
+/* What every start and end tag does first: a new event (see px_fail_at),
+ * the stray text before it refused, the tag named for messages.  0 when
+ * the handler has nothing to do. */
+static int px_tag(px_state *st, const xmlChar *name)
+{
+    st->own_pending = 0;
+    if (st->failed || px_stray(st))
+        return 0;
+    st->element = (const char *)name;
+    st->run = 0;
+    return 1;
+}
+
 static void px_on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
                         const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
                         int nb_attributes, int nb_defaulted, const xmlChar **attrs)
@@ -967,11 +980,8 @@ static void px_on_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
     (void)namespaces;
     (void)nb_defaulted; /* no DTD, so none */
     px_state *st = ctx;
-    st->own_pending = 0;
-    if (st->failed || px_stray(st))
+    if (!px_tag(st, name))
         return;
-    st->element = (const char *)name;
-    st->run = 0;
     if (++st->depth > PX_MAX_DEPTH) { /* the checks below stop at 4 */
         px_fail(st, PS_ELIMIT, "elements are nested deeper than %d levels (the "
                 "format needs 3); the export is corrupt or hostile", PX_MAX_DEPTH);
@@ -1040,11 +1050,8 @@ static void px_on_end(void *ctx, const xmlChar *name, const xmlChar *prefix,
     (void)prefix;
     (void)uri;
     px_state *st = ctx;
-    st->own_pending = 0;
-    if (st->failed || px_stray(st))
+    if (!px_tag(st, name))
         return;
-    st->element = (const char *)name;
-    st->run = 0;
     st->depth--;
     switch (st->ctx) {
     case C_FIELD:
