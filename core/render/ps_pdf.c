@@ -10,10 +10,13 @@
 #include "ps_version.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <hpdf_doc.h>
+#include <hpdf_encoder.h>
 #include <hpdf_fontdef.h>
 #include <utf8proc.h>
 
@@ -61,9 +64,112 @@ static void set_date(HPDF_Doc doc, HPDF_InfoType t, int64_t when) {
     HPDF_SetInfoDateAttr(doc, t, d);
 }
 
-int ps_pdf_open(ps_pdf *pdf, const ps_layout *L, const char *font_regular,
-                const char *font_bold, int64_t when, const char *title,
-                ps_error *err) {
+/* ---- the text encoder ------------------------------------------------
+ *
+ * Why not libharu's own "UTF-8" encoder: with it, every font created in a
+ * document looks all 65,536 BMP code points up in the face's cmap (a
+ * linear scan each) and gets a 128 KB CIDToGIDMap: 40% of a scorecard's
+ * instructions (callgrind) and two 1 KB streams per file.  libharu walks
+ * the encoder's code table instead when the encoder is a CMap encoder
+ * (to_unicode_fn is HPDF_CMapEncoder_ToUnicode), so this one is: its table
+ * holds only the code points the faces have, built once per handle.  The
+ * PDF is what the UTF-8 encoder writes (Identity-H, CID = Unicode, the same
+ * ToUnicode CMap), with a CIDToGIDMap ending at the highest code covered
+ * (0x25BC with the default faces; any other face works, only slower).
+ *
+ * libharu measures each string it draws (HPDF_Page_ShowText) byte by byte
+ * through byte_type_fn and to_unicode_fn, which see one byte: this encoder
+ * reports a UTF-8 sequence as one character at its last byte, which for a
+ * multi-byte sequence is a continuation byte, mapped to a C1 control (no
+ * glyph, default width).  That width is wrong but unused (every string is
+ * placed by ps_pdf) and never zero, which ShowText needs to draw at all.
+ * libharu also picks the glyphs to embed while measuring, so ps_pdf marks
+ * the real ones itself (mark_glyphs). */
+
+/* cid_map/unicode_map are indexed [low byte][high byte] by code.  The keys
+ * [b][0] belong to the single bytes libharu measures, so U+0080..U+00FF
+ * are keyed in the surrogate row 0xD8, which no character uses. */
+#define ENC_ROW_LATIN1 0xD8
+
+static HPDF_ByteType enc_byte_type(HPDF_Encoder e, HPDF_ParseText_Rec *st) {
+    (void)e;
+    HPDF_UINT i = st->index++;
+    if (i + 1 < st->len && (st->text[i + 1] & 0xC0) == 0x80) return HPDF_BYTE_TYPE_TRIAL;
+    return HPDF_BYTE_TYPE_SINGLE;
+}
+
+/* UTF-8 to the UTF-16BE codes of the content stream (CID = Unicode).  The
+ * buffer is malloc'ed: libharu releases it with free(). */
+static char *enc_encode_text(HPDF_Encoder e, const char *text, HPDF_UINT len,
+                             HPDF_UINT *out_len) {
+    (void)e;
+    unsigned char *out = malloc(2 * (size_t)len + 2);
+    *out_len = 0;
+    if (!out) return NULL;
+    size_t o = 0;
+    for (HPDF_UINT i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (m <= 0) { i++; continue; }
+        i += (HPDF_UINT)m;
+        if (cp > 0xffff) cp = ' ';   /* as libharu's UTF-8 encoder */
+        out[o++] = (unsigned char)(cp >> 8);
+        out[o++] = (unsigned char)cp;
+    }
+    *out_len = (HPDF_UINT)o;
+    return (char *)out;
+}
+
+static HPDF_UINT16 face_gid(ps_pdf *pdf, int face, HPDF_UINT16 cp) {
+    return pdf->def[face] ? HPDF_TTFontDef_GetGlyphid(pdf->def[face], cp) : 0;
+}
+
+/* Registered on the handle; libharu frees it with the handle. */
+static int make_encoder(ps_pdf *pdf) {
+    HPDF_Encoder e = HPDF_CMapEncoder_New(pdf->doc->mmgr, (char *)"UTF-8", NULL);
+    if (!e) return -1;
+    /* not yet a CMap encoder, or AddCMap would key every code 0..FFFF */
+    e->to_unicode_fn = NULL;
+    static const HPDF_CidRange_Rec cid_range[] = {{0x0000, 0xFFFF, 0}, {0xFFFF, 0xFFFF, 0}};
+    const HPDF_CidRange_Rec space = {0x0000, 0xFFFF, 0}, notdef = {0x0000, 0x001F, 1};
+    if (HPDF_CMapEncoder_InitAttr(e) != HPDF_OK ||
+        HPDF_CMapEncoder_AddCMap(e, cid_range) != HPDF_OK ||
+        HPDF_CMapEncoder_AddCodeSpaceRange(e, space) != HPDF_OK ||
+        HPDF_CMapEncoder_AddNotDefRange(e, notdef) != HPDF_OK) {
+        HPDF_Encoder_Free(e);
+        return -1;
+    }
+    HPDF_CMapEncoderAttr a = e->attr;
+    snprintf(a->registry, sizeof a->registry, "Adobe");
+    snprintf(a->ordering, sizeof a->ordering, "Identity-H");
+    a->suppliment = 0;
+    a->writing_mode = HPDF_WMODE_HORIZONTAL;
+    a->is_lead_byte_fn = NULL;
+    a->is_trial_byte_fn = NULL;
+    for (unsigned b = 0x80; b < 0x100; b++) a->unicode_map[b][0] = (HPDF_UNICODE)(0x80 + (b & 0x1f));
+    for (unsigned cp = 0x20; cp <= 0xffff; cp++) {
+        if (cp == 0x7f || (cp >= 0xd800 && cp <= 0xdfff)) continue;
+        if (!face_gid(pdf, 0, (HPDF_UINT16)cp) && !face_gid(pdf, 1, (HPDF_UINT16)cp)) continue;
+        unsigned lo = cp & 0xff, hi = cp < 0x80 ? 0 : cp < 0x100 ? ENC_ROW_LATIN1 : cp >> 8;
+        a->cid_map[lo][hi] = (HPDF_UINT16)cp;
+        a->unicode_map[lo][hi] = (HPDF_UNICODE)cp;
+    }
+    e->byte_type_fn = enc_byte_type;
+    e->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+    e->encode_text_fn = enc_encode_text;
+    e->type = HPDF_ENCODER_TYPE_DOUBLE_BYTE;   /* initialised: no init_fn call */
+    return HPDF_Doc_RegisterEncoder(pdf->doc, e) == HPDF_OK ? 0 : -1;
+}
+
+static int fail_open(ps_pdf *pdf) {
+    int st = pdf->err->status;
+    ps_pdf_close(pdf);
+    return st ? st : PS_EIO;
+}
+
+int ps_pdf_init(ps_pdf *pdf, const ps_layout *L, const char *font_regular,
+                const char *font_bold, ps_error *err) {
     memset(pdf, 0, sizeof *pdf);
     pdf->L = L;
     pdf->err = err;
@@ -76,34 +182,63 @@ int ps_pdf_open(ps_pdf *pdf, const ps_layout *L, const char *font_regular,
                                 "file in the job or the template <fonts>)");
     pdf->doc = HPDF_New(on_hpdf_error, pdf);
     if (!pdf->doc) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory (PDF)");
-    HPDF_SetCompressionMode(pdf->doc, HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(pdf->doc);
-    HPDF_SetCurrentEncoder(pdf->doc, "UTF-8");
+    /* read and parsed once: HPDF_NewDoc keeps a handle's font definitions
+     * (it only clears which glyphs a document used) */
     for (int i = 0; i < 2 && !pdf->failed; i++) {
         snprintf(err->file, sizeof err->file, "%s", fonts[i]);
-        const char *name = HPDF_LoadTTFontFromFile(pdf->doc, fonts[i], HPDF_TRUE);
-        HPDF_Font f = name ? HPDF_GetFont(pdf->doc, name, "UTF-8") : NULL;
-        pdf->def[i] = name ? HPDF_GetFontDef(pdf->doc, name) : NULL;
-        if (i == 0) pdf->reg = f; else pdf->bold = f;
-        if (!f && !pdf->failed)
+        pdf->font_name[i] = HPDF_LoadTTFontFromFile(pdf->doc, fonts[i], HPDF_TRUE);
+        pdf->def[i] = pdf->font_name[i] ? HPDF_GetFontDef(pdf->doc, pdf->font_name[i]) : NULL;
+        if (!pdf->def[i] && !pdf->failed)
             ps_error_set(err, PS_EIO, fonts[i], 0, 0, "cannot load the font"),
             pdf->failed = 1;
     }
-    if (pdf->failed) {
-        int st = err->status;
-        ps_pdf_close(pdf);
-        return st ? st : PS_EIO;
-    }
+    if (pdf->failed) return fail_open(pdf);
     err->file[0] = '\0';
-    set_date(pdf->doc, HPDF_INFO_CREATION_DATE, when);
-    set_date(pdf->doc, HPDF_INFO_MOD_DATE, when);
-    HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_PRODUCER, "parscore " PS_VERSION);
-    if (title) HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_TITLE, ps_pdf_nfc(pdf, title));
+    if (make_encoder(pdf) != 0) {
+        if (!pdf->failed)
+            ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory (PDF encoder)");
+        pdf->failed = 1;
+        return fail_open(pdf);
+    }
     pdf->left = L->margin_l;
     pdf->right = L->page_w - L->margin_r;
     pdf->top = L->margin_t;
     pdf->bottom = L->page_h - L->margin_b;
-    return pdf->failed ? err->status : PS_OK;
+    return PS_OK;
+}
+
+int ps_pdf_open(ps_pdf *pdf, const ps_layout *L, const char *font_regular,
+                const char *font_bold, int64_t when, const char *title,
+                ps_error *err) {
+    int rc = ps_pdf_init(pdf, L, font_regular, font_bold, err);
+    if (rc == PS_OK && (rc = ps_pdf_next(pdf, when, title)) != PS_OK) ps_pdf_close(pdf);
+    return rc;
+}
+
+int ps_pdf_next(ps_pdf *pdf, int64_t when, const char *title) {
+    if (pdf->doc_no++ > 0) {
+        /* a failed document does not stop the handle: the caller decides */
+        pdf->failed = 0;
+        HPDF_ResetError(pdf->doc);
+        if (HPDF_NewDoc(pdf->doc) != HPDF_OK && !pdf->failed)
+            return ps_error_set(pdf->err, PS_ENOMEM, NULL, 0, 0, "out of memory (PDF)");
+    }
+    pdf->page = NULL;
+    pdf->page_no = pdf->n_pages = 0;
+    HPDF_SetCompressionMode(pdf->doc, HPDF_COMP_ALL);
+    HPDF_SetCurrentEncoder(pdf->doc, "UTF-8");
+    pdf->reg = HPDF_GetFont(pdf->doc, pdf->font_name[0], "UTF-8");
+    pdf->bold = HPDF_GetFont(pdf->doc, pdf->font_name[1], "UTF-8");
+    if ((!pdf->reg || !pdf->bold) && !pdf->failed) {
+        pdf->failed = 1;
+        ps_error_set(pdf->err, PS_EIO, NULL, 0, 0, "cannot create the PDF fonts");
+    }
+    if (pdf->failed) return pdf->err->status ? pdf->err->status : PS_EIO;
+    set_date(pdf->doc, HPDF_INFO_CREATION_DATE, when);
+    set_date(pdf->doc, HPDF_INFO_MOD_DATE, when);
+    HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_PRODUCER, "parscore " PS_VERSION);
+    if (title) HPDF_SetInfoAttr(pdf->doc, HPDF_INFO_TITLE, ps_pdf_nfc(pdf, title));
+    return pdf->failed ? pdf->err->status : PS_OK;
 }
 
 int ps_pdf_save(ps_pdf *pdf, const char *path) {
@@ -144,6 +279,9 @@ void ps_pdf_close(ps_pdf *pdf) {
         ps_free(pdf->widths[0][p]);
         ps_free(pdf->widths[1][p]);
         ps_free(pdf->glyph_ok[p]);
+        ps_free(pdf->marked[0][p]);
+        ps_free(pdf->marked[1][p]);
+        pdf->marked[0][p] = pdf->marked[1][p] = NULL;
         pdf->widths[0][p] = pdf->widths[1][p] = NULL;
         pdf->glyph_ok[p] = NULL;
     }
@@ -275,7 +413,7 @@ const char *ps_pdf_nfc(ps_pdf *pdf, const char *s) {
 }
 
 /* Width of n bytes of NFC text: the sum of the glyph advances, as libharu
- * itself computes it for CID fonts (no kerning), from a per-document cache. */
+ * itself computes it for CID fonts (no kerning), from a per-handle cache. */
 static double raw_width(ps_pdf *pdf, HPDF_Font f, double size, const char *s, size_t n) {
     int face = f == pdf->bold ? 1 : 0;
     long sum = 0;
@@ -293,7 +431,14 @@ static double raw_width(ps_pdf *pdf, HPDF_Font f, double size, const char *s, si
             for (int k = 0; k < 256; k++) (*page)[k] = -1;
         }
         int16_t *w = &(*page)[cp & 255];
-        if (*w < 0) *w = (int16_t)HPDF_Font_GetUnicodeWidth(f, (HPDF_UNICODE)cp);
+        /* not HPDF_Font_GetUnicodeWidth: it marks the glyph for embedding,
+         * and this cache lives across documents */
+        if (*w < 0) {
+            HPDF_FontDef def = pdf->def[face];
+            *w = def ? (int16_t)HPDF_TTFontDef_GetGidWidth(
+                           def, HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp))
+                     : 0;
+        }
         sum += *w;
     }
     return (double)sum * size / 1000.0;
@@ -331,6 +476,26 @@ static void rgb(HPDF_Page p, uint32_t c, int fill) {
     else HPDF_Page_SetRGBStroke(p, r, g, b);
 }
 
+/* Tell libharu which glyphs of the face this document draws (it embeds only
+ * those): once per code point and document, see the encoder above. */
+static void mark_glyphs(ps_pdf *pdf, int face, const char *s, size_t n) {
+    HPDF_FontDef def = pdf->def[face];
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(n - i), &cp);
+        if (m <= 0) { i++; continue; }
+        i += (size_t)m;
+        if (cp < 0x80 || cp > 0xffff) continue;   /* ASCII: libharu marks it */
+        uint32_t **page = &pdf->marked[face][cp >> 8];
+        if (!*page && !(*page = ps_calloc(256, sizeof **page))) return;
+        uint32_t *v = &(*page)[cp & 255];
+        if (*v == pdf->doc_no) continue;
+        *v = pdf->doc_no;
+        HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)cp);
+    }
+}
+
 static void draw_run(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
                      double x, double y, double w, ps_align al, const char *s,
                      size_t n, double width) {
@@ -342,6 +507,7 @@ static void draw_run(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
     buf[n] = '\0';
     double tx = al == PS_AL_LEFT ? x : al == PS_AL_RIGHT ? x + w - width
                                                           : x + (w - width) / 2;
+    mark_glyphs(pdf, f == pdf->bold ? 1 : 0, buf, n);
     HPDF_Page p = pdf->page;
     HPDF_Page_BeginText(p);
     HPDF_Page_SetFontAndSize(p, f, (HPDF_REAL)size);

@@ -1,6 +1,8 @@
 /*
- * ps_pdf.h -- the drawing layer under the PDF reports: one libharu document
- * with its two font faces, an error handler that records into a ps_error,
+ * ps_pdf.h -- the drawing layer under the PDF reports: a libharu handle
+ * with its two font faces, reused for document after document (the faces
+ * are read and parsed once per handle), an error handler that records into
+ * a ps_error,
  * NFC-normalised UTF-8 text measured, wrapped and aligned by real glyph
  * widths, and page breaks with a "dry" mode so a report can be laid out
  * once to count its pages and drawn a second time knowing "Trang X/Y".
@@ -27,6 +29,8 @@ struct ps_pdf {
     HPDF_Doc doc;
     HPDF_Font reg, bold;
     HPDF_FontDef def[2];         /* regular, bold: to ask for glyph coverage */
+    const char *font_name[2];    /* libharu's names of the loaded faces */
+    uint32_t doc_no;             /* documents started on this handle */
     HPDF_Page page;              /* NULL while dry */
     const ps_layout *L;
     ps_error *err;
@@ -42,17 +46,29 @@ struct ps_pdf {
      * scan, which was a third of the rendering time (perf) */
     int16_t *widths[2][256];     /* [face][cp >> 8][cp & 255], -1 unknown */
     uint8_t *glyph_ok[256];      /* [cp >> 8][cp & 255]: 0 unknown, 1 yes, 2 no */
+    uint32_t *marked[2][256];    /* [face][page][cp]: doc_no when last marked for embedding */
     char *nfc;                   /* scratch buffer for normalised text */
     size_t nfc_cap;
 };
 
-/* New document: compression, UTF-8 encoder, both faces embedded, info
- * dates from `when` (unix time) so output is reproducible. */
+/* A handle with both faces loaded (read and parsed once), no document yet:
+ * the per-worker handle of the scorecards.  Fails with a located error
+ * (font missing or not TrueType). */
+int ps_pdf_init(ps_pdf *pdf, const ps_layout *L, const char *font_regular,
+                const char *font_bold, ps_error *err);
+/* ps_pdf_init, then the first document (ps_pdf_next with when and title). */
 int ps_pdf_open(ps_pdf *pdf, const ps_layout *L, const char *font_regular,
                 const char *font_bold, int64_t when, const char *title,
                 ps_error *err);
+/* Start a new document on the handle (after ps_pdf_save of the last one):
+ * compression, both faces embedded, info dates from `when` (unix time) so
+ * output is reproducible.  The faces, their glyph widths and coverage stay
+ * loaded; the document is built as if the handle were new, so the bytes do
+ * not depend on what was rendered before. */
+int ps_pdf_next(ps_pdf *pdf, int64_t when, const char *title);
 /* Save to path atomically (temp + rename); nothing is left on error. */
 int ps_pdf_save(ps_pdf *pdf, const char *path);
+/* Free the handle and everything it holds. */
 void ps_pdf_close(ps_pdf *pdf);
 
 /* Start a layout pass: dry (count pages) or real (draw). */

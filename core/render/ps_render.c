@@ -25,9 +25,23 @@ typedef struct job_state {
     ps_error err;
 } job_state;
 
+static void fail(job_state *js, int rc, const ps_error *e, const char *code) {
+    pthread_mutex_lock(&js->lock);
+    if (!js->failed) {
+        js->failed = rc;
+        js->err = *e;
+        if (!js->err.where[0]) ps_error_where(&js->err, code);
+    }
+    pthread_mutex_unlock(&js->lock);
+}
+
 static void *worker(void *arg) {
     job_state *js = arg;
     char path[2048];
+    /* one libharu handle per thread, document after document: the faces
+     * are parsed once per thread, not once per file */
+    ps_pdf pdf;
+    int have_pdf = 0;
     for (;;) {
         pthread_mutex_lock(&js->lock);
         size_t i = js->next++;
@@ -46,18 +60,15 @@ static void *worker(void *arg) {
         snprintf(path, sizeof path, "%s/%s.pdf", js->o->output_dir, name);
         ps_error e;
         memset(&e, 0, sizeof e);
-        int rc = ps_render_scorecard_one(js->r, i, js->layout, js->font_regular,
-                                         js->font_bold, path, &e);
-        if (rc != PS_OK) {
-            pthread_mutex_lock(&js->lock);
-            if (!js->failed) {
-                js->failed = rc;
-                js->err = e;
-                if (!js->err.where[0]) ps_error_where(&js->err, u->code);
-            }
-            pthread_mutex_unlock(&js->lock);
+        int rc = PS_OK;
+        if (!have_pdf) {
+            rc = ps_pdf_init(&pdf, js->layout, js->font_regular, js->font_bold, &e);
+            have_pdf = rc == PS_OK;
         }
+        if (rc == PS_OK) rc = ps_render_scorecard_one(js->r, i, js->layout, &pdf, path, &e);
+        if (rc != PS_OK) fail(js, rc, &e, u->code);
     }
+    if (have_pdf) ps_pdf_close(&pdf);
     return NULL;
 }
 

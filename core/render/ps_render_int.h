@@ -40,8 +40,9 @@ int ps_render_unit_ok(const ps_unit_result *u);
  * unit-list order, by rank then total; then the others by code. */
 int ps_render_rank_order(const ps_results *r, size_t *order);
 
+/* One scorecard into path, as a new document on pdf (a handle from
+ * ps_pdf_init, reused unit after unit); errors go to err. */
 int ps_render_scorecard_one(const ps_results *r, size_t unit, const ps_layout *l,
-                            const char *font_regular, const char *font_bold,
-                            const char *path, ps_error *err);
+                            ps_pdf *pdf, const char *path, ps_error *err);
 
 #endif

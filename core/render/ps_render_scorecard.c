@@ -467,27 +467,24 @@ static void layout_pass(sc *s, int dry) {
 }
 
 int ps_render_scorecard_one(const ps_results *r, size_t unit, const ps_layout *l,
-                            const char *font_regular, const char *font_bold,
-                            const char *path, ps_error *err) {
+                            ps_pdf *pdf, const char *path, ps_error *err) {
     const ps_unit_result *u = &r->units[unit];
-    ps_pdf pdf;
     char title[600];
     snprintf(title, sizeof title, "%s — %s — %s", l->text_values ? ps_layout_text(l, "title") : "",
              u->name ? u->name : u->code, r->period.label_vn);
-    int rc = ps_pdf_open(&pdf, l, font_regular, font_bold, r->generated_at, title, err);
+    pdf->err = err;
+    int rc = ps_pdf_next(pdf, r->generated_at, title);
     if (rc) return rc;
     sc s;
     memset(&s, 0, sizeof s);
-    s.r = r; s.u = u; s.L = l; s.pdf = &pdf;
+    s.r = r; s.u = u; s.L = l; s.pdf = pdf;
     s.fs = l->font_size;
-    s.cw = pdf.right - pdf.left;
+    s.cw = pdf->right - pdf->left;
     for (size_t i = 0; i < r->n_units; i++)
         if (r->units[i].has_previous) s.any_previous = 1;
-    pdf.on_page = on_page;
-    pdf.on_page_ctx = &s;
+    pdf->on_page = on_page;
+    pdf->on_page_ctx = &s;
     layout_pass(&s, 1);
     layout_pass(&s, 0);
-    rc = ps_pdf_save(&pdf, path);
-    ps_pdf_close(&pdf);
-    return rc;
+    return ps_pdf_save(pdf, path);
 }
