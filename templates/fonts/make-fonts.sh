@@ -3,12 +3,15 @@
 # beside the layout templates, from Debian's fonts-noto-core, with
 # fontTools (python3-fonttools).
 #
-# Why subsets: libharu 2.3.0 builds, for every document and every face, a
-# CID map by looking up all 65,536 BMP code points in the font's cmap, and
-# re-compresses the whole glyf table when saving.  With the full Noto Serif
-# (3,000+ glyphs) that cost about 28 ms per face per PDF, the bulk of a
-# scorecard; the subsets below (Latin + Vietnamese + punctuation, hinting
-# kept) take about 4 ms.  Measured figures: docs/layouts.md.
+# Why subsets: libharu 2.3.0 embeds, in every PDF, the used glyphs plus the
+# whole hmtx, loca and hinting tables of each face, and compresses them
+# again for every file.  The subsets below (Latin + Vietnamese +
+# punctuation) have no hinting and no OpenType layout features: libharu
+# shapes nothing and PDF viewers rasterise without the TrueType hints
+# (poppler draws the same pixels), so both were bytes and time in every
+# file for nothing -- 489 glyphs instead of 742, glyf 35 KB instead of 80 KB,
+# embedded faces 13-15 KB -> about 7 KB each.  Measured figures:
+# docs/layouts.md ("Speed").
 #
 # Usage: templates/fonts/make-fonts.sh [SOURCE_DIR]
 set -eu
@@ -30,11 +33,21 @@ python3 -m fontTools.subset "$src/NotoSansSymbols2-Regular.ttf" --unicodes="U+25
   --layout-features='' --no-hinting --output-file="$tmp/arrows.ttf"
 for face in Regular Bold; do
   python3 -m fontTools.subset "$src/NotoSerif-$face.ttf" --unicodes="$ranges" \
-    --layout-features='*' --notdef-outline --output-file="$tmp/serif.ttf"
+    --layout-features='' --no-hinting --notdef-outline --output-file="$tmp/serif.ttf"
   python3 - "$tmp/serif.ttf" "$tmp/math.ttf" "$tmp/arrows.ttf" "$here/NotoSerif-$face-vn.ttf" <<'PY'
 import sys
 from fontTools.merge import Merger
+from fontTools.ttLib import newTable
+from fontTools.ttLib.tables import ttProgram
 font = Merger().merge(sys.argv[1:4])
+# A one-instruction prep (SVTCA, harmless): libharu 2.3.0 writes the
+# tables it needs in a fixed order ending with prep and fails (error
+# 0x1033) when a missing last table starts exactly at a 4 KB boundary of
+# its buffer; a non-empty prep never starts at the end.
+prep = newTable('prep')
+prep.program = ttProgram.Program()
+prep.program.fromBytecode(b'\x00')
+font['prep'] = prep
 font.save(sys.argv[4])
 PY
 done
