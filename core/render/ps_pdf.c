@@ -275,6 +275,9 @@ void ps_pdf_close(ps_pdf *pdf) {
     pdf->doc = NULL;
     ps_free(pdf->nfc);
     pdf->nfc = NULL;
+    ps_free(pdf->pages);
+    pdf->pages = NULL;
+    pdf->pages_cap = 0;
     for (int p = 0; p < 256; p++) {
         ps_free(pdf->widths[0][p]);
         ps_free(pdf->widths[1][p]);
@@ -304,9 +307,34 @@ void ps_pdf_new_page(ps_pdf *pdf) {
             HPDF_Page_SetWidth(pdf->page, (HPDF_REAL)pdf->L->page_w);
             HPDF_Page_SetHeight(pdf->page, (HPDF_REAL)pdf->L->page_h);
         }
+        if ((size_t)pdf->page_no > pdf->pages_cap) {
+            size_t cap = pdf->pages_cap ? 2 * pdf->pages_cap : 8;
+            HPDF_Page *p = ps_realloc(pdf->pages, cap * sizeof *p);
+            if (!p) {
+                if (!pdf->failed)
+                    ps_error_set(pdf->err, PS_ENOMEM, NULL, 0, 0, "out of memory (PDF pages)");
+                pdf->failed = 1;
+                pdf->page = NULL;
+            } else {
+                pdf->pages = p;
+                pdf->pages_cap = cap;
+            }
+        }
+        if ((size_t)pdf->page_no <= pdf->pages_cap) pdf->pages[pdf->page_no - 1] = pdf->page;
     }
     pdf->y = pdf->top;
     if (pdf->on_page) pdf->on_page(pdf, pdf->on_page_ctx);
+}
+
+void ps_pdf_each_page(ps_pdf *pdf, ps_page_fn fn, void *ctx) {
+    if (pdf->dry || pdf->failed) return;
+    int n = pdf->page_no;
+    for (int i = 0; i < n; i++) {
+        pdf->page = pdf->pages[i];
+        pdf->page_no = i + 1;
+        pdf->n_pages = n;
+        fn(pdf, ctx);
+    }
 }
 
 int ps_pdf_need(ps_pdf *pdf, double h) {

@@ -4,8 +4,10 @@
  * are read and parsed once per handle), an error handler that records into
  * a ps_error,
  * NFC-normalised UTF-8 text measured, wrapped and aligned by real glyph
- * widths, and page breaks with a "dry" mode so a report can be laid out
- * once to count its pages and drawn a second time knowing "Trang X/Y".
+ * widths, and page breaks.  "Trang X/Y" needs the page count: a report
+ * either lays out once and draws what needs it on every page at the end
+ * (ps_pdf_each_page), or uses the "dry" mode to lay out once to count its
+ * pages and a second time to draw.
  *
  * Coordinates are in points from the top-left corner (y grows downwards);
  * the layer converts to PDF's bottom-up space.
@@ -32,6 +34,8 @@ struct ps_pdf {
     const char *font_name[2];    /* libharu's names of the loaded faces */
     uint32_t doc_no;             /* documents started on this handle */
     HPDF_Page page;              /* NULL while dry */
+    HPDF_Page *pages;            /* the document's pages, for ps_pdf_each_page */
+    size_t pages_cap;
     const ps_layout *L;
     ps_error *err;
     int failed;                  /* libharu reported an error */
@@ -73,6 +77,9 @@ void ps_pdf_close(ps_pdf *pdf);
 
 /* Start a layout pass: dry (count pages) or real (draw). */
 void ps_pdf_begin_pass(ps_pdf *pdf, int dry);
+/* After a (non-dry) pass: call fn on every page of the document, in order,
+ * with pdf->page, page_no and n_pages set (y is not). */
+void ps_pdf_each_page(ps_pdf *pdf, ps_page_fn fn, void *ctx);
 /* Break to a new page (calls on_page). */
 void ps_pdf_new_page(ps_pdf *pdf);
 /* Break if h points do not fit below the cursor; returns 1 if it broke. */

@@ -4,8 +4,9 @@
  * chart per group, the trend against the previous period, the dossiers
  * that cost points and the data-quality findings.
  *
- * Laid out twice: a dry pass counts the pages, the second pass draws with
- * "Trang X/Y" known.  Sections follow the order of the template.
+ * Laid out once; the footers ("Trang X/Y") are drawn on every page when
+ * the page count is known (laying out twice to count first was a third of
+ * a card's time).  Sections follow the order of the template.
  */
 #include "render/ps_render_int.h"
 
@@ -37,11 +38,18 @@ static void maxpts(const sc *s, double v, char *buf, size_t n) {
 
 /* ---- page frame -------------------------------------------------------- */
 
+static double footer_top(const sc *s) {
+    return s->L->page_h - s->L->margin_b - ps_render_footer_height();
+}
+
+static void footer(ps_pdf *pdf, void *ctx) {
+    const sc *s = ctx;
+    ps_render_footer(pdf, s->L, s->r, footer_top(s) + 3);
+}
+
 static void on_page(ps_pdf *pdf, void *ctx) {
     sc *s = ctx;
-    double fh = ps_render_footer_height();
-    pdf->bottom = s->L->page_h - s->L->margin_b - fh;
-    ps_render_footer(pdf, s->L, s->r, pdf->bottom + 3);
+    pdf->bottom = footer_top(s);
     if (pdf->page_no > 1) {
         /* running header: which unit this loose page belongs to */
         char line[512];
@@ -448,8 +456,8 @@ static void quality(sc *s, const ps_layout_section *sec) {
     pdf->y += 8;
 }
 
-static void layout_pass(sc *s, int dry) {
-    ps_pdf_begin_pass(s->pdf, dry);
+static void layout(sc *s) {
+    ps_pdf_begin_pass(s->pdf, 0);
     for (size_t i = 0; i < s->L->n_sections && !s->pdf->failed; i++) {
         const ps_layout_section *sec = &s->L->sections[i];
         const char *n = sec->name;
@@ -484,7 +492,7 @@ int ps_render_scorecard_one(const ps_results *r, size_t unit, const ps_layout *l
         if (r->units[i].has_previous) s.any_previous = 1;
     pdf->on_page = on_page;
     pdf->on_page_ctx = &s;
-    layout_pass(&s, 1);
-    layout_pass(&s, 0);
+    layout(&s);
+    ps_pdf_each_page(pdf, footer, &s);
     return ps_pdf_save(pdf, path);
 }
