@@ -378,13 +378,109 @@ static int has_glyph(ps_pdf *pdf, int32_t cp) {
 
 int ps_pdf_has_glyph(ps_pdf *pdf, int32_t cp) { return has_glyph(pdf, cp); }
 
+/* utf8proc's NFC of s (malloc'ed, NULL when out of memory), invalid UTF-8
+ * bytes turned into "?" first: utf8proc refuses the whole string
+ * otherwise, and one bad byte should not blank a name. */
+static char *nfc_dup(const char *s) {
+    char *clean = NULL;
+    for (size_t i = 0; s[i];) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)s + i, -1, &cp);
+        if (m > 0) { i += (size_t)m; continue; }
+        if (!clean && !(clean = ps_strdup(s))) return NULL;
+        clean[i++] = '?';
+        while (clean[i] && ((unsigned char)clean[i] & 0xC0) == 0x80) clean[i++] = '?';
+        s = clean;
+    }
+    utf8proc_uint8_t *n = utf8proc_NFC((const utf8proc_uint8_t *)s);
+    ps_free(clean);
+    return (char *)n;
+}
+
+static int is_plain_ascii(const char *s) {
+    while (*s >= 0x20 && *s < 0x7f) s++;
+    return !*s;
+}
+
+/* 1 if s is valid UTF-8 made only of characters that NFC leaves alone
+ * whatever surrounds them: starters with no decomposition that changes
+ * under NFC and that never compose with the character before them.  Those
+ * are ASCII, Latin-1 to Latin Extended-B, Latin Extended Additional (the
+ * precomposed Vietnamese letters), general punctuation but U+2000/U+2001
+ * (singletons), currency signs, the arrows and shapes the faces carry.
+ * Anything else (combining marks above all) goes through utf8proc: most
+ * texts of a card are names and code lists composed on the fly, which no
+ * cache holds, and utf8proc_NFC was a fifth of the layout's time. */
+static int is_nfc_quick(const char *s) {
+    for (size_t i = 0; s[i];) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)s + i, -1, &cp);
+        if (m <= 0) return 0;
+        i += (size_t)m;
+        if (cp < 0x80 || (cp >= 0xa0 && cp <= 0x24f) || (cp >= 0x1e00 && cp <= 0x1eff) ||
+            (cp >= 0x2002 && cp <= 0x206f) || (cp >= 0x20a0 && cp <= 0x20bf) ||
+            (cp >= 0x2190 && cp <= 0x2199) || (cp >= 0x25a0 && cp <= 0x25ff))
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+static const char *cache_find(const ps_nfc_cache *c, const char *s) {
+    if (!c || !c->n) return NULL;
+    size_t len = strlen(s);
+    uint64_t h = ps_hash64(s, len);
+    for (size_t i = (size_t)h & (c->cap - 1);; i = (i + 1) & (c->cap - 1)) {
+        const ps_nfc_slot *e = &c->slots[i];
+        if (!e->key) return NULL;
+        if (e->hash == h && !strcmp(e->key, s)) return e->nfc;
+    }
+}
+
+int ps_nfc_cache_add(ps_nfc_cache *c, const char *s) {
+    if (!s || is_nfc_quick(s) || cache_find(c, s)) return PS_OK;
+    if (2 * (c->n + 1) > c->cap) {   /* at most half full */
+        size_t cap = c->cap ? 2 * c->cap : 256;
+        ps_nfc_slot *slots = ps_calloc(cap, sizeof *slots);
+        if (!slots) return PS_ENOMEM;
+        for (size_t i = 0; i < c->cap; i++) {
+            if (!c->slots[i].key) continue;
+            size_t j = (size_t)c->slots[i].hash & (cap - 1);
+            while (slots[j].key) j = (j + 1) & (cap - 1);
+            slots[j] = c->slots[i];
+        }
+        ps_free(c->slots);
+        c->slots = slots;
+        c->cap = cap;
+    }
+    ps_nfc_slot e = {ps_strdup(s), nfc_dup(s), ps_hash64(s, strlen(s))};
+    if (!e.key || !e.nfc) {
+        ps_free(e.key);
+        free(e.nfc);
+        return PS_ENOMEM;
+    }
+    size_t i = (size_t)e.hash & (c->cap - 1);
+    while (c->slots[i].key) i = (i + 1) & (c->cap - 1);
+    c->slots[i] = e;
+    c->n++;
+    return PS_OK;
+}
+
+void ps_nfc_cache_free(ps_nfc_cache *c) {
+    for (size_t i = 0; i < c->cap; i++) {
+        ps_free(c->slots[i].key);
+        free(c->slots[i].nfc);   /* from utf8proc: malloc */
+    }
+    ps_free(c->slots);
+    memset(c, 0, sizeof *c);
+}
+
 const char *ps_pdf_nfc(ps_pdf *pdf, const char *s) {
     if (!s) s = "";
     /* printable ASCII is already NFC and in every face: skip utf8proc (its
      * allocation per call showed in profiles; codes and numbers are ASCII) */
-    size_t k = 0;
-    while (s[k] >= 0x20 && s[k] < 0x7f) k++;
-    if (!s[k]) {
+    if (is_plain_ascii(s)) {
+        size_t k = strlen(s);
         if (k + 1 > pdf->nfc_cap) {
             char *p = ps_realloc(pdf->nfc, (k + 1) * 2);
             if (!p) return "";
@@ -394,21 +490,9 @@ const char *ps_pdf_nfc(ps_pdf *pdf, const char *s) {
         memcpy(pdf->nfc, s, k + 1);
         return pdf->nfc;
     }
-    /* invalid UTF-8 bytes become "?" first: utf8proc refuses the whole
-     * string otherwise, and one bad byte should not blank a name */
-    char *clean = NULL;
-    for (size_t i = 0; s[i];) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)s + i, -1, &cp);
-        if (m > 0) { i += (size_t)m; continue; }
-        if (!clean && !(clean = ps_strdup(s))) return "";
-        clean[i++] = '?';
-        while (clean[i] && ((unsigned char)clean[i] & 0xC0) == 0x80) clean[i++] = '?';
-        s = clean;
-    }
-    utf8proc_uint8_t *n = utf8proc_NFC((const utf8proc_uint8_t *)s);
-    ps_free(clean);
-    const char *src = n ? (const char *)n : "?";
+    const char *cached = is_nfc_quick(s) ? s : cache_find(pdf->nfc_cache, s);
+    char *n = cached ? NULL : nfc_dup(s);
+    const char *src = cached ? cached : n ? n : "?";
     size_t len = strlen(src);
     /* worst case every 3-byte symbol becomes 2 ASCII bytes: len + 1 is enough */
     if (len + 1 > pdf->nfc_cap) {

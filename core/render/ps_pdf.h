@@ -22,6 +22,22 @@
 
 typedef enum { PS_AL_LEFT, PS_AL_CENTER, PS_AL_RIGHT } ps_align;
 
+/* NFC forms of a run's texts (template texts, rule and unit names) that
+ * are not NFC already (decomposed input), built before the worker threads
+ * start and only read after: the same texts recur card after card.  Keys
+ * are copied. */
+typedef struct ps_nfc_slot {
+    char *key, *nfc;
+    uint64_t hash;
+} ps_nfc_slot;
+typedef struct ps_nfc_cache {
+    ps_nfc_slot *slots;
+    size_t cap, n;               /* slots (a power of two), entries */
+} ps_nfc_cache;
+/* Add s (NULL and text plainly NFC already are skipped). */
+int ps_nfc_cache_add(ps_nfc_cache *c, const char *s);
+void ps_nfc_cache_free(ps_nfc_cache *c);
+
 typedef struct ps_pdf ps_pdf;
 /* Called after a page break to draw the page frame (footer, running
  * header) and reset pdf->y. */
@@ -51,6 +67,7 @@ struct ps_pdf {
     int16_t *widths[2][256];     /* [face][cp >> 8][cp & 255], -1 unknown */
     uint8_t *glyph_ok[256];      /* [cp >> 8][cp & 255]: 0 unknown, 1 yes, 2 no */
     uint32_t *marked[2][256];    /* [face][page][cp]: doc_no when last marked for embedding */
+    const ps_nfc_cache *nfc_cache;   /* optional, shared read-only */
     char *nfc;                   /* scratch buffer for normalised text */
     size_t nfc_cap;
 };

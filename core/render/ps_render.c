@@ -19,6 +19,7 @@ typedef struct job_state {
     const ps_render_opts *o;
     const ps_layout *layout;
     const char *font_regular, *font_bold;
+    const ps_nfc_cache *nfc;
     pthread_mutex_t lock;
     size_t next;                /* next unit to render */
     int failed;                 /* first error stops the others */
@@ -64,12 +65,34 @@ static void *worker(void *arg) {
         if (!have_pdf) {
             rc = ps_pdf_init(&pdf, js->layout, js->font_regular, js->font_bold, &e);
             have_pdf = rc == PS_OK;
+            pdf.nfc_cache = js->nfc;
         }
         if (rc == PS_OK) rc = ps_render_scorecard_one(js->r, i, js->layout, &pdf, path, &e);
         if (rc != PS_OK) fail(js, rc, &e, u->code);
     }
     if (have_pdf) ps_pdf_close(&pdf);
     return NULL;
+}
+
+/* The texts every card prints, normalised once for the run. */
+static int cache_texts(ps_nfc_cache *c, const ps_layout *l, const ps_results *r) {
+    int rc = PS_OK;
+#define ADD(s) do { if (rc == PS_OK) rc = ps_nfc_cache_add(c, (s)); } while (0)
+    for (size_t i = 0; i < l->n_texts; i++) ADD(l->text_values[i]);
+    ADD(r->title); ADD(r->period.label_vn); ADD(r->ruleset_name); ADD(r->issuer);
+    for (size_t i = 0; i < r->n_units; i++) {
+        const ps_unit_result *u = &r->units[i];
+        ADD(u->name); ADD(u->parent_name); ADD(u->status); ADD(u->band);
+        for (size_t g = 0; g < u->n_groups; g++) ADD(u->groups[g].name);
+        for (size_t k = 0; k < u->n_criteria; k++) {
+            const ps_criterion_result *cr = &u->criteria[k];
+            ADD(cr->name); ADD(cr->target); ADD(cr->value_text); ADD(cr->note);
+            for (size_t j = 0; j < cr->n_lost; j++) ADD(cr->lost[j].label);
+        }
+        for (size_t k = 0; k < u->n_facts; k++) { ADD(u->fact_keys[k]); ADD(u->fact_values[k]); }
+    }
+#undef ADD
+    return rc;
 }
 
 int ps_render_scorecards(const ps_results *r, const ps_render_opts *o,
@@ -87,9 +110,16 @@ int ps_render_scorecards(const ps_results *r, const ps_render_opts *o,
     if (n < 1) n = 1;
     if (n > 64) n = 64;
     if ((size_t)n > r->n_units) n = r->n_units ? (int)r->n_units : 1;
+    ps_nfc_cache nfc;
+    memset(&nfc, 0, sizeof nfc);
+    if (cache_texts(&nfc, &layout, r) != PS_OK) {
+        ps_nfc_cache_free(&nfc);
+        ps_layout_free(&layout);
+        return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory (scorecard texts)");
+    }
     job_state js;
     memset(&js, 0, sizeof js);
-    js.r = r; js.o = o; js.layout = &layout;
+    js.r = r; js.o = o; js.layout = &layout; js.nfc = &nfc;
     js.font_regular = reg; js.font_bold = bold;
     pthread_mutex_init(&js.lock, NULL);
     pthread_t th[64];
@@ -101,6 +131,7 @@ int ps_render_scorecards(const ps_results *r, const ps_render_opts *o,
     worker(&js);   /* the calling thread works too */
     for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
     pthread_mutex_destroy(&js.lock);
+    ps_nfc_cache_free(&nfc);
     ps_layout_free(&layout);
     if (js.failed) {
         *err = js.err;
