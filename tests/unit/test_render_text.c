@@ -2,11 +2,13 @@
  * test_render_text.c -- the text layer under the PDF reports: NFC
  * normalisation, stand-ins for symbols the faces lack, and line breaking
  * by measured width that never splits a UTF-8 sequence nor a letter from
- * its combining mark.  Widths come from the default faces, so expected
+ * its combining mark; a libharu handle reused document after document.  Widths come from the default faces, so expected
  * breaks are derived from measured widths, not hard-coded points.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <utf8proc.h>
 
@@ -44,6 +46,51 @@ static double width_of(ps_pdf *pdf, const char *s) {
     return ps_pdf_width(pdf, pdf->reg, 10, s);
 }
 
+/* One page with text in both faces, saved to path. */
+static int one_doc(ps_pdf *pdf, const char *text, const char *path) {
+    ps_pdf_begin_pass(pdf, 0);
+    ps_pdf_text(pdf, pdf->reg, 12, 0, 50, 50, 400, PS_AL_LEFT, text);
+    ps_pdf_text(pdf, pdf->bold, 12, 0, 50, 80, 400, PS_AL_LEFT, text);
+    return ps_pdf_save(pdf, path);
+}
+
+static size_t slurp(const char *path, char *buf, size_t cap) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
+/* A handle reused for a second document writes what a fresh handle
+ * writes: nothing of the first document (its glyphs, its pages) leaks. */
+static void reuse(ps_tally *t, const ps_layout *L, const char *reg, const char *bold) {
+    const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char a[512], b[512], c[512];
+    snprintf(a, sizeof a, "%s/ps-reuse-a-%d.pdf", base, (int)getpid());
+    snprintf(b, sizeof b, "%s/ps-reuse-b-%d.pdf", base, (int)getpid());
+    snprintf(c, sizeof c, "%s/ps-reuse-c-%d.pdf", base, (int)getpid());
+    ps_error err;
+    memset(&err, 0, sizeof err);
+    ps_pdf pdf;
+    CHECK_INT(t, ps_pdf_open(&pdf, L, reg, bold, 1764547200, "A", &err), PS_OK);
+    CHECK_INT(t, one_doc(&pdf, "Ồ ạt, Đường ‰ №", a), PS_OK);
+    CHECK_INT(t, ps_pdf_next(&pdf, 1764547200, "B"), PS_OK);
+    CHECK_INT(t, one_doc(&pdf, "Việt Nam ≥ 99%", b), PS_OK);
+    ps_pdf_close(&pdf);
+    CHECK_INT(t, ps_pdf_open(&pdf, L, reg, bold, 1764547200, "B", &err), PS_OK);
+    CHECK_INT(t, one_doc(&pdf, "Việt Nam ≥ 99%", c), PS_OK);
+    ps_pdf_close(&pdf);
+    static char x[1 << 17], y[1 << 17], z[1 << 17];
+    size_t na = slurp(a, z, sizeof z), nb = slurp(b, x, sizeof x), nc = slurp(c, y, sizeof y);
+    CHECK(t, na > 1000 && nb > 1000 && nb < sizeof x);
+    CHECK_INT(t, nb, nc);
+    CHECK(t, nb == nc && memcmp(x, y, nb) == 0);
+    unlink(a);
+    unlink(b);
+    unlink(c);
+}
+
 int main(void) {
     ps_tally t = {0, 0};
     ps_render_opts o;
@@ -73,6 +120,34 @@ int main(void) {
     CHECK_STR(&t, ps_pdf_nfc(&pdf, "a ≠ b ← c ☺"), "a != b <- c ?");
     CHECK_STR(&t, ps_pdf_nfc(&pdf, "a\xff" "b"), "a?b");
     CHECK_STR(&t, ps_pdf_nfc(&pdf, "tab\there"), "tab here");
+    /* characters the quick NFC check must not pass through: U+212B
+     * (angstrom sign) and U+212A (kelvin sign) are singletons for U+00C5
+     * and "K", which the faces have */
+    CHECK_STR(&t, ps_pdf_nfc(&pdf, "1 \xe2\x84\xab, 3 \xe2\x84\xaa"), "1 Å, 3 K");
+    /* a letter then a combining mark: composed, though each alone is fine */
+    CHECK_STR(&t, ps_pdf_nfc(&pdf, "Vi\xe1\xba\xb9\xcc\x82t"), "Việt");
+
+    /* the run's cache of decomposed texts: a hit gives the same NFC text */
+    ps_nfc_cache cache;
+    memset(&cache, 0, sizeof cache);
+    const char *nfd = "Nguye\xcc\x82\xcc\x83n Tha\xcc\x80nh";
+    CHECK_INT(&t, ps_nfc_cache_add(&cache, nfd), PS_OK);
+    CHECK_INT(&t, ps_nfc_cache_add(&cache, nfd), PS_OK);
+    CHECK_INT(&t, ps_nfc_cache_add(&cache, "Nguyễn"), PS_OK);   /* NFC already: not kept */
+    CHECK_INT(&t, cache.n, 1);
+    for (int i = 0; i < 300; i++) {   /* past the first growth */
+        char k[64];
+        snprintf(k, sizeof k, "x\xcc\x81%d", i);
+        CHECK_INT(&t, ps_nfc_cache_add(&cache, k), PS_OK);
+    }
+    CHECK_INT(&t, cache.n, 301);
+    pdf.nfc_cache = &cache;
+    CHECK_STR(&t, ps_pdf_nfc(&pdf, nfd), "Nguyễn Thành");
+    CHECK_STR(&t, ps_pdf_nfc(&pdf, "x\xcc\x81" "299"), "x\xcc\x81" "299");   /* no precomposed x́ */
+    CHECK_STR(&t, ps_pdf_nfc(&pdf, "e\xcc\x81"), "é");                       /* a miss */
+    pdf.nfc_cache = NULL;
+    ps_nfc_cache_free(&cache);
+
     CHECK(&t, ps_pdf_has_glyph(&pdf, 0x1ED9));      /* ộ */
     CHECK(&t, ps_pdf_has_glyph(&pdf, 0x2265));      /* ≥ */
     CHECK(&t, !ps_pdf_has_glyph(&pdf, 0x2260));     /* ≠ */
@@ -138,6 +213,7 @@ int main(void) {
               width_of(&pdf, "Việt") + width_of(&pdf, " ") + width_of(&pdf, "Nam"));
 
     ps_pdf_close(&pdf);
+    reuse(&t, &L, reg, bold);
     ps_layout_free(&L);
     return ps_test_done(&t);
 }
