@@ -2,9 +2,11 @@
  * ps_util.c -- errors, allocation, arena, buffers, hashing, number
  * formatting and atomic file writes shared by the whole core.
  */
+#define _GNU_SOURCE   /* syncfs */
 #include "base/ps_util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -451,11 +453,11 @@ int ps_atomic_open(ps_atomic_file *f, const char *path, ps_error *err) {
     return PS_OK;
 }
 
-int ps_atomic_close(ps_atomic_file *f, int commit, ps_error *err) {
+static int atomic_close(ps_atomic_file *f, int commit, int sync, ps_error *err) {
     int rc = PS_OK;
     if (!f->fp) return PS_OK;
     FILE *fp = f->fp;
-    if (commit && (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0)) {
+    if (commit && (fflush(fp) != 0 || ferror(fp) || (sync && fsync(fileno(fp)) != 0))) {
         rc = ps_error_set(err, PS_EIO, f->path, 0, 0,
                           "cannot write output file: %s (disk full?)", strerror(errno));
         commit = 0;
@@ -481,13 +483,40 @@ int ps_atomic_close(ps_atomic_file *f, int commit, ps_error *err) {
     return rc;
 }
 
-int ps_write_file_atomic(const char *path, const void *data, size_t n,
-                         ps_error *err) {
+int ps_atomic_close(ps_atomic_file *f, int commit, ps_error *err) {
+    return atomic_close(f, commit, 1, err);
+}
+
+static int write_atomic(const char *path, const void *data, size_t n, int sync,
+                        ps_error *err) {
     ps_atomic_file f;
     int rc = ps_atomic_open(&f, path, err);
     if (rc != PS_OK) return rc;
     int ok = fwrite(data, 1, n, (FILE *)f.fp) == n;
-    return ps_atomic_close(&f, ok, err) != PS_OK ? PS_EIO
+    return atomic_close(&f, ok, sync, err) != PS_OK ? PS_EIO
            : ok ? PS_OK
                 : ps_error_set(err, PS_EIO, path, 0, 0, "cannot write output file (disk full?)");
+}
+
+int ps_write_file_atomic(const char *path, const void *data, size_t n,
+                         ps_error *err) {
+    return write_atomic(path, data, n, 1, err);
+}
+
+int ps_write_file_staged(const char *path, const void *data, size_t n,
+                         ps_error *err) {
+    return write_atomic(path, data, n, 0, err);
+}
+
+int ps_sync_fs(const char *dir, ps_error *err) {
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0 || syncfs(fd) != 0) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        return ps_error_set(err, PS_EIO, dir, 0, 0,
+                            "cannot flush the new files to disk: %s (disk full or failing?)",
+                            strerror(e));
+    }
+    close(fd);
+    return PS_OK;
 }

@@ -107,6 +107,14 @@ void ps_format_count(double v, char *buf, size_t size);
  * flushed, then renamed over path.  On failure nothing is left behind. */
 int ps_write_file_atomic(const char *path, const void *data, size_t n,
                          ps_error *err);
+/* As ps_write_file_atomic but not flushed to disk: for a file written into
+ * a staging directory that is flushed as a whole (ps_sync_fs) before it is
+ * published -- one flush instead of one fsync per file, which on a busy
+ * disk was most of the wall time of 3,355 scorecards. */
+int ps_write_file_staged(const char *path, const void *data, size_t n,
+                         ps_error *err);
+/* Flush everything written to the filesystem holding dir (syncfs). */
+int ps_sync_fs(const char *dir, ps_error *err);
 /* For writers that stream: open a temp file beside path ... */
 typedef struct ps_atomic_file {
     char *path, *tmp_path;

@@ -264,7 +264,8 @@ int ps_pdf_save(ps_pdf *pdf, const char *path) {
                           "cannot read back the PDF stream (%u of %u bytes)",
                           (unsigned)got, (unsigned)size);
     } else {
-        rc = ps_write_file_atomic(path, buf, size, pdf->err);
+        rc = pdf->staged ? ps_write_file_staged(path, buf, size, pdf->err)
+                         : ps_write_file_atomic(path, buf, size, pdf->err);
     }
     ps_free(buf);
     return rc;

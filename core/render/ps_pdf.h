@@ -56,6 +56,7 @@ struct ps_pdf {
     ps_error *err;
     int failed;                  /* libharu reported an error */
     int dry;                     /* lay out only: count pages, draw nothing */
+    int staged;                  /* save without fsync (see ps_write_file_staged) */
     int page_no, n_pages;        /* current page (1-based); total (known in pass 2) */
     double y;                    /* cursor, points from the top */
     double top, bottom;          /* content area (bottom: above the footer) */

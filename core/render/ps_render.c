@@ -66,6 +66,7 @@ static void *worker(void *arg) {
             rc = ps_pdf_init(&pdf, js->layout, js->font_regular, js->font_bold, &e);
             have_pdf = rc == PS_OK;
             pdf.nfc_cache = js->nfc;
+            pdf.staged = js->o->staged;
         }
         if (rc == PS_OK) rc = ps_render_scorecard_one(js->r, i, js->layout, &pdf, path, &e);
         if (rc != PS_OK) fail(js, rc, &e, u->code);

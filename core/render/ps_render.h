@@ -17,6 +17,9 @@ typedef struct ps_render_opts {
     const char *font_regular;         /* TrueType files */
     const char *font_bold;
     int threads;                      /* worker threads for scorecards; 0: cores */
+    int staged;                       /* output_dir is a staging directory the caller
+                                       * flushes as a whole (ps_sync_fs) before
+                                       * publishing it: scorecards skip the fsync */
     int quiet;
 } ps_render_opts;
 

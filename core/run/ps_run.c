@@ -347,6 +347,7 @@ int ps_run_render(ps_run *run, ps_error *err) {
         .font_regular = job->font_regular,
         .font_bold = job->font_bold,
         .threads = run->cfg.threads,
+        .staged = 1,
         .quiet = run->cfg.verbose < 0,
     };
     char path[PATH_MAX];
@@ -359,6 +360,8 @@ int ps_run_render(ps_run *run, ps_error *err) {
     if ((job->outputs & PS_OUT_JSON) && rc == PS_OK) rc = ps_write_json(&run->results, path, err);
     snprintf(path, sizeof path, "%s/results.xlsx", staging);
     if ((job->outputs & PS_OUT_XLSX) && rc == PS_OK) rc = ps_write_xlsx(&run->results, path, err);
+    /* the scorecards were not fsync'ed one by one: flush them all at once */
+    if (rc == PS_OK && (job->outputs & PS_OUT_PDF)) rc = ps_sync_fs(staging, err);
     if (rc == PS_OK) rc = publish_staging(staging, job->output_dir, err);
     if (rc != PS_OK) {
         /* name the file the user asked for, not its staging copy */
