@@ -223,7 +223,7 @@ int ps_pdf_next(ps_pdf *pdf, int64_t when, const char *title) {
         if (HPDF_NewDoc(pdf->doc) != HPDF_OK && !pdf->failed)
             return ps_error_set(pdf->err, PS_ENOMEM, NULL, 0, 0, "out of memory (PDF)");
     }
-    pdf->page = NULL;
+    pdf->page = pdf->gs_page = NULL;
     pdf->page_no = pdf->n_pages = 0;
     HPDF_SetCompressionMode(pdf->doc, HPDF_COMP_ALL);
     HPDF_SetCurrentEncoder(pdf->doc, "UTF-8");
@@ -302,6 +302,7 @@ void ps_pdf_begin_pass(ps_pdf *pdf, int dry) {
 
 void ps_pdf_new_page(ps_pdf *pdf) {
     pdf->page_no++;
+    pdf->gs_page = NULL;
     if (!pdf->dry) {
         pdf->page = HPDF_AddPage(pdf->doc);
         if (pdf->page) {
@@ -332,6 +333,7 @@ void ps_pdf_each_page(ps_pdf *pdf, ps_page_fn fn, void *ctx) {
     int n = pdf->page_no;
     for (int i = 0; i < n; i++) {
         pdf->page = pdf->pages[i];
+        pdf->gs_page = NULL;
         pdf->page_no = i + 1;
         pdf->n_pages = n;
         fn(pdf, ctx);
@@ -582,11 +584,39 @@ static size_t cluster_len(const char *s) {
 
 double ps_pdf_line_h(double size) { return size * 1.32; }
 
-static void rgb(HPDF_Page p, uint32_t c, int fill) {
+/* The page's graphics state as last set, forgotten on every page switch
+ * (a new document may even reuse a freed page's address). */
+static void gs_sync(ps_pdf *pdf) {
+    if (pdf->gs_page == pdf->page) return;
+    pdf->gs_page = pdf->page;
+    pdf->gs_font = NULL;
+    pdf->gs_size = pdf->gs_lw = -1;
+    pdf->gs_fill = pdf->gs_stroke = PS_NO_COLOUR;
+}
+
+static void rgb(ps_pdf *pdf, uint32_t c, int fill) {
+    gs_sync(pdf);
+    if (c == (fill ? pdf->gs_fill : pdf->gs_stroke)) return;
     HPDF_REAL r = ((c >> 16) & 255) / 255.0f, g = ((c >> 8) & 255) / 255.0f,
               b = (c & 255) / 255.0f;
-    if (fill) HPDF_Page_SetRGBFill(p, r, g, b);
-    else HPDF_Page_SetRGBStroke(p, r, g, b);
+    if (fill) HPDF_Page_SetRGBFill(pdf->page, r, g, b), pdf->gs_fill = c;
+    else HPDF_Page_SetRGBStroke(pdf->page, r, g, b), pdf->gs_stroke = c;
+}
+
+static void line_width(ps_pdf *pdf, double lw) {
+    gs_sync(pdf);
+    if (lw == pdf->gs_lw) return;
+    HPDF_Page_SetLineWidth(pdf->page, (HPDF_REAL)lw);
+    pdf->gs_lw = lw;
+}
+
+/* the font is text state, kept across text objects */
+static void font(ps_pdf *pdf, HPDF_Font f, double size) {
+    gs_sync(pdf);
+    if (f == pdf->gs_font && size == pdf->gs_size) return;
+    HPDF_Page_SetFontAndSize(pdf->page, f, (HPDF_REAL)size);
+    pdf->gs_font = f;
+    pdf->gs_size = size;
 }
 
 /* Tell libharu which glyphs of the face this document draws (it embeds only
@@ -623,8 +653,8 @@ static void draw_run(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
     mark_glyphs(pdf, f == pdf->bold ? 1 : 0, buf, n);
     HPDF_Page p = pdf->page;
     HPDF_Page_BeginText(p);
-    HPDF_Page_SetFontAndSize(p, f, (HPDF_REAL)size);
-    rgb(p, colour, 1);
+    font(pdf, f, size);
+    rgb(pdf, colour, 1);
     HPDF_Page_TextOut(p, (HPDF_REAL)tx,
                       (HPDF_REAL)(pdf->L->page_h - (y + size * 1.02)), buf);
     HPDF_Page_EndText(p);
@@ -760,10 +790,10 @@ void ps_pdf_rect(ps_pdf *pdf, double x, double y, double w, double h,
     if (pdf->dry || !pdf->page) return;
     HPDF_Page p = pdf->page;
     /* colours first: libharu refuses them once a path is open */
-    if (fill != PS_NO_COLOUR) rgb(p, fill, 1);
+    if (fill != PS_NO_COLOUR) rgb(pdf, fill, 1);
     if (stroke != PS_NO_COLOUR) {
-        rgb(p, stroke, 0);
-        HPDF_Page_SetLineWidth(p, (HPDF_REAL)lw);
+        rgb(pdf, stroke, 0);
+        line_width(pdf, lw);
     }
     HPDF_Page_Rectangle(p, (HPDF_REAL)x, (HPDF_REAL)(pdf->L->page_h - y - h),
                         (HPDF_REAL)w, (HPDF_REAL)h);
@@ -776,8 +806,8 @@ void ps_pdf_line(ps_pdf *pdf, double x1, double y1, double x2, double y2,
                  uint32_t colour, double lw) {
     if (pdf->dry || !pdf->page) return;
     HPDF_Page p = pdf->page;
-    rgb(p, colour, 0);
-    HPDF_Page_SetLineWidth(p, (HPDF_REAL)lw);
+    rgb(pdf, colour, 0);
+    line_width(pdf, lw);
     HPDF_Page_MoveTo(p, (HPDF_REAL)x1, (HPDF_REAL)(pdf->L->page_h - y1));
     HPDF_Page_LineTo(p, (HPDF_REAL)x2, (HPDF_REAL)(pdf->L->page_h - y2));
     HPDF_Page_Stroke(p);
@@ -788,7 +818,7 @@ void ps_pdf_triangle(ps_pdf *pdf, double x, double y, double s, int up,
     if (pdf->dry || !pdf->page) return;
     HPDF_Page p = pdf->page;
     double H = pdf->L->page_h;
-    rgb(p, colour, 1);
+    rgb(pdf, colour, 1);
     if (up) {
         HPDF_Page_MoveTo(p, (HPDF_REAL)x, (HPDF_REAL)(H - y - s));
         HPDF_Page_LineTo(p, (HPDF_REAL)(x + s), (HPDF_REAL)(H - y - s));

@@ -51,6 +51,12 @@ struct ps_pdf {
     uint32_t doc_no;             /* documents started on this handle */
     HPDF_Page page;              /* NULL while dry */
     HPDF_Page *pages;            /* the document's pages, for ps_pdf_each_page */
+    /* what the page's graphics state holds, so that it is not written
+     * again for every string: most text shares one font and colour */
+    HPDF_Page gs_page;           /* the page these are for; NULL: unknown */
+    HPDF_Font gs_font;
+    double gs_size, gs_lw;
+    uint32_t gs_fill, gs_stroke;
     size_t pages_cap;
     const ps_layout *L;
     ps_error *err;
