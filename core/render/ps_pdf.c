@@ -567,6 +567,9 @@ double ps_pdf_width(ps_pdf *pdf, HPDF_Font f, double size, const char *s) {
 /* Byte length of the grapheme cluster starting at s (>= 1 unless at end). */
 static size_t cluster_len(const char *s) {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    /* two ASCII characters always break (but CR LF): most text is ASCII
+     * codes and numbers, and utf8proc per character showed in profiles */
+    if (p[0] && p[0] < 0x80 && p[1] < 0x80 && !(p[0] == '\r' && p[1] == '\n')) return 1;
     utf8proc_int32_t cp, prev;
     utf8proc_ssize_t n = utf8proc_iterate(p, -1, &prev);
     if (n <= 0) return *s ? 1 : 0;
