@@ -9,6 +9,7 @@
 #include "render/ps_pdf.h"
 #include "ps_version.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,95 @@ static int make_encoder(ps_pdf *pdf) {
     return HPDF_Doc_RegisterEncoder(pdf->doc, e) == HPDF_OK ? 0 : -1;
 }
 
+static uint32_t be32(const unsigned char *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* NULL if data looks like a TrueType face libharu can parse: libharu 2.3.0
+ * reads the table directory without bounds (any other file crashed it). */
+static const char *sfnt_problem(const unsigned char *d, size_t n) {
+    if (n < 12) return "the font file is too short to be a TrueType font";
+    uint32_t v = be32(d);
+    if (v != 0x00010000u && v != 0x74727565u /* 'true' */)
+        return v == 0x4f54544fu ? "the font is OpenType/CFF; libharu needs TrueType outlines "
+                                  "(a .ttf with glyf)"
+                                : "the font file is not a TrueType font";
+    size_t tables = (size_t)d[4] << 8 | d[5];
+    if (!tables || 12 + 16 * tables > n) return "the font's table directory is cut short";
+    for (size_t i = 0; i < tables; i++) {
+        const unsigned char *t = d + 12 + 16 * i;
+        uint64_t off = be32(t + 8), len = be32(t + 12);
+        if (off + len > n) return "a table of the font lies beyond the end of the file";
+    }
+    return NULL;
+}
+
+/* The face in path, read into memory and parsed once for the handle; its
+ * name for HPDF_GetFont, or NULL (error reported).  Not
+ * HPDF_LoadTTFontFromFile: libharu would keep reading the file, seeking
+ * before every table and glyph it embeds (680 lseek calls per scorecard,
+ * most of the run's system time, strace). */
+static const char *load_face(ps_pdf *pdf, const char *path, const char *tag) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        ps_error_set(pdf->err, PS_ECONFIG, path, 0, 0, "cannot open the font file: %s",
+                     strerror(errno));
+        return NULL;
+    }
+    unsigned char *data = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n == cap) {
+            unsigned char *p = cap > (64u << 20) ? NULL : ps_realloc(data, cap = cap ? 2 * cap : 1 << 16);
+            if (!p) break;
+            data = p;
+        }
+        size_t got = fread(data + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) break;
+    }
+    int bad = ferror(f) || n == cap;
+    fclose(f);
+    if (bad || !n) {
+        ps_free(data);
+        ps_error_set(pdf->err, PS_ECONFIG, path, 0, 0, n ? "cannot read the font file (or larger "
+                     "than 64 MB)" : "the font file is empty");
+        return NULL;
+    }
+    const char *problem = sfnt_problem(data, n);
+    if (problem) {
+        ps_free(data);
+        ps_error_set(pdf->err, PS_ECONFIG, path, 0, 0, "%s (name a TrueType file in the job's "
+                     "fonts or the template's <fonts>)", problem);
+        return NULL;
+    }
+    HPDF_Stream s = HPDF_MemStream_New(pdf->doc->mmgr, (HPDF_UINT)n);
+    HPDF_STATUS st = s ? HPDF_Stream_Write(s, data, (HPDF_UINT)n) : HPDF_FAILD_TO_ALLOC_MEM;
+    ps_free(data);
+    if (st != HPDF_OK) {
+        if (s) HPDF_Stream_Free(s);
+        ps_error_set(pdf->err, PS_ENOMEM, path, 0, 0, "out of memory (font)");
+        return NULL;
+    }
+    HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->doc->mmgr, s, HPDF_TRUE);   /* owns s */
+    if (!def) {
+        on_hpdf_error(HPDF_GetError(pdf->doc), HPDF_GetErrorDetail(pdf->doc), pdf);
+        return NULL;
+    }
+    HPDF_FontDef same = HPDF_Doc_FindFontDef(pdf->doc, def->base_font);
+    if (same) {   /* both faces from one file */
+        HPDF_FontDef_Free(def);
+        return same->base_font;
+    }
+    if (HPDF_Doc_RegisterFontDef(pdf->doc, def) != HPDF_OK) {   /* frees def */
+        on_hpdf_error(HPDF_GetError(pdf->doc), HPDF_GetErrorDetail(pdf->doc), pdf);
+        return NULL;
+    }
+    /* the subset prefix libharu gives embedded faces ("HPDFAA+...") */
+    HPDF_TTFontDef_SetTagName(def, (char *)tag);
+    return def->base_font;
+}
+
 static int fail_open(ps_pdf *pdf) {
     int st = pdf->err->status;
     ps_pdf_close(pdf);
@@ -184,13 +274,15 @@ int ps_pdf_init(ps_pdf *pdf, const ps_layout *L, const char *font_regular,
     if (!pdf->doc) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory (PDF)");
     /* read and parsed once: HPDF_NewDoc keeps a handle's font definitions
      * (it only clears which glyphs a document used) */
+    static const char *const tags[2] = {"HPDFAA", "HPDFAB"};
     for (int i = 0; i < 2 && !pdf->failed; i++) {
         snprintf(err->file, sizeof err->file, "%s", fonts[i]);
-        pdf->font_name[i] = HPDF_LoadTTFontFromFile(pdf->doc, fonts[i], HPDF_TRUE);
+        pdf->font_name[i] = load_face(pdf, fonts[i], tags[i]);
         pdf->def[i] = pdf->font_name[i] ? HPDF_GetFontDef(pdf->doc, pdf->font_name[i]) : NULL;
-        if (!pdf->def[i] && !pdf->failed)
-            ps_error_set(err, PS_EIO, fonts[i], 0, 0, "cannot load the font"),
+        if (!pdf->def[i]) {
+            if (!err->status) ps_error_set(err, PS_EIO, fonts[i], 0, 0, "cannot load the font");
             pdf->failed = 1;
+        }
     }
     if (pdf->failed) return fail_open(pdf);
     err->file[0] = '\0';

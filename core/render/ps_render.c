@@ -64,7 +64,11 @@ static void *worker(void *arg) {
         int rc = PS_OK;
         if (!have_pdf) {
             rc = ps_pdf_init(&pdf, js->layout, js->font_regular, js->font_bold, &e);
-            have_pdf = rc == PS_OK;
+            if (rc != PS_OK) {   /* the faces, not this unit */
+                fail(js, rc, &e, "fonts");
+                break;
+            }
+            have_pdf = 1;
             pdf.nfc_cache = js->nfc;
             pdf.staged = js->o->staged;
         }

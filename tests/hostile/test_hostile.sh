@@ -303,6 +303,13 @@ gen_tpl_margin_huge() { tpl 's|margin-top="14"|margin-top="1e308"|'; }
 gen_tpl_font_size_zero() { tpl 's|size="9"/>|size="0"/>|'; }
 gen_tpl_widths_many() { tpl 's|<section name="criteria"[^/]*/>|<section name="criteria" widths="1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1"/>|'; }
 gen_tpl_truncated() { tpl '30,$d'; }
+# font FILE: the job names FILE (written by the caller) for both faces
+font() {
+  kiosk "$FIX/survey/kiosk.csv"
+  sed -i 's|output = "out",|output = "out", fonts = { regular = "'"$1"'", bold = "'"$1"'" },|' "$D/job.lua"
+}
+gen_font_not_ttf() { echo "not a font" > "$D/f.ttf"; font "$D/f.ttf"; }
+gen_font_truncated() { head -c 3000 "$PS_SOURCE/templates/fonts/NotoSerif-Regular-vn.ttf" > "$D/f.ttf"; font "$D/f.ttf"; }
 
 # ---- plugins ---------------------------------------------------------------------------
 gen_plugin_bad_abi() { job '{ plugin = "bad_abi" }'; }
@@ -451,6 +458,9 @@ tpl_margin_huge              run        3  scorecard.xml:[0-9]+(:[0-9]+)?: .*mar
 tpl_font_size_zero           run        3  scorecard.xml:[0-9]+(:[0-9]+)?: .*size
 tpl_widths_many              run        3  scorecard.xml:[0-9]+(:[0-9]+)?: .*widths
 tpl_truncated                run        3  scorecard.xml:30:1: .*Premature end of data
+# fonts (libharu 2.3.0 crashed on both)
+font_not_ttf                 run        3  f.ttf: fonts: the font file is too short to be a TrueType font
+font_truncated               run        3  f.ttf: fonts: a table of the font lies beyond the end of the file
 # plugins
 plugin_bad_abi               run        5  bad_abi.so: plugin built for parscore ABI 42
 plugin_no_symbol             run        5  no_symbol.so: not a parscore plugin
