@@ -99,6 +99,21 @@ static HPDF_ByteType enc_byte_type(HPDF_Encoder e, HPDF_ParseText_Rec *st) {
     return HPDF_BYTE_TYPE_SINGLE;
 }
 
+/* The next code point of s[0..n) from *i (invalid bytes are skipped);
+ * 0 at the end. */
+static int next_cp(const char *s, size_t n, size_t *i, int32_t *cp) {
+    while (*i < n) {
+        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)s + *i,
+                                              (utf8proc_ssize_t)(n - *i), cp);
+        if (m > 0) {
+            *i += (size_t)m;
+            return 1;
+        }
+        (*i)++;
+    }
+    return 0;
+}
+
 /* UTF-8 to the UTF-16BE codes of the content stream (CID = Unicode).  The
  * buffer is malloc'ed: libharu releases it with free(). */
 static char *enc_encode_text(HPDF_Encoder e, const char *text, HPDF_UINT len,
@@ -107,13 +122,9 @@ static char *enc_encode_text(HPDF_Encoder e, const char *text, HPDF_UINT len,
     unsigned char *out = malloc(2 * (size_t)len + 2);
     *out_len = 0;
     if (!out) return NULL;
-    size_t o = 0;
-    for (HPDF_UINT i = 0; i < len;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
-        if (m <= 0) { i++; continue; }
-        i += (HPDF_UINT)m;
+    size_t o = 0, i = 0;
+    int32_t cp;
+    while (next_cp(text, len, &i, &cp)) {
         if (cp > 0xffff) cp = ' ';   /* as libharu's UTF-8 encoder */
         out[o++] = (unsigned char)(cp >> 8);
         out[o++] = (unsigned char)cp;
@@ -624,12 +635,9 @@ const char *ps_pdf_nfc(ps_pdf *pdf, const char *s) {
 static double raw_width(ps_pdf *pdf, HPDF_Font f, double size, const char *s, size_t n) {
     int face = f == pdf->bold ? 1 : 0;
     long sum = 0;
-    for (size_t i = 0; i < n;) {
-        int32_t cp;
-        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(n - i), &cp);
-        if (m <= 0) { i++; continue; }
-        i += (size_t)m;
+    size_t i = 0;
+    int32_t cp;
+    while (next_cp(s, n, &i, &cp)) {
         if (cp > 0xffff) continue;
         int16_t **page = &pdf->widths[face][cp >> 8];
         if (!*page) {
@@ -718,12 +726,9 @@ static void font(ps_pdf *pdf, HPDF_Font f, double size) {
  * those): once per code point and document, see the encoder above. */
 static void mark_glyphs(ps_pdf *pdf, int face, const char *s, size_t n) {
     HPDF_FontDef def = pdf->def[face];
-    for (size_t i = 0; i < n;) {
-        int32_t cp;
-        utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(n - i), &cp);
-        if (m <= 0) { i++; continue; }
-        i += (size_t)m;
+    size_t i = 0;
+    int32_t cp;
+    while (next_cp(s, n, &i, &cp)) {
         if (cp < 0x80 || cp > 0xffff) continue;   /* ASCII: libharu marks it */
         uint32_t **page = &pdf->marked[face][cp >> 8];
         if (!*page && !(*page = ps_calloc(256, sizeof **page))) return;
