@@ -328,6 +328,8 @@ int ps_pdf_next(ps_pdf *pdf, int64_t when, const char *title) {
     }
     pdf->page = pdf->gs_page = NULL;
     pdf->page_no = pdf->n_pages = 0;
+    pdf->on_page = NULL;   /* set by the report for this document */
+    pdf->on_page_ctx = NULL;
     HPDF_SetCompressionMode(pdf->doc, HPDF_COMP_ALL);
     HPDF_SetCurrentEncoder(pdf->doc, "UTF-8");
     pdf->reg = HPDF_GetFont(pdf->doc, pdf->font_name[0], "UTF-8");

@@ -494,5 +494,9 @@ int ps_render_scorecard_one(const ps_results *r, size_t unit, const ps_layout *l
     pdf->on_page_ctx = &s;
     layout(&s);
     ps_pdf_each_page(pdf, footer, &s);
-    return ps_pdf_save(pdf, path);
+    rc = ps_pdf_save(pdf, path);
+    /* the handle outlives this card */
+    pdf->on_page = NULL;
+    pdf->on_page_ctx = NULL;
+    return rc;
 }
