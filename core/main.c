@@ -208,6 +208,7 @@ int main(int argc, char **argv) {
                 ps_run_free(&run);
                 return render_rc == PS_ECONFIG ? PS_EXIT_CONFIG : PS_EXIT_OUTPUT;
             }
+            if (cfg.verbose >= 0) ps_run_print_warnings(&run, stderr);
             if (cfg.verbose >= 0) ps_run_print_summary(&run, stdout);
             if (cfg.verbose > 0)
                 fprintf(stderr, "parscore: ingest %.2f s, scoring %.2f s, rendering %.2f s\n",

@@ -472,6 +472,27 @@ int ps_run_print_aggregates(const ps_run *run, FILE *out) {
     return ferror(out) ? PS_EIO : PS_OK;
 }
 
+void ps_run_print_warnings(const ps_run *run, FILE *out) {
+    const ps_results *r = &run->results;
+    for (size_t i = 0; i < r->n_units; i++) {
+        const ps_unit_result *u = &r->units[i];
+        for (size_t w = 0; w < u->n_warnings; w++) {
+            /* the same rule usually misfires on many units: say it once */
+            int seen = 0;
+            for (size_t j = 0; j < i && !seen; j++)
+                for (size_t k = 0; k < r->units[j].n_warnings && !seen; k++)
+                    seen = strcmp(r->units[j].warnings[k], u->warnings[w]) == 0;
+            if (seen) continue;
+            size_t hits = 0;
+            for (size_t j = i; j < r->n_units; j++)
+                for (size_t k = 0; k < r->units[j].n_warnings; k++)
+                    hits += strcmp(r->units[j].warnings[k], u->warnings[w]) == 0;
+            fprintf(out, "parscore: warning: %s; unit %s%s (fix the rule: the card notes it)\n",
+                    u->warnings[w], u->code, hits > 1 ? " and others" : "");
+        }
+    }
+}
+
 /* Print s padded to `cols` terminal columns: printf's %-34s counts bytes,
  * and Vietnamese names are full of multi-byte letters. */
 static void put_padded(FILE *out, const char *s, int cols) {

@@ -62,6 +62,8 @@ typedef struct ps_unit_result {
     size_t n_facts;             /* extra key/value lines the rules chose to show */
     const char **fact_keys, **fact_values;
     const ps_unit_agg *agg;     /* for the data-quality section */
+    size_t n_warnings;          /* rule mistakes seen on this unit's data (points */
+    const char **warnings;      /* outside 0..max): "file:line: criterion ..." */
     /* previous period (trend), when the job gives a previous results file */
     int has_previous;
     double prev_total;
