@@ -197,6 +197,8 @@ int main(int argc, char **argv) {
     int loading = rc != PS_OK; /* job, unit list, calendar: configuration */
     if (rc == PS_OK) rc = ps_run_ingest(&run, &err);
     if (rc == PS_OK && !strcmp(command, "aggregate")) {
+        if (run.n_empty && cfg.verbose >= 0)
+            fprintf(stderr, "parscore: warning: %s\n", run.empty_msg);
         rc = ps_run_print_aggregates(&run, stdout);
         if (rc != PS_OK) ps_error_set(&err, rc, NULL, 0, 0, "cannot write the counters to stdout");
     } else if (rc == PS_OK) {
@@ -218,7 +220,8 @@ int main(int argc, char **argv) {
     int code = PS_EXIT_OK;
     if (rc != PS_OK) {
         print_error(&err);
-        code = loading && rc != PS_ENOMEM ? PS_EXIT_CONFIG : ps_exit_code(rc);
+        /* input data (a period outside the calendar, no records) is 4 */
+        code = loading && rc != PS_ENOMEM && rc != PS_EDATA ? PS_EXIT_CONFIG : ps_exit_code(rc);
     } else if (run.n_failed) {
         size_t shown = 0;
         for (size_t i = 0; i < run.results.n_units && shown < 10; i++) {

@@ -36,7 +36,8 @@ int ps_example_from_key(const char *key) {
 int ps_agg_init(ps_agg *a, const ps_agg_config *cfg, ps_error *err) {
     memset(a, 0, sizeof *a);
     a->cfg = *cfg;
-    if (!a->cfg.examples_max) a->cfg.examples_max = 50;
+    /* examples_max = 0 lists no codes (only the counts): the job asked for
+     * none; the job's default is 50 */
     a->n_units = cfg->units->count;
     a->u = ps_calloc(a->n_units, sizeof *a->u);
     if (!a->u) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
@@ -631,6 +632,17 @@ static int merge_unit(ps_agg *a, ps_unit_agg *dst, const ps_unit_agg *src) {
         if (rc) return rc;
     }
     return PS_OK;
+}
+
+uint64_t ps_agg_activity(const ps_agg *a) {
+    uint64_t n = 0;
+    for (size_t i = 0; i < a->n_units; i++) {
+        if (!a->cfg.units->items[i].selected) continue;
+        const ps_unit_agg *u = &a->u[i];
+        n += (uint64_t)u->d.received + (uint64_t)u->d.finished + (uint64_t)u->d.in_progress +
+             (uint64_t)u->f.received + u->p.reports + u->s.respondents + u->k.total;
+    }
+    return n;
 }
 
 int ps_agg_rollup(ps_agg *a, ps_error *err) {

@@ -151,12 +151,54 @@ static void delta_text(const sc *s, double delta, char *buf, size_t n) {
     snprintf(buf, n, "%s%s", fabs(delta) < 0.005 ? "" : delta > 0 ? "+" : "−", v);
 }
 
+/* A failed unit's card says in Vietnamese that it was not scored and why,
+ * with the rule's own message and line but never the traceback: the card
+ * is an official document; the traceback is on stderr for the rule writer. */
+static void failed_text(const sc *s, char *out, size_t size) {
+    const char *e = s->u->error ? s->u->error : "";
+    /* "unit CODE (NAME): file:line: message\nstack traceback..." */
+    char prefix[600];
+    snprintf(prefix, sizeof prefix, "unit %s (%s): ", s->u->code ? s->u->code : "?",
+             s->u->name ? s->u->name : "?");
+    if (!strncmp(e, prefix, strlen(prefix))) e += strlen(prefix);
+    char first[700];
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(e, "\n"), e);
+    const char *msg = first;
+    char file[256] = "", line[24] = "";
+    const char *c1 = strchr(first, ':');
+    if (c1 && c1 > first && (size_t)(c1 - first) < sizeof file) {
+        char *end;
+        long l = strtol(c1 + 1, &end, 10);
+        if (end > c1 + 1 && *end == ':' && l > 0) {
+            snprintf(file, sizeof file, "%.*s", (int)(c1 - first), first);
+            snprintf(line, sizeof line, "%ld", l);
+            msg = end + 1;
+            while (*msg == ' ') msg++;
+        }
+    }
+    const char *cause = strstr(first, "instruction budget") ? "failed_cause_budget"
+                        : strstr(first, "memory limit") || strstr(first, "out of memory")
+                            ? "failed_cause_memory" : "failed_cause_rule";
+    char where[400] = "", detail[1200], a[1600], b[1600];
+    if (file[0]) {
+        ps_render_subst(a, sizeof a, T(s, "failed_where"), "file", file);
+        ps_render_subst(where, sizeof where, a, "line", line);
+    }
+    snprintf(detail, sizeof detail, "%s%s%s%s", msg, where[0] ? " (" : "", where,
+             where[0] ? ")" : "");
+    ps_render_subst(a, sizeof a, T(s, "failed_body"), "cause", T(s, cause));
+    ps_render_subst(b, sizeof b, a, "detail", detail);
+    snprintf(out, size, "%s", b);
+}
+
 static void total(sc *s) {
     ps_pdf *pdf = s->pdf;
     const ps_layout *L = s->L;
     const ps_unit_result *u = s->u;
     if (u->failed) {
-        message_box(s, T(s, "failed_title"), u->error ? u->error : "", L->c_bad);
+        char text[2000];
+        failed_text(s, text, sizeof text);
+        message_box(s, T(s, "failed_title"), text, L->c_bad);
         return;
     }
     if (!u->scored) {

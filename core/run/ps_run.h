@@ -45,6 +45,8 @@ typedef struct ps_run {
     ps_agg agg;
     ps_results results;
     size_t n_failed;
+    size_t n_empty;             /* sources with nothing for the period and scope */
+    char empty_msg[600];        /* the first of them, said in a sentence */
     int have_job, have_units, have_calendar, have_agg, have_results;
     double t_ingest, t_score, t_render;
 } ps_run;
