@@ -255,7 +255,12 @@ static int add_dossier(ps_agg *a, const ps_dossier *r) {
     if (!proc || (!proc->known && (rc = dq_add(u, "unknown_procedure", 1, code)))) {
         if (rc) return rc;
     }
-    int level = proc && proc->known ? proc->online_level : r->online_level;
+    /* The level a dossier carries (the portal's MucDo) wins: the database
+     * leaves it 0, so its dossiers take the catalogue's level, and a
+     * dossier known only from the portal keeps its own (METHODOLOGY A,
+     * full-process online). */
+    int level = r->online_level ? r->online_level
+                                : proc && proc->known ? proc->online_level : 0;
 
     ps_time due = 0, fin = 0, ret = 0, apo = 0;
     int has_due, has_fin, has_ret, has_apo;
@@ -418,6 +423,10 @@ static int add_publicity(ps_agg *a, const ps_publicity *r) {
     int ui = find_unit(a, r->unit_code, "CongKhai", &rc);
     if (ui < 0) return rc;
     ps_publicity_counts *p = &a->u[ui].p;
+    /* One CongKhai per unit and period: a second one (a repeated export,
+     * two files of the same period) would double the counts.  The first
+     * (highest precedence) stays; the repeat is a finding. */
+    if (p->reports) return dq_add(&a->u[ui], "publicity_repeated", 1, r->unit_code);
     if (r->must_announce < 0 || r->announced_on_time < 0 || r->must_update < 0 ||
         r->updated_on_time < 0 || r->published < 0 || r->published_full < 0)
         return dq_add(&a->u[ui], "bad_publicity_count", 1, r->unit_code);

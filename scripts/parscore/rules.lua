@@ -376,9 +376,10 @@ local function lint(rs)
       if c.score ~= nil and type(c.score) ~= "function" then
         add(c, g, "%s: score must be a scoring function such as R.ratio() or R.capped(0.9)", cname)
       end
-      if c.zero ~= nil and (type(c.zero) ~= "number" or c.zero < 0
+      if c.zero ~= nil and type(c.zero) ~= "function" and (type(c.zero) ~= "number" or c.zero < 0
                             or (type(c.max) == "number" and c.zero > c.max)) then
-        add(c, g, "%s: zero (points when the denominator is 0) must be between 0 and max", cname)
+        add(c, g, "%s: zero (points when the denominator is 0) must be between 0 and max, "
+            .. "or a function(u) returning them", cname)
       end
       if c.target ~= nil and type(c.target) ~= "number" then
         add(c, g, "%s: target must be a ratio such as 0.99", cname)
@@ -538,8 +539,15 @@ local function evaluate(c, u, warnings)
     if type(p) ~= "number" then fail_in(c, "award must return a number of points") end
     cr.points, cr.note = p, note
   elseif den == 0 or den == nil then
-    cr.points = c.zero or 0
-    cr.note = c.zero_note or default_zero_note(cr.points, c.max)
+    local z, znote = c.zero, nil
+    -- a function decides from the unit when "nothing to measure" is worth
+    -- points (766's 6.2: only when the unit had no feedback at all)
+    if type(z) == "function" then
+      z, znote = z(u, options)
+      if type(z) ~= "number" then fail_in(c, "zero must return a number of points[, note]") end
+    end
+    cr.points = z or 0
+    cr.note = znote or c.zero_note or default_zero_note(cr.points, c.max)
   else
     local p = c.__score(value, c.max, u)
     if type(p) ~= "number" or p ~= p then fail_in(c, "the scoring function returned no number") end
