@@ -35,15 +35,9 @@ static void *worker(void *arg) {
         pthread_mutex_unlock(&js->lock);
         if (stop) break;
         const ps_unit_result *u = &js->r->units[i];
-        /* the unit code names the file: anything but [A-Za-z0-9._-] becomes
-         * "_" so a declared code like "15/STP" cannot leave the directory */
         char name[256];
-        size_t k = 0;
-        for (const char *c = u->code ? u->code : "unit"; *c && k < sizeof name - 1; c++)
-            name[k++] = (isalnum((unsigned char)*c) || *c == '.' || *c == '-' || *c == '_')
-                            ? *c : '_';
-        name[k] = '\0';
-        snprintf(path, sizeof path, "%s/%s.pdf", js->o->output_dir, name);
+        ps_render_file_name(u, name, sizeof name);
+        snprintf(path, sizeof path, "%s/%s", js->o->output_dir, name);
         ps_error e;
         memset(&e, 0, sizeof e);
         int rc = ps_render_scorecard_one(js->r, i, js->layout, js->font_regular,

@@ -140,6 +140,30 @@ int ps_render_unit_ok(const ps_unit_result *u) {
     return !u->failed && u->scored && !isnan(u->total);
 }
 
+void ps_render_file_name(const ps_unit_result *u, char *buf, size_t size) {
+    /* the unit code names the file: anything but [A-Za-z0-9._-] becomes
+     * "_" so a declared code like "15/STP" cannot leave the directory */
+    size_t k = 0;
+    for (const char *c = u->code ? u->code : "unit"; *c && k + 5 < size; c++)
+        buf[k++] = (isalnum((unsigned char)*c) || *c == '.' || *c == '-' || *c == '_') ? *c : '_';
+    snprintf(buf + k, size - k, ".pdf");
+}
+
+ps_trend ps_render_trend(const ps_unit_result *u) {
+    if (!ps_render_unit_ok(u)) return PS_TREND_NONE;
+    if (!u->has_previous || isnan(u->prev_total)) return PS_TREND_NEW;
+    double d = u->total - u->prev_total;
+    /* the cards show two decimals: a change they print as 0,00 is none */
+    if (d >= 0.005) return PS_TREND_UP;
+    if (d <= -0.005) return PS_TREND_DOWN;
+    return PS_TREND_SAME;
+}
+
+const char *ps_trend_key(ps_trend t) {
+    static const char *const keys[] = {"", "new", "improved", "declined", "unchanged"};
+    return (unsigned)t < sizeof keys / sizeof keys[0] ? keys[t] : "";
+}
+
 typedef struct rank_key {
     const ps_unit_result *u;
     size_t index;

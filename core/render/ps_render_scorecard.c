@@ -191,6 +191,11 @@ static void failed_text(const sc *s, char *out, size_t size) {
     snprintf(out, size, "%s", b);
 }
 
+/* The previous period by name ("Năm 2024"), never a bare "kỳ trước". */
+static const char *prev_period(const sc *s) {
+    return s->r->prev_label_vn ? s->r->prev_label_vn : "kỳ trước";
+}
+
 static void total(sc *s) {
     ps_pdf *pdf = s->pdf;
     const ps_layout *L = s->L;
@@ -233,11 +238,12 @@ static void total(sc *s) {
     }
     if (u->has_previous) {
         double d = u->total - u->prev_total;
-        char dt[64], line[256], pv[48];
+        char dt[64], line[400], pv[48];
         delta_text(s, d, dt, sizeof dt);
         pts(s, u->prev_total, pv, sizeof pv);
-        char vs[128];
-        subst(vs, sizeof vs, T(s, "trend_vs_prev"), "prev", pv);
+        char vs[256], vs1[256];
+        subst(vs1, sizeof vs1, T(s, "trend_vs_prev"), "period", prev_period(s));
+        subst(vs, sizeof vs, vs1, "prev", pv);
         snprintf(line, sizeof line, "%s %s", dt, vs);
         double tw = ps_pdf_width(pdf, pdf->reg, 8, line) + 10;
         double x = pdf->left + (bw - tw) / 2;
@@ -359,7 +365,10 @@ static void trend(sc *s, const ps_layout_section *sec) {
     const ps_layout *L = s->L;
     const ps_unit_result *u = s->u;
     if (u->failed || !u->scored || !s->any_previous) return;
-    section_title(s, T(s, "trend_title"),
+    char title[256], colp[128];
+    subst(title, sizeof title, T(s, "trend_title"), "period", prev_period(s));
+    subst(colp, sizeof colp, T(s, "trend_col_prev"), "period", prev_period(s));
+    section_title(s, title,
                   u->has_previous ? 3 * ps_pdf_line_h(s->fs) + 12 : ps_pdf_line_h(s->fs));
     if (!u->has_previous) {
         ps_pdf_flow(pdf, pdf->reg, s->fs, L->c_text, pdf->left, s->cw, T(s, "trend_none"));
@@ -370,7 +379,7 @@ static void trend(sc *s, const ps_layout_section *sec) {
     ps_table t;
     ps_table_init(&t, pdf, sec->n_widths == 4 ? sec->widths : def, 4, pdf->left, s->cw, s->fs);
     const char *heads[4] = {T(s, "trend_col_group"), T(s, "trend_col_now"),
-                            T(s, "trend_col_prev"), T(s, "trend_col_delta")};
+                            colp, T(s, "trend_col_delta")};
     ps_align al[4] = {PS_AL_LEFT, PS_AL_RIGHT, PS_AL_RIGHT, PS_AL_RIGHT};
     memcpy(t.head, heads, sizeof heads);
     memcpy(t.al, al, sizeof al);

@@ -393,6 +393,9 @@ int ps_run_render(ps_run *run, ps_error *err) {
     if ((job->outputs & PS_OUT_SUMMARY) && rc == PS_OK) rc = ps_render_summary(&run->results, &ro, err);
     snprintf(path, sizeof path, "%s/results.csv", staging);
     if ((job->outputs & PS_OUT_CSV) && rc == PS_OK) rc = ps_write_csv(&run->results, path, err);
+    snprintf(path, sizeof path, "%s/index.csv", staging);
+    if ((job->outputs & (PS_OUT_CSV | PS_OUT_PDF)) && rc == PS_OK)
+        rc = ps_write_index(&run->results, (job->outputs & PS_OUT_PDF) != 0, path, err);
     snprintf(path, sizeof path, "%s/results.json", staging);
     if ((job->outputs & PS_OUT_JSON) && rc == PS_OK) rc = ps_write_json(&run->results, path, err);
     snprintf(path, sizeof path, "%s/results.xlsx", staging);

@@ -67,6 +67,7 @@ typedef struct ps_unit_result {
     /* previous period (trend), when the job gives a previous results file */
     int has_previous;
     double prev_total;
+    int prev_rank, prev_rank_of;    /* 0: unranked then */
     double *prev_groups;        /* per group (same order), NaN unknown */
 } ps_unit_result;
 
@@ -88,6 +89,8 @@ typedef struct ps_results {
     size_t n_unknown;
     const ps_unknown_unit *unknown;
     const ps_agg *agg;
+    const char *prev_label;     /* the previous results' period ("2024"), NULL none */
+    const char *prev_label_vn;  /* "Năm 2024": cards say "so với Năm 2024" */
     ps_arena arena;
 } ps_results;
 

@@ -53,4 +53,49 @@ check_contains "count kept" '"count": 1' o0/results.json
 sed 's/examples_max = 0/examples_max = 5/; s/o0/o5/' job0.lua > job5.lua
 "$PARSCORE" run job5.lua >out.txt 2>err.txt; check_status "examples_max 5" 0 $?
 check_contains "codes listed" '"D2"' o5/results.json
+# ---- previous: checked, named on the card, in every output
+cat > d26.txt <<'D'
+# code|unit|proc|channel|status|received|due|finished
+E1|02647|P1|2|10|2026-03-03T08:00:00|2026-03-05T17:00:00|2026-03-05 16:00:00
+E2|02647|P1|1|10|2026-03-03T08:00:00|2026-03-05T17:00:00|2026-03-05T09:00:00
+D
+cat > y25.lua <<'J'
+return { period = "2025", scope = { "15" }, output = "y25", outputs = { "json" },
+         sources = { { plugin = "example_dossiers", path = "d.txt" } },
+         rules = "national/index766" }
+J
+"$PARSCORE" run y25.lua >out.txt 2>err.txt; check_status "2025 run" 0 $?
+cat > y26.lua <<'J'
+return { period = "2026", scope = { "15" }, output = "y26",
+         outputs = { "pdf", "summary", "csv", "json", "xlsx" },
+         sources = { { plugin = "example_dossiers", path = "d26.txt" } },
+         rules = "national/index766", previous = "y25/results.json" }
+J
+"$PARSCORE" run y26.lua >out.txt 2>err.txt; check_status "2026 against 2025" 0 $?
+pdftotext -layout y26/02647.pdf c26.txt
+check_contains "card names the previous period" "so với Năm 2025" c26.txt
+check_contains "trend section names it" "SO SÁNH VỚI KỲ TRƯỚC (Năm 2025)" c26.txt
+# 02647 had 1 of 2 on time in 2025, 2 of 2 in 2026: improved
+check_matches "index: previous and change" '^02647,[^,]*,commune,15,02647\.pdf,[0-9.]+,100,[^,]*,[0-9]+,99,[0-9.]+,[0-9]+,[0-9.]+,improved,scored' y26/index.csv
+check_contains "json trend" '"trend": "improved"' y26/results.json
+check_contains "json previous period" '"previous_period": {' y26/results.json
+if command -v unzip >/dev/null; then
+  unzip -p y26/results.xlsx xl/sharedStrings.xml > strings.xml
+  check_contains "xlsx previous column" "Hạng kỳ trước" strings.xml
+  check_contains "xlsx trend" "Tăng" strings.xml
+fi
+# another rule set: refused, naming both
+sed 's/national\/index766"/provinces\/lao_cai"/; s/y26/l26/' y26.lua > l26.lua
+"$PARSCORE" run l26.lua >out.txt 2>err.txt; check_status "other rule set refused" 4 $?
+check_contains "other rule set named" "scored with rule set 'national/index766', this run with 'provinces/lao_cai'" err.txt
+check_absent "refused: no output" l26/index.csv
+# a quarter against a year
+sed 's/period = "2026"/period = "2026-Q1"/; s/y26/q26/' y26.lua > q26.lua
+"$PARSCORE" run q26.lua >out.txt 2>err.txt; check_status "quarter vs year refused" 4 $?
+check_contains "quarter vs year" "the previous results are for Năm 2025 (2025), this run for Quý I/2026 (2026-Q1)" err.txt
+# another province: no unit in common
+sed 's/scope = { "15" }/scope = { "01" }/; s/y26/h26/' y26.lua > h26.lua
+printf 'F1|00004|P1|2|10|2026-03-03T08:00:00|2026-03-05T17:00:00|2026-03-05 16:00:00\n' >> d26.txt
+"$PARSCORE" run h26.lua >out.txt 2>err.txt; check_status "other province refused" 4 $?
+check_contains "other province" "is in the previous results (another province or scope?)" err.txt
 finish

@@ -125,7 +125,8 @@ static void check_scorecards(ps_tally *t, const char *out) {
     HAS(t, s, "32,25");
     HAS(t, s, "TỔNG CỘNG");
     /* trend: total 84,75 - 82,25 = +2,50; groups -0,75, +1,50, 0,00, unknown */
-    HAS(t, s, "▲ +2,50 so với kỳ trước (82,25)");
+    HAS(t, s, "▲ +2,50 so với Năm 2024 (82,25)");
+    HAS(t, s, "III. SO SÁNH VỚI KỲ TRƯỚC (Năm 2024)");
     HAS(t, s, "▼");
     HAS(t, s, "−0,75");   /* a real minus sign */
     HAS(t, s, "+1,50");
@@ -211,8 +212,10 @@ static void check_machine(ps_tally *t, const char *out) {
     HAS(t, csv, "15.001,Xã Tả Van Chư thuộc vùng kinh tế - xã hội đặc biệt khó khăn của "
                 "huyện Bắc Hà cũ (tên dài để thử xuống dòng),commune,C01,\"Tỷ lệ hồ sơ "
                 "giải quyết đúng hạn, trước hạn");
-    HAS(t, csv, ",G1,1234,1250,0.9872,17.25,18\r\n");
-    HAS(t, csv, "15.003,Xã Mường Hum,commune,C04,Tiêu chí tổng hợp nhóm 4,G4,,,,19,21\r\n");
+    /* ... and the unit's total, max, band, rank on each of its rows */
+    HAS(t, csv, ",G1,1234,1250,0.9872,17.25,18,84.75,99,Tốt,12,152\r\n");
+    HAS(t, csv, "15.003,Xã Mường Hum,commune,C04,Tiêu chí tổng hợp nhóm 4,G4,,,,19,21,"
+                "91.5,99,Xuất sắc,3,152\r\n");
     char pct[32];
     ps_format_percent(0.9872, 1, pct, sizeof pct);
     CHECK_STR(t, pct, "98,7%");
@@ -235,8 +238,19 @@ static void check_machine(ps_tally *t, const char *out) {
     CHECK_INT(t, json_array_size(json_object_get(l0, "codes")), 40);
     CHECK_STR(t, json_string_value(json_array_get(json_object_get(l0, "codes"), 39)),
               "H15.22-001-2025-00040");
+    /* the trend, for machines: previous total and rank, change, marker */
+    CHECK_STR(t, json_string_value(json_object_get(u0, "trend")), "improved");
+    json_t *p0 = json_object_get(u0, "previous");
+    CHECK_NUM(t, json_number_value(json_object_get(p0, "total")), 82.25);
+    CHECK_INT(t, json_integer_value(json_object_get(p0, "rank")), 15);
+    CHECK_NUM(t, json_number_value(json_object_get(p0, "change")), 2.5);
+    CHECK_STR(t, json_string_value(json_object_get(json_object_get(root, "previous_period"),
+                                                   "label_vn")), "Năm 2024");
+    CHECK_STR(t, json_string_value(json_object_get(json_array_get(json_object_get(root, "units"),
+                                                                  2), "trend")), "new");
     json_t *u1 = json_array_get(json_object_get(root, "units"), 1);
     CHECK(t, json_is_true(json_object_get(u1, "failed")));
+    CHECK(t, json_is_null(json_object_get(u1, "trend")));
     CHECK(t, json_is_null(json_object_get(u1, "total")));
     json_decref(root);
 
@@ -257,7 +271,44 @@ static void check_previous(ps_tally *t, const char *out) {
     snprintf(path, sizeof path, "%s/results.json", out);
     ps_error err;
     memset(&err, 0, sizeof err);
+    /* the same period is no "previous" one */
+    CHECK_INT(t, ps_previous_load(&r, path, &err), PS_EDATA);
+    HAS(t, err.message, "the previous results are for Năm 2025, which does not end before "
+                        "this run's Năm 2025");
+    /* a year against a quarter */
+    r.period.first = 20454; r.period.last = 20543;    /* 2026-01-01 .. 2026-03-31 */
+    snprintf(r.period.label, sizeof r.period.label, "2026-Q1");
+    snprintf(r.period.label_vn, sizeof r.period.label_vn, "Quý I/2026");
+    CHECK_INT(t, ps_previous_load(&r, path, &err), PS_EDATA);
+    HAS(t, err.message, "the previous results are for Năm 2025 (2025), this run for Quý I/2026 "
+                        "(2026-Q1): a trend compares periods of the same length");
+    /* the next year: accepted */
+    r.period.first = 20454; r.period.last = 20818;    /* 2026 */
+    snprintf(r.period.label, sizeof r.period.label, "2026");
+    snprintf(r.period.label_vn, sizeof r.period.label_vn, "Năm 2026");
+    /* ... but not with another rule set, or another major version */
+    r.ruleset_id = "provinces/hue";
+    CHECK_INT(t, ps_previous_load(&r, path, &err), PS_EDATA);
+    HAS(t, err.message, "the previous results were scored with rule set 'national/index766', "
+                        "this run with 'provinces/hue'");
+    r.ruleset_id = "national/index766";
+    r.ruleset_version = "2026.1";
+    CHECK_INT(t, ps_previous_load(&r, path, &err), PS_EDATA);
+    HAS(t, err.message, "version 2025.1 of rule set 'national/index766', this run version 2026.1");
+    r.ruleset_version = "2025.3";                      /* same major: fine */
+    /* another province: no unit in common */
+    const char *codes[8];
+    for (size_t i = 0; i < r.n_units; i++) {
+        codes[i] = r.units[i].code;
+        r.units[i].code = "01.999";
+    }
+    CHECK_INT(t, ps_previous_load(&r, path, &err), PS_EDATA);
+    HAS(t, err.message, "is in the previous results (another province or scope?)");
+    for (size_t i = 0; i < r.n_units; i++) r.units[i].code = codes[i];
+    r.prev_label = r.prev_label_vn = NULL;
     CHECK_INT(t, ps_previous_load(&r, path, &err), PS_OK);
+    CHECK_STR(t, r.prev_label_vn, "Năm 2025");
+    CHECK_INT(t, r.units[0].prev_rank, r.units[0].rank);
     /* the earlier run's own totals come back as the previous period */
     CHECK_INT(t, r.units[0].has_previous, 1);
     CHECK_NUM(t, r.units[0].prev_total, 84.75);
