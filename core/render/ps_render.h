@@ -17,6 +17,7 @@ typedef struct ps_render_opts {
     const char *font_regular;         /* TrueType files */
     const char *font_bold;
     int threads;                      /* worker threads for scorecards; 0: cores */
+    int link_scorecards;              /* the summary links units to <code>.pdf */
     int quiet;
 } ps_render_opts;
 

@@ -404,6 +404,78 @@ static void trend(sc *s, const ps_layout_section *sec) {
     pdf->y += 8;
 }
 
+static int child_cmp(const void *pa, const void *pb) {
+    const ps_unit_result *a = *(const ps_unit_result *const *)pa;
+    const ps_unit_result *b = *(const ps_unit_result *const *)pb;
+    int oa = ps_render_unit_ok(a) && a->rank > 0, ob = ps_render_unit_ok(b) && b->rank > 0;
+    if (oa != ob) return ob - oa;
+    if (oa && a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    return strcmp(a->code ? a->code : "", b->code ? b->code : "");
+}
+
+/* Drill-down: a parent's card lists its scored children with their total,
+ * band, rank and change, each name a link to the child's own card. */
+static void children(sc *s, const ps_layout_section *sec) {
+    ps_pdf *pdf = s->pdf;
+    const ps_layout *L = s->L;
+    const ps_unit_result *u = s->u;
+    if (!u->code) return;
+    size_t n = 0;
+    for (size_t i = 0; i < s->r->n_units; i++)
+        n += s->r->units[i].parent_code && !strcmp(s->r->units[i].parent_code, u->code);
+    if (!n) return;
+    const ps_unit_result **kids = ps_malloc(n * sizeof *kids);
+    if (!kids) return;
+    n = 0;
+    for (size_t i = 0; i < s->r->n_units; i++)
+        if (s->r->units[i].parent_code && !strcmp(s->r->units[i].parent_code, u->code))
+            kids[n++] = &s->r->units[i];
+    qsort(kids, n, sizeof *kids, child_cmp);
+    section_title(s, T(s, "children_title"), 3 * ps_pdf_line_h(s->fs) + 12);
+    size_t nc = s->any_previous ? 5 : 4;
+    static const double def[5] = {46, 14, 20, 10, 10};
+    double rel[5];
+    memcpy(rel, sec->n_widths == 5 ? sec->widths : def, sizeof rel);
+    if (nc == 4) rel[0] += rel[4];
+    ps_table t;
+    ps_table_init(&t, pdf, rel, nc, pdf->left, s->cw, s->fs);
+    char colp[200];
+    subst(colp, sizeof colp, T(s, "children_col_change"), "period", prev_period(s));
+    const char *heads[5] = {T(s, "children_col_unit"), T(s, "children_col_total"),
+                            T(s, "children_col_band"), T(s, "children_col_rank"), colp};
+    ps_align al[5] = {PS_AL_LEFT, PS_AL_RIGHT, PS_AL_LEFT, PS_AL_CENTER, PS_AL_RIGHT};
+    memcpy(t.head, heads, nc * sizeof *heads);
+    memcpy(t.al, al, nc * sizeof *al);
+    char cont[256];
+    snprintf(cont, sizeof cont, "%s %s", T(s, "children_title"), T(s, "continued"));
+    t.cont_title = cont;
+    ps_table_header(&t);
+    for (size_t i = 0; i < n; i++) {
+        const ps_unit_result *k = kids[i];
+        int ok = ps_render_unit_ok(k);
+        char tot[48], rk[32], ch[64];
+        if (ok) pts(s, k->total, tot, sizeof tot);
+        else snprintf(tot, sizeof tot, "—");
+        if (ok && k->rank > 0) snprintf(rk, sizeof rk, "%d/%d", k->rank, k->rank_of);
+        else snprintf(rk, sizeof rk, "—");
+        ps_trend tr = ps_render_trend(k);
+        if (tr == PS_TREND_NONE || tr == PS_TREND_NEW) snprintf(ch, sizeof ch, "—");
+        else delta_text(s, k->total - k->prev_total, ch, sizeof ch);
+        const char *band = ok ? (k->band ? k->band : "—")
+                              : k->failed ? T(s, "failed_title") : (k->status ? k->status : "—");
+        const char *cells[5] = {k->name ? k->name : k->code, tot, band, rk, ch};
+        uint32_t col[5] = {L->c_text, L->c_text, ok ? L->c_text : L->c_bad, L->c_text,
+                           tr == PS_TREND_UP ? L->c_good : tr == PS_TREND_DOWN ? L->c_bad
+                                                                                : L->c_text};
+        double top = ps_table_row(&t, cells, pdf->reg, i % 2 ? L->c_fill : PS_NO_COLOUR, col);
+        char file[300];
+        ps_render_file_name(k, file, sizeof file);
+        ps_pdf_link_file(pdf, t.x, top, t.w[0], pdf->y - top, file);
+    }
+    ps_free(kids);
+    pdf->y += 8;
+}
+
 static void facts(sc *s) {
     const ps_unit_result *u = s->u;
     if (u->failed || !u->n_facts) return;
@@ -512,6 +584,7 @@ static void layout_pass(sc *s, int dry) {
         else if (!strcmp(n, "chart")) chart(s);
         else if (!strcmp(n, "trend")) trend(s, sec);
         else if (!strcmp(n, "facts")) facts(s);
+        else if (!strcmp(n, "children")) children(s, sec);
         else if (!strcmp(n, "lost")) lost(s);
         else if (!strcmp(n, "quality")) quality(s, sec);
     }

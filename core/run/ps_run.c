@@ -386,6 +386,7 @@ int ps_run_render(ps_run *run, ps_error *err) {
         .font_bold = job->font_bold,
         .threads = run->cfg.threads,
         .quiet = run->cfg.verbose < 0,
+        .link_scorecards = (job->outputs & PS_OUT_PDF) != 0,
     };
     char path[PATH_MAX];
     rc = PS_OK;

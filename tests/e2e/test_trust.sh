@@ -84,6 +84,26 @@ if command -v unzip >/dev/null; then
   check_contains "xlsx previous column" "Hạng kỳ trước" strings.xml
   check_contains "xlsx trend" "Tăng" strings.xml
 fi
+# drill-down: the province card lists its communes, linked to their cards
+pdftotext -q -layout y26/15.pdf p26.txt
+check_contains "children section" "KẾT QUẢ CÁC ĐƠN VỊ TRỰC THUỘC" p26.txt
+check_matches "child row: name, total, band, rank, change" "Phường Lào Cai +[0-9]+,[0-9]{2} .* 1/99 +\+[0-9]+,[0-9]{2}" p26.txt
+qpdf --qdf --object-streams=disable y26/15.pdf p26q.pdf
+check_contains "child link (relative file)" "/F (02647.pdf)" p26q.pdf
+check_contains "child link is GoToR" "/S /GoToR" p26q.pdf
+# the summary: names linked, bookmarks, the change column, the movers
+qpdf --qdf --object-streams=disable y26/summary.pdf sq.pdf
+check_contains "summary links a commune" "/F (02671.pdf)" sq.pdf
+check_contains "summary opens with bookmarks" "/PageMode /UseOutlines" sq.pdf
+qpdf --json --json-key=outlines y26/summary.pdf > outl.json
+check_contains "bookmark: ranking" '"title": "IV. BẢNG XẾP HẠNG CÁC ĐƠN VỊ"' outl.json
+check_contains "bookmark: a unit" '"title": "Phường Lào Cai (02647)"' outl.json
+pdftotext -q -layout y26/summary.pdf s26.txt
+check_matches "ranking change column" "Xếp loại +So với" s26.txt
+check_contains "movers section" "V. ĐƠN VỊ TĂNG, GIẢM ĐIỂM NHIỀU NHẤT SO VỚI Năm 2025" s26.txt
+check_contains "movers: up" "NĂM ĐƠN VỊ TĂNG ĐIỂM NHIỀU NHẤT" s26.txt
+[ "$(grep -c 'Phường Lào Cai' s26.txt)" -ge 3 ]; check_status "movers list the improved commune" 0 $?
+
 # another rule set: refused, naming both
 sed 's/national\/index766"/provinces\/lao_cai"/; s/y26/l26/' y26.lua > l26.lua
 "$PARSCORE" run l26.lua >out.txt 2>err.txt; check_status "other rule set refused" 4 $?
