@@ -298,8 +298,11 @@ static void criteria(sc *s, const ps_layout_section *sec) {
                 ps_table_span(&t, gh, pdf->bold, L->c_fill, PS_AL_LEFT);
             }
             any = 1;
-            char num[16], name[1200], val[160], p[48], m[48];
-            snprintf(num, sizeof num, "%d", ++no);
+            /* the rule set's own numbering ("2.1"), which officials quote */
+            char num[64], name[1200], val[160], p[48], m[48];
+            if (c->id) snprintf(num, sizeof num, "%s", c->id);
+            else snprintf(num, sizeof num, "%d", no + 1);
+            no++;
             if (c->note && *c->note) snprintf(name, sizeof name, "%s\n(%s)", c->name, c->note);
             else snprintf(name, sizeof name, "%s", c->name ? c->name : c->id);
             value_cell(s, c, val, sizeof val);
@@ -493,17 +496,21 @@ static void lost(sc *s) {
     if (u->failed) return;
     int any = 0;
     for (size_t i = 0; i < u->n_criteria; i++)
-        if (u->criteria[i].n_lost && u->criteria[i].points + 1e-9 < u->criteria[i].max) any = 1;
+        if ((u->criteria[i].n_lost || u->criteria[i].n_explain) &&
+            u->criteria[i].points + 1e-9 < u->criteria[i].max)
+            any = 1;
     if (!any) return;
     section_title(s, T(s, "lost_title"), 3 * ps_pdf_line_h(s->fs));
     double ind = 12;
     for (size_t i = 0; i < u->n_criteria; i++) {
         const ps_criterion_result *c = &u->criteria[i];
-        if (!c->n_lost || !(c->points + 1e-9 < c->max)) continue;
-        char n[48], lp[96], head[1200];
+        if (!(c->n_lost || c->n_explain) || !(c->points + 1e-9 < c->max)) continue;
+        char n[48], lp[96], head[1300], no[64];
         pts(s, c->max - c->points, n, sizeof n);
         subst(lp, sizeof lp, T(s, "lost_points"), "n", n);
-        snprintf(head, sizeof head, "%zu. %s — %s", i + 1, c->name ? c->name : c->id, lp);
+        if (c->id) snprintf(no, sizeof no, "%s", c->id);
+        else snprintf(no, sizeof no, "%zu", i + 1);
+        snprintf(head, sizeof head, "%s. %s — %s", no, c->name ? c->name : no, lp);
         ps_pdf_need(pdf, 3 * ps_pdf_line_h(s->fs));
         pdf->y += 2;
         ps_pdf_flow(pdf, pdf->bold, s->fs, L->c_text, pdf->left, s->cw, head);
@@ -527,6 +534,9 @@ static void lost(sc *s) {
                             s->cw - ind, b.data);
             ps_buf_free(&b);
         }
+        for (size_t k = 0; k < c->n_explain; k++)
+            ps_pdf_flow(pdf, pdf->reg, s->fs - 0.5, L->c_text, pdf->left + ind, s->cw - ind,
+                        c->explain[k]);
     }
     pdf->y += 8;
 }

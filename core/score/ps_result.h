@@ -36,6 +36,8 @@ typedef struct ps_criterion_result {
     const char *note;           /* optional: "không phát sinh: đủ điểm" */
     size_t n_lost;
     ps_lost *lost;              /* why points were lost */
+    size_t n_explain;           /* lines explaining lost points that no dossier */
+    const char **explain;       /* list does (e.g. a survey's elements) */
 } ps_criterion_result;
 
 typedef struct ps_group_result {

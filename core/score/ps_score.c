@@ -145,6 +145,17 @@ static void read_result(lua_State *L, int res, unit_ctx *c) {
             cr->max = field_num(L, ci, "max", 0);
             cr->note = field_str(L, ci, "note", ar);
             read_lost(L, ci, g, cr, ar);
+            if (lua_getfield(L, ci, "explain") == LUA_TTABLE && cr->points < cr->max - 1e-9) {
+                size_t ne = (size_t)luaL_len(L, -1);
+                cr->explain = arena_array(L, ar, ne, sizeof *cr->explain);
+                for (size_t e = 1; e <= ne; e++) {
+                    lua_geti(L, -1, (lua_Integer)e);
+                    const char *line = lua_tostring(L, -1);
+                    if (line) cr->explain[cr->n_explain++] = arena_str(L, ar, line);
+                    lua_pop(L, 1);
+                }
+            }
+            lua_pop(L, 1);
             lua_pop(L, 1);
         }
     }

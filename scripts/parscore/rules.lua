@@ -152,6 +152,26 @@ function R.option_number(name, default)
   return n
 end
 
+-- R.explain_elements(): lines for a SIPAS criterion's lost points, one per
+-- survey element (yếu tố) with its satisfied share, lowest first.
+function R.explain_elements()
+  return function(u)
+    local list = {}
+    for _, e in ipairs(u.s.elements) do
+      if e.value then list[#list + 1] = e end
+    end
+    table.sort(list, function(a, b)
+      if a.value ~= b.value then return a.value < b.value end
+      return tostring(a.code) < tostring(b.code)
+    end)
+    local lines = {}
+    for i, e in ipairs(list) do
+      lines[i] = fmt("Yếu tố %s: %s hài lòng", e.name, R.percent_text(e.value))
+    end
+    return lines
+  end
+end
+
 -- R.bands(text_or_list [, default]): "90:Xuất sắc,80:Tốt,0:Yếu" -> list of
 -- {min=, name=}, best first.  Checked by lint (sorted, no overlap).
 function R.bands(spec, default)
@@ -230,7 +250,7 @@ local function near(a, b) return math.abs(a - b) < 1e-9 end
 -- otherwise be ignored (`traget = 0.60`).  Extend these when a key is added.
 local CRITERION_KEYS = { "id", "name", "max", "indicator", "compute", "award", "score", "zero",
   "zero_note", "target", "target_text", "lower_is_better", "examples", "format", "note",
-  "show_ratio" }
+  "show_ratio", "explain" }
 local GROUP_KEYS = { "id", "name", "max", "criteria", "note" }
 local RULESET_KEYS = { "id", "name", "version", "title", "total", "bands", "groups", "accepts",
   "eligible", "facts", "children_mean", "score", "lint" }
@@ -399,6 +419,12 @@ local function lint(rs)
           add(c, g, "%s: %s must be a text", cname, k)
         end
       end
+      if c.explain ~= nil and type(c.explain) ~= "function" then
+        add(c, g, "%s: explain must be a function(u, result) returning lines of text", cname)
+      end
+      if c.show_ratio ~= nil and type(c.show_ratio) ~= "boolean" then
+        add(c, g, "%s: show_ratio must be true or false", cname)
+      end
       if c.lower_is_better ~= nil and type(c.lower_is_better) ~= "boolean" then
         add(c, g, "%s: lower_is_better must be true or false", cname)
       end
@@ -488,10 +514,13 @@ end
 
 local function value_text(c, num, den, value)
   local f = c.format
-  if f == nil or f == "percent" or value == nil then return nil end
+  if value == nil then return nil end
   if type(f) == "function" then return f(num, den, value) end
   if f == "days" then return number_text(value, 1) .. " ngày" end
   if f == "number" then return number_text(value, 2) end
+  -- an index (SIPAS) is a value, not a count: no "(1/1)" after it
+  if f == "index" then return number_text(value, 2) end
+  if c.show_ratio == false then return R.percent_text(value) end
   return nil
 end
 
@@ -575,6 +604,14 @@ local function evaluate(c, u, warnings)
     else cr.target_met = value >= c.target - 1e-12 end
   end
   cr.lost = c.__lost
+  if c.explain and cr.points < c.max - 1e-9 then
+    -- lines for the lost-points appendix when no dossier list explains it
+    local lines = c.explain(u, cr, options)
+    if type(lines) == "table" then
+      cr.explain = {}
+      for i, l in ipairs(lines) do cr.explain[i] = tostring(l) end
+    end
+  end
   return cr
 end
 

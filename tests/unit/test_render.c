@@ -132,6 +132,10 @@ static void check_scorecards(ps_tally *t, const char *out) {
     HAS(t, s, "+1,50");
     /* points lost: criterion 1 lost 18 - 17,25 = 0,75; 60 late, 40 listed */
     HAS(t, s, "mất 0,75 điểm");
+    /* the rule set's ids number the rows and the appendix, not 1, 2, 3 */
+    HAS(t, s, "C01. Tỷ lệ hồ sơ giải quyết đúng hạn");
+    CHECK(t, strstr(s, "\n1. Tỷ lệ") == NULL);
+    CHECK(t, strstr(s, "\nC01 ") != NULL || strstr(s, " C01 ") != NULL);
     HAS(t, s, "Hồ sơ giải quyết quá hạn (60):");
     HAS(t, s, "H15.22-001-2025-00040");
     HAS(t, s, "và 20 hồ sơ khác");
@@ -153,6 +157,10 @@ static void check_scorecards(ps_tally *t, const char *out) {
     HAS(t, s, "Tiêu chí");
     HAS(t, s, "Kết quả");
     HAS(t, s, "Tiêu chí số 14");
+    s = pdf_text(out, "15.001.pdf", 3, 3);
+    /* a survey criterion's lost points get an appendix entry too */
+    HAS(t, s, "C28. Tiêu chí số 28");
+    HAS(t, s, "Yếu tố Công chức: 70% hài lòng");
 
     CHECK_INT(t, pdf_pages(out, "15.002.pdf"), 1);
     s = pdf_text(out, "15.002.pdf", 0, 0);

@@ -75,6 +75,13 @@ static void fx_unit0(ps_results *r, ps_unit_result *u) {
             c->target = "≥ 95%";
             c->target_met = 0;
         }
+        if (i == 27) {
+            /* a survey criterion: no dossier list, its elements explain it */
+            static const char *lines[2] = {"Yếu tố Công chức: 70% hài lòng",
+                                           "Yếu tố Tiếp cận dịch vụ: 88% hài lòng"};
+            c->n_explain = 2;
+            c->explain = lines;
+        }
         if (i < 3) {
             /* 60 late dossiers, 40 codes kept: "và 20 hồ sơ khác" */
             c->n_lost = 1;
