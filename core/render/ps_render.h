@@ -18,6 +18,7 @@ typedef struct ps_render_opts {
     const char *font_bold;
     int threads;                      /* worker threads for scorecards; 0: cores */
     int link_scorecards;              /* the summary links units to <code>.pdf */
+    int progress;                     /* a progress line on stderr (a terminal) */
     int quiet;
 } ps_render_opts;
 

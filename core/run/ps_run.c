@@ -387,6 +387,7 @@ int ps_run_render(ps_run *run, ps_error *err) {
         .threads = run->cfg.threads,
         .quiet = run->cfg.verbose < 0,
         .link_scorecards = (job->outputs & PS_OUT_PDF) != 0,
+        .progress = run->cfg.progress,
     };
     char path[PATH_MAX];
     rc = PS_OK;

@@ -41,6 +41,17 @@ check_not_contains "card: no traceback" "stack traceback" card1.txt
 check_not_contains "card: no English" "unit 02647" card1.txt
 check_contains "stderr: traceback" "stack traceback" err.txt
 
+# ---- a progress line while rendering, on a terminal only, not with -q
+sed 's/fails.lua/national\/index766/; s/"out"/"pg"/' job.lua > jobp.lua
+"$PARSCORE" run jobp.lua >out.txt 2>err.txt; check_status "progress: not a tty" 0 $?
+check_not_contains "no progress when stderr is a file" "scorecards:" err.txt
+if command -v script >/dev/null && script -qec true /dev/null >/dev/null 2>&1; then
+  script -qec "\"$PARSCORE\" run jobp.lua" /dev/null > tty.txt 2>&1
+  check_contains "progress on a terminal" "scorecards: 100/100" tty.txt
+  script -qec "\"$PARSCORE\" -q run jobp.lua" /dev/null > ttyq.txt 2>&1
+  check_not_contains "-q silences the progress" "scorecards:" ttyq.txt
+fi
+
 # ---- examples_max = 0: counts, no codes (it meant 50 before)
 cat > job0.lua <<'J'
 return { period = "2025", scope = { "15" }, output = "o0", outputs = { "json" },
