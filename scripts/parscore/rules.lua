@@ -256,6 +256,19 @@ local RULESET_KEYS = { "id", "name", "version", "title", "total", "bands", "grou
   "eligible", "facts", "children_mean", "score", "lint" }
 R.CRITERION_KEYS, R.GROUP_KEYS, R.RULESET_KEYS = CRITERION_KEYS, GROUP_KEYS, RULESET_KEYS
 
+-- The criterion keys of one Lua type, with what lint says when it is not.
+local CRITERION_TYPES = {
+  { "compute", "function", "compute must be a function(u) returning numerator, denominator" },
+  { "award", "function", "award must be a function(u) returning points[, note]" },
+  { "score", "function", "score must be a scoring function such as R.ratio() or R.capped(0.9)" },
+  { "explain", "function", "explain must be a function(u, result) returning lines of text" },
+  { "show_ratio", "boolean", "show_ratio must be true or false" },
+  { "lower_is_better", "boolean", "lower_is_better must be true or false" },
+  { "zero_note", "string", "zero_note must be a text" },
+  { "target_text", "string", "target_text must be a text" },
+  { "note", "string", "note must be a text" },
+}
+
 -- Edit distance with transpositions (optimal string alignment), for "did
 -- you mean": `nmae` is one step from `name`.
 local function distance(a, b)
@@ -382,19 +395,14 @@ local function lint(rs)
               cname, tostring(c.indicator))
         end
       end
-      if c.compute ~= nil and type(c.compute) ~= "function" then
-        add(c, g, "%s: compute must be a function(u) returning numerator, denominator", cname)
-      end
-      if c.award ~= nil and type(c.award) ~= "function" then
-        add(c, g, "%s: award must be a function(u) returning points[, note]", cname)
+      for _, kt in ipairs(CRITERION_TYPES) do
+        local v = c[kt[1]]
+        if v ~= nil and type(v) ~= kt[2] then add(c, g, "%s: %s", cname, kt[3]) end
       end
       if sources > 1 then
         add(c, g, "%s: give either indicator or compute, not both", cname)
       elseif sources == 0 and c.award == nil then
         add(c, g, "%s: needs an indicator key, a compute function or an award function", cname)
-      end
-      if c.score ~= nil and type(c.score) ~= "function" then
-        add(c, g, "%s: score must be a scoring function such as R.ratio() or R.capped(0.9)", cname)
       end
       if c.zero ~= nil and type(c.zero) ~= "function" and (type(c.zero) ~= "number" or c.zero < 0
                             or (type(c.max) == "number" and c.zero > c.max)) then
@@ -413,20 +421,6 @@ local function lint(rs)
          and c.format ~= "days" and c.format ~= "number" and c.format ~= "index" then
         add(c, g, "%s: format must be \"percent\", \"days\", \"number\", \"index\" or a function",
             cname)
-      end
-      for _, k in ipairs({ "zero_note", "target_text", "note" }) do
-        if c[k] ~= nil and type(c[k]) ~= "string" then
-          add(c, g, "%s: %s must be a text", cname, k)
-        end
-      end
-      if c.explain ~= nil and type(c.explain) ~= "function" then
-        add(c, g, "%s: explain must be a function(u, result) returning lines of text", cname)
-      end
-      if c.show_ratio ~= nil and type(c.show_ratio) ~= "boolean" then
-        add(c, g, "%s: show_ratio must be true or false", cname)
-      end
-      if c.lower_is_better ~= nil and type(c.lower_is_better) ~= "boolean" then
-        add(c, g, "%s: lower_is_better must be true or false", cname)
       end
       if c.examples ~= nil then
         if type(c.examples) ~= "table" then

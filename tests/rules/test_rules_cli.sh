@@ -39,12 +39,8 @@ check_matches "user's line" "^rev.lua:5: " out.txt
 check_status "message once" 1 "$(grep -c 'needs low < high' out.txt)"
 check_status "not blamed on the library" 0 "$(grep -c '^parscore/rules.lua' out.txt)"
 
-cat > d.txt <<'D'
-# code|unit|proc|channel|status|received|due|finished
-D1|02647|P1|2|10|2025-03-03T08:00:00|2025-03-05T17:00:00|2025-03-05 16:00:00
-D2|02647|P1|1|10|2025-03-03T08:00:00|2025-03-05T17:00:00|2025-03-06T09:00:00
-D3|02671|P1|1|4|2025-12-20T08:00:00|2025-12-25T17:00:00|
-D
+# D1 on time, D2 a day late (02647), D3 in progress within its deadline (02671)
+cp "$PS_SOURCE/tests/fixtures/example/dossiers.txt" d.txt
 
 # one unit's rule raises an error: that unit fails, the run goes on (exit 1)
 cat > fails.lua <<'L'
@@ -67,6 +63,21 @@ J
 "$PARSCORE" run job.lua >out.txt 2>err.txt; check_status "one unit fails" 1 $?
 check_contains "failed unit counted" "1 units failed scoring" err.txt
 "$PARSCORE" run --strict job.lua >out.txt 2>err.txt; check_status "strict" 7 $?
+
+# the failed unit's official PDF says in Vietnamese why, the traceback is
+# for stderr only
+sed 's/outputs = {}/outputs = { "pdf" }, output = "out"/' job.lua > jobpdf.lua
+"$PARSCORE" run jobpdf.lua >out.txt 2>err.txt; check_status "failed unit, pdf" 1 $?
+if command -v pdftotext >/dev/null; then
+  pdftotext -layout out/02647.pdf card.txt
+  tr -s ' \n' '  ' < card.txt > card1.txt
+  check_contains "card: plain Vietnamese" "Đơn vị này chưa được chấm điểm vì quy tắc chấm điểm gặp lỗi" card1.txt
+  check_contains "card: the cause" "không tính được cho Phường Lào Cai" card1.txt
+  check_contains "card: the line" "dòng 6" card1.txt
+  check_not_contains "card: no traceback" "stack traceback" card1.txt
+  check_not_contains "card: no English" "unit 02647" card1.txt
+fi
+check_contains "stderr: traceback" "stack traceback" err.txt
 check_contains "strict names the line" "fails.lua:6:" err.txt
 
 cat > syntax.lua <<'L'
