@@ -225,6 +225,10 @@ static int add_dossier(ps_agg *a, const ps_dossier *r) {
             /* An earlier (higher-precedence) source holds this dossier: it
              * wins; this one only fills what the winner did not know. */
             a->duplicates++;
+            /* a second copy of a dossier of the period and scope: this
+             * source is not empty for the run, even if it adds nothing */
+            if ((*slot & FP_RECEIVED) && a->cfg.units->items[*slot & FP_UNIT_MASK].selected)
+                a->dup_in_scope++;
             if (!(*slot & FP_SYNC_KNOWN) && r->synced != PS_UNKNOWN) {
                 *slot |= FP_SYNC_KNOWN;
                 if ((*slot & FP_RECEIVED) && r->synced == 1)
@@ -644,7 +648,7 @@ static int merge_unit(ps_agg *a, ps_unit_agg *dst, const ps_unit_agg *src) {
 }
 
 uint64_t ps_agg_activity(const ps_agg *a) {
-    uint64_t n = 0;
+    uint64_t n = a->dup_in_scope;
     for (size_t i = 0; i < a->n_units; i++) {
         if (!a->cfg.units->items[i].selected) continue;
         const ps_unit_agg *u = &a->u[i];

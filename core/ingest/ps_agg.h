@@ -187,6 +187,7 @@ typedef struct ps_agg {
     /* run-wide totals for the log and the benchmark */
     uint64_t records[PS_REC_KIND_END]; /* by ps_record_kind */
     uint64_t duplicates;
+    uint64_t dup_in_scope;      /* duplicates of received dossiers of selected units */
     ps_arena arena;
 } ps_agg;
 
@@ -198,8 +199,9 @@ int ps_agg_add(ps_agg *a, int source, ps_record_kind kind, const void *recs,
 int ps_agg_quality(ps_agg *a, int unit, const char *key, const char *example);
 /* What the selected units have received so far from all sources (dossiers
  * received or handled in the period, feedback, publicity reports, survey
- * respondents, kiosk presses), before the roll-up: a source after which
- * this did not grow brought nothing for the period and scope. */
+ * respondents, kiosk presses, and second copies of such dossiers), before
+ * the roll-up: a source after which this did not grow brought nothing for
+ * the period and scope. */
 uint64_t ps_agg_activity(const ps_agg *a);
 /* Add every unit's counters into its ancestors. Call once after the pass. */
 int ps_agg_rollup(ps_agg *a, ps_error *err);

@@ -198,6 +198,8 @@ int main(void) {
     CHECK_INT(&t, p->f.received, 5);
     CHECK_INT(&t, p->ex[PS_EX_LATE].count, 1);
     CHECK_INT(&t, a.duplicates, 3);                /* A1, A2, F1 */
+    /* a source that only repeats dossiers of the period is not "empty" */
+    CHECK_INT(&t, a.dup_in_scope, 2);              /* A1, A2 */
     CHECK_INT(&t, a.n_unknown, 1);
     CHECK_STR(&t, a.unknown[0].code, "99999");
     CHECK_INT(&t, a.fee_procs, 1);
