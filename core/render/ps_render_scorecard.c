@@ -270,8 +270,27 @@ static void criteria(sc *s, const ps_layout_section *sec) {
     if (u->failed || !u->n_criteria) return;
     section_title(s, T(s, "criteria_title"), 3 * ps_pdf_line_h(s->fs) + 12);
     static const double def[6] = {5, 41, 20, 12, 11, 11};
+    double rel[6];
+    memcpy(rel, sec->n_widths == 6 ? sec->widths : def, sizeof rel);
     ps_table t;
-    ps_table_init(&t, pdf, sec->n_widths == 6 ? sec->widths : def, 6, pdf->left, s->cw, s->fs);
+    ps_table_init(&t, pdf, rel, 6, pdf->left, s->cw, s->fs);
+    /* the TT column holds the rule set's ids: words such as "sipas" must not
+     * break, so it widens to the longest id, taken from the criterion column */
+    double need = 0;
+    for (size_t i = 0; i < u->n_criteria; i++)
+        if (u->criteria[i].id) {
+            double w = ps_pdf_width(pdf, pdf->reg, s->fs, u->criteria[i].id);
+            if (w > need) need = w;
+        }
+    double have = t.w[0] - 2 * t.pad;
+    if (need > have && t.w[1] > 4 * (need - have)) {
+        double sum = 0;
+        for (int i = 0; i < 6; i++) sum += rel[i];
+        double extra = (need - have + 1) * sum / s->cw;
+        rel[0] += extra;
+        rel[1] -= extra;
+        ps_table_init(&t, pdf, rel, 6, pdf->left, s->cw, s->fs);
+    }
     const char *heads[6] = {T(s, "col_no"), T(s, "col_criterion"), T(s, "col_value"),
                             T(s, "col_target"), T(s, "col_points"), T(s, "col_max")};
     ps_align al[6] = {PS_AL_CENTER, PS_AL_LEFT, PS_AL_RIGHT, PS_AL_CENTER, PS_AL_RIGHT, PS_AL_RIGHT};

@@ -25,6 +25,21 @@ if command -v script >/dev/null && script -qec true /dev/null >/dev/null 2>&1; t
   check_not_contains "-q silences the progress" "scorecards:" ttyq.txt
 fi
 
+# ---- SIPAS: an index without "(1/1)", word ids unbroken in the TT column
+F="$PS_SOURCE/tests/fixtures/survey"
+cat > jobs.lua <<J
+return { period = "2025", scope = { "15" }, output = "os", outputs = { "pdf" }, allow_empty = true,
+  sources = { { plugin = "survey", form = "$F/form.xml", responses = "$F/responses.csv" },
+              { plugin = "kiosk", path = "$F/kiosk.csv" } },
+  rules = "national/sipas", rule_options = { min_respondents = 1 } }
+J
+"$PARSCORE" run jobs.lua >out.txt 2>err.txt; check_status "sipas run" 0 $?
+pdftotext -q -layout os/15.pdf sip.txt
+check_matches "sipas id and index value" "^ *sipas +Chỉ số hài lòng SIPAS.* [0-9]+,[0-9]%  " sip.txt
+check_not_contains "no (1/1)" "(1/1)" sip.txt
+check_matches "word id on one line" "^ *overall +Tỷ lệ hài lòng chung" sip.txt
+check_contains "appendix: elements explain the lost points" "sipas. Chỉ số hài lòng SIPAS" sip.txt
+
 # ---- examples_max = 0: counts, no codes (it meant 50 before)
 cat > job0.lua <<'J'
 return { period = "2025", scope = { "15" }, output = "o0", outputs = { "json" },
