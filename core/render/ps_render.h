@@ -17,6 +17,8 @@ typedef struct ps_render_opts {
     const char *font_regular;         /* TrueType files */
     const char *font_bold;
     int threads;                      /* worker threads for scorecards; 0: cores */
+    int link_scorecards;              /* the summary links units to <code>.pdf */
+    int progress;                     /* a progress line on stderr (a terminal) */
     int quiet;
 } ps_render_opts;
 
@@ -30,6 +32,9 @@ int ps_render_summary(const ps_results *r, const ps_render_opts *o,
 int ps_write_csv(const ps_results *r, const char *path, ps_error *err);
 int ps_write_json(const ps_results *r, const char *path, ps_error *err);
 int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err);
+/* index.csv: one row per unit in ranking order -- its scorecard file
+ * (with_pdf), total, band, rank, previous total and rank, change, trend. */
+int ps_write_index(const ps_results *r, int with_pdf, const char *path, ps_error *err);
 /* Read an earlier results.json and fill has_previous/prev_* per unit. */
 int ps_previous_load(ps_results *r, const char *json_path, ps_error *err);
 
