@@ -20,6 +20,8 @@ typedef struct ps_render_opts {
     int staged;                       /* output_dir is a staging directory the caller
                                        * flushes as a whole (ps_sync_fs) before
                                        * publishing it: scorecards skip the fsync */
+    int link_scorecards;              /* the summary links units to <code>.pdf */
+    int progress;                     /* a progress line on stderr (a terminal) */
     int quiet;
 } ps_render_opts;
 
@@ -33,6 +35,9 @@ int ps_render_summary(const ps_results *r, const ps_render_opts *o,
 int ps_write_csv(const ps_results *r, const char *path, ps_error *err);
 int ps_write_json(const ps_results *r, const char *path, ps_error *err);
 int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err);
+/* index.csv: one row per unit in ranking order -- its scorecard file
+ * (with_pdf), total, band, rank, previous total and rank, change, trend. */
+int ps_write_index(const ps_results *r, int with_pdf, const char *path, ps_error *err);
 /* Read an earlier results.json and fill has_previous/prev_* per unit. */
 int ps_previous_load(ps_results *r, const char *json_path, ps_error *err);
 
