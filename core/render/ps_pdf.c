@@ -75,8 +75,10 @@ static void set_date(HPDF_Doc doc, HPDF_InfoType t, int64_t when) {
  * (to_unicode_fn is HPDF_CMapEncoder_ToUnicode), so this one is: its table
  * holds only the code points the faces have, built once per handle.  The
  * PDF is what the UTF-8 encoder writes (Identity-H, CID = Unicode, the same
- * ToUnicode CMap), with a CIDToGIDMap ending at the highest code covered
+ * ToUnicode CMap but for its name), with a CIDToGIDMap ending at the highest code covered
  * (0x25BC with the default faces; any other face works, only slower).
+ *
+ * Outside the fonts libharu's UTF-8 encoder stays the current one.
  *
  * libharu measures each string it draws (HPDF_Page_ShowText) byte by byte
  * through byte_type_fn and to_unicode_fn, which see one byte: this encoder
@@ -86,6 +88,11 @@ static void set_date(HPDF_Doc doc, HPDF_InfoType t, int64_t when) {
  * placed by ps_pdf) and never zero, which ShowText needs to draw at all.
  * libharu also picks the glyphs to embed while measuring, so ps_pdf marks
  * the real ones itself (mark_glyphs). */
+
+/* The fonts' encoder.  Strings outside the page (the info title, the
+ * outline) keep libharu's own "UTF-8" encoder, which decodes them right:
+ * this one sees only the last byte of each character. */
+#define FONT_ENCODER "PS-UTF-8"
 
 /* cid_map/unicode_map are indexed [low byte][high byte] by code.  The keys
  * [b][0] belong to the single bytes libharu measures, so U+0080..U+00FF
@@ -139,7 +146,7 @@ static HPDF_UINT16 face_gid(ps_pdf *pdf, int face, HPDF_UINT16 cp) {
 
 /* Registered on the handle; libharu frees it with the handle. */
 static int make_encoder(ps_pdf *pdf) {
-    HPDF_Encoder e = HPDF_CMapEncoder_New(pdf->doc->mmgr, (char *)"UTF-8", NULL);
+    HPDF_Encoder e = HPDF_CMapEncoder_New(pdf->doc->mmgr, (char *)FONT_ENCODER, NULL);
     if (!e) return -1;
     /* not yet a CMap encoder, or AddCMap would key every code 0..FFFF */
     e->to_unicode_fn = NULL;
@@ -211,22 +218,26 @@ static const char *load_face(ps_pdf *pdf, const char *path, const char *tag) {
     }
     unsigned char *data = NULL;
     size_t n = 0, cap = 0;
+    int nomem = 0, big = 0;
     for (;;) {
         if (n == cap) {
-            unsigned char *p = cap > (64u << 20) ? NULL : ps_realloc(data, cap = cap ? 2 * cap : 1 << 16);
-            if (!p) break;
+            if (cap >= (64u << 20)) { big = 1; break; }
+            unsigned char *p = ps_realloc(data, cap ? 2 * cap : 1 << 16);
+            if (!p) { nomem = 1; break; }
             data = p;
+            cap = cap ? 2 * cap : 1 << 16;
         }
         size_t got = fread(data + n, 1, cap - n, f);
         n += got;
         if (got == 0) break;
     }
-    int bad = ferror(f) || n == cap;
+    int bad = ferror(f);
     fclose(f);
-    if (bad || !n) {
+    if (nomem || bad || big || !n) {
         ps_free(data);
-        ps_error_set(pdf->err, PS_ECONFIG, path, 0, 0, n ? "cannot read the font file (or larger "
-                     "than 64 MB)" : "the font file is empty");
+        if (nomem) ps_error_set(pdf->err, PS_ENOMEM, path, 0, 0, "out of memory (font)");
+        else ps_error_set(pdf->err, PS_ECONFIG, path, 0, 0, "%s", bad ? "cannot read the font file"
+                          : big ? "the font file is larger than 64 MB" : "the font file is empty");
         return NULL;
     }
     const char *problem = sfnt_problem(data, n);
@@ -297,7 +308,7 @@ int ps_pdf_init(ps_pdf *pdf, const ps_layout *L, const char *font_regular,
     }
     if (pdf->failed) return fail_open(pdf);
     err->file[0] = '\0';
-    if (make_encoder(pdf) != 0) {
+    if (HPDF_UseUTFEncodings(pdf->doc) != HPDF_OK || make_encoder(pdf) != 0) {
         if (!pdf->failed)
             ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory (PDF encoder)");
         pdf->failed = 1;
@@ -332,8 +343,8 @@ int ps_pdf_next(ps_pdf *pdf, int64_t when, const char *title) {
     pdf->on_page_ctx = NULL;
     HPDF_SetCompressionMode(pdf->doc, HPDF_COMP_ALL);
     HPDF_SetCurrentEncoder(pdf->doc, "UTF-8");
-    pdf->reg = HPDF_GetFont(pdf->doc, pdf->font_name[0], "UTF-8");
-    pdf->bold = HPDF_GetFont(pdf->doc, pdf->font_name[1], "UTF-8");
+    pdf->reg = HPDF_GetFont(pdf->doc, pdf->font_name[0], FONT_ENCODER);
+    pdf->bold = HPDF_GetFont(pdf->doc, pdf->font_name[1], FONT_ENCODER);
     if ((!pdf->reg || !pdf->bold) && !pdf->failed) {
         pdf->failed = 1;
         ps_error_set(pdf->err, PS_EIO, NULL, 0, 0, "cannot create the PDF fonts");
