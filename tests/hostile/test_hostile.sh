@@ -9,6 +9,7 @@
 # many bad inputs message by message; the cases here fill their gaps and
 # run each format through `parscore run`, where a partial output would show.
 #
+# HOSTILE_ONLY=REGEXP runs the cases whose names match (anchored at the start).
 # HOSTILE_MD=FILE writes the table with the first error line of each case
 # as markdown (how docs/reliability.md was made).
 . "$PS_SOURCE/tests/e2e/lib.sh"
@@ -255,6 +256,9 @@ gen_sqlite_truncated() {
   sqlitejob o.db
 }
 gen_sqlite_directory() { mkdir "$D/o.db"; sqlitejob o.db; }
+# onestop_pg: every secret keyword of libpq's list (dispchar "*"), refused
+# before connecting, so no server is needed here
+gen_pg_sslpassword() { job '{ plugin = "onestop_pg", conninfo = "host=/nonexistent dbname=x sslpassword=S3cr3tKey" }'; }
 gen_sqlite_wrong_schema() { sqlite3 "$D/o.db" "CREATE TABLE dossiers (x); CREATE TABLE procedures (y); CREATE TABLE feedback (z)"; sqlitejob o.db; }
 
 # ---- job files ---------------------------------------------------------------------
@@ -338,6 +342,7 @@ one() {
     -o -name '*.tmp.*' -o -name '.parscore-new.*' \) -newer "$D/job.lua" 2>/dev/null | grep -v -e '/[rk]\.csv$' | head -3)
   check "$name: no output or temp file left" "" "$left"
   check_not_contains "$name: /etc/passwd never echoed" "root:x:0:" "$D/stderr"
+  check_not_contains "$name: a secret never echoed" "S3cr3tKey" "$D/stderr"
   if [ -n "$MD" ]; then
     msg=$( { grep -v '^ ' "$D/stderr"; grep -E -- "$re" "$D/stdout"; } | head -n 1 | sed "s|$D/||g; s|$T/||g; s|$PS_BUILD/||g; s/|/\\\\|/g; s/\t/ /g" | cut -c1-220)
     printf '| %s | %s | %s | %s |\n' "$name" "$2" "$st" "$msg" >> "$MD"
@@ -347,6 +352,8 @@ one() {
 # NAME                       COMMAND    EXIT  REGEXP the output must match
 while read -r name cmd want re; do
   case "$name" in ''|'#'*) continue ;; esac
+  # HOSTILE_ONLY=ERE runs the matching cases only (while working on them)
+  [ -n "${HOSTILE_ONLY:-}" ] && ! expr "$name" : "${HOSTILE_ONLY}" >/dev/null && continue
   one "$name" "$cmd" "$want" "$re"
 done <<'TABLE'
 # portal export XML
@@ -422,6 +429,8 @@ sqlite_empty_file            run        4  o.db: procedures: no table "procedure
 sqlite_truncated             run        4  o.db: the SQLite database is damaged
 sqlite_directory             run        4  o.db: not a regular file
 sqlite_wrong_schema          run        4  o.db.*missing column
+# PostgreSQL conninfo
+pg_sslpassword               run        3  conninfo contains a secret \(sslpassword\); remove it
 # job files
 job_no_sources               run        3  job.lua: sources: missing
 job_no_period                run        3  job.lua: period: missing
