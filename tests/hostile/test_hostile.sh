@@ -180,6 +180,11 @@ gen_resp_bom_crlf_mix() {
 }
 gen_resp_cr_only() { printf '%s\rP01,02647,2025-01-15,giay,,5,5,\r' "$RHDR" > "$D/r.csv"; respjob; }
 gen_resp_empty() { : > "$D/r.csv"; respjob; }
+# skip mode: a short row whose ma_don_vi is readable is booked under 02647
+gen_resp_short_skip() {
+  printf '%s\nP01,02647,2025-01-15,giay,,5,5,\nP02,02647,2025-01-16\n' "$RHDR" > "$D/r.csv"
+  respjob; sed -i 's|responses = "r.csv"|responses = "r.csv", on_error = "skip"|' "$D/job.lua"
+}
 gen_resp_answer_huge() { printf '%s\nP01,02647,2025-01-15,giay,,99999999999999999999,5,\n' "$RHDR" > "$D/r.csv"; respjob; }
 
 # ---- kiosk log CSV ----------------------------------------------------------------
@@ -198,6 +203,9 @@ gen_kiosk_bom_crlf_mix() {
 }
 gen_kiosk_bad_utf8() { printf '%s\n2025-02-03 08:15:00,02647,Qu\341\273,rat_hai_long\n' "$KHDR" > "$D/k.csv"; kiosk k.csv; }
 gen_kiosk_empty() { : > "$D/k.csv"; kiosk k.csv; }
+# skip mode: one key for a bad level everywhere (the template labels it)
+gen_kiosk_level_skip() { printf '%s\n2025-02-03 08:15:00,02647,Q1,so_so\n' "$KHDR" > "$D/k.csv"; job '{ plugin = "kiosk", path = "k.csv", on_error = "skip" }'; }
+gen_kiosk_short_skip() { printf '%s\n2025-02-03 08:15:00,02647\n' "$KHDR" > "$D/k.csv"; job '{ plugin = "kiosk", path = "k.csv", on_error = "skip" }'; }
 gen_kiosk_bad_date() { printf '%s\n2025-02-30 08:15:00,02647,Q1,rat_hai_long\n' "$KHDR" > "$D/k.csv"; kiosk k.csv; }
 
 # ---- measures: CSV and XLSX (gaps of tests/sources/test_measures.sh) ------------------
@@ -390,6 +398,7 @@ resp_double_bom              run        4  r.csv:1: missing columns ma_phieu
 resp_bom_crlf_mix            aggregate  0  ^15	s\.respondents	3$
 resp_cr_only                 aggregate  0  ^15	s\.respondents	1$
 resp_empty                   run        4  r.csv:1: the responses file is empty
+resp_short_skip              aggregate  0  ^02647	dq\.survey_bad_row	1$
 resp_answer_huge             run        4  r.csv:2:6: column A1: answer "99999999999999999999" is not a number
 # kiosk log CSV
 kiosk_unterminated           run        4  k.csv:2.*quote opened at line 2
@@ -401,6 +410,8 @@ kiosk_utf16le                run        4  k.csv:1: file is UTF-16, save as UTF-
 kiosk_bom_crlf_mix           aggregate  0  ^15	k\.total	3$
 kiosk_bad_utf8               run        4  k.csv:2.*invalid UTF-8
 kiosk_empty                  run        4  k.csv:1: the kiosk log is empty
+kiosk_level_skip             aggregate  0  ^02647	dq\.bad_kiosk_level	1$
+kiosk_short_skip             aggregate  0  ^02647	dq\.kiosk_bad_row	1$
 kiosk_bad_date               aggregate  0  ^02647	dq\.bad_date	1$
 # measures CSV and XLSX (blank_rows: a template row nobody filled in and a
 # fully blank row give nothing; one appraisal is read)
