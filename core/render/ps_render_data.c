@@ -281,7 +281,7 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
     /* libxlsxwriter writes to a path: a temporary one, renamed at the end.
      * Probe it first, or the library prints its own error on stderr. */
     snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *probe = fopen(tmp, "wb");
+    FILE *probe = ps_open_new(tmp);
     if (!probe) {
         int e = errno;
         ps_free(tmp);
