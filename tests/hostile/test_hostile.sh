@@ -289,6 +289,8 @@ gen_rule_forbidden_io() { rulesjob; rule 'io.open("/etc/passwd")'; }
 gen_rule_forbidden_os() { rulesjob; rule 'os.execute("touch pwned")'; }
 gen_rule_forbidden_load() { rulesjob; rule 'load(string.dump(function() end))'; }
 gen_rule_recursion() { rulesjob; rule 'local function f(n) return 1 + f(n + 1) end f(1)'; }
+# each call just under the pattern bound (about 2 s), sixty of them
+gen_rule_pattern_walk() { rulesjob; rule 'local s = string.rep("a", 999) for i = 1, 60 do s:find(".-.-b") end'; }
 gen_rule_one_unit_strict() { rulesjob; rule 'if u.code == "02647" then error("không tính được") end'; }
 
 # ---- templates (missing keys and wrong types: tests/unit/test_render.c) -------------------
@@ -461,6 +463,7 @@ rule_forbidden_io            strict     7  rule.lua:6: 15: attempt to index a ni
 rule_forbidden_os            strict     7  rule.lua:6: 15: attempt to index a nil value \(global 'os'\)
 rule_forbidden_load          strict     7  rule.lua:6: 15: attempt to call a nil value \(field 'dump'\)
 rule_recursion               strict     7  rule.lua:6: 15: stack overflow
+rule_pattern_walk            strict     7  rule.lua:6: 15: instruction budget exceeded .*work of string patterns counts
 rule_one_unit_strict         strict     7  rule.lua:6:.*không tính được
 # templates
 tpl_laughs                   run        3  scorecard.xml:22:27: .*entity reference loop
