@@ -35,14 +35,8 @@ static void *worker(void *arg) {
         pthread_mutex_unlock(&js->lock);
         if (stop) break;
         const ps_unit_result *u = &js->r->units[i];
-        /* the unit code names the file: anything but [A-Za-z0-9._-] becomes
-         * "_" so a declared code like "15/STP" cannot leave the directory */
-        char name[256];
-        size_t k = 0;
-        for (const char *c = u->code ? u->code : "unit"; *c && k < sizeof name - 1; c++)
-            name[k++] = (isalnum((unsigned char)*c) || *c == '.' || *c == '-' || *c == '_')
-                            ? *c : '_';
-        name[k] = '\0';
+        char name[PS_FILE_NAME_MAX + 1];
+        ps_unit_file_name(u->code, name, sizeof name);
         snprintf(path, sizeof path, "%s/%s.pdf", js->o->output_dir, name);
         ps_error e;
         memset(&e, 0, sizeof e);
@@ -66,6 +60,7 @@ int ps_render_scorecards(const ps_results *r, const ps_render_opts *o,
     ps_layout layout;
     int rc = ps_render_check_dir(o->output_dir, err);
     if (rc) return rc;
+    if ((rc = ps_render_names_unique(r, err))) return rc;
     if ((rc = ps_render_load_layout(&layout, o, "scorecard", err))) return rc;
     char reg[1024], bold[1024];
     if ((rc = ps_render_fonts(&layout, o, reg, bold, sizeof reg, err))) {
