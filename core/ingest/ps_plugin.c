@@ -82,10 +82,77 @@ void ps_plugin_path_free(ps_plugin_path *pp) {
     memset(pp, 0, sizeof *pp);
 }
 
+/* ---- trust ------------------------------------------------------------ */
+
+/* dlopen runs a library's constructors before any ABI check, with
+ * parscore's rights (often root or a service account).  So, as ld.so does
+ * for setuid programs and sudo for its plugins: the file and every
+ * directory above it must be owned by root or by us and writable by no one
+ * else; a sticky directory (/tmp) above the plugin's own is allowed, since
+ * others cannot rename what is ours in it.  Writes `why` and returns 0 when
+ * the path is not trusted. */
+static int plugin_trusted(const char *path, char *why, size_t size) {
+    char real[PATH_MAX];
+    if (!realpath(path, real)) {
+        snprintf(why, size, "cannot resolve the path: %s", strerror(errno));
+        return 0;
+    }
+    uid_t me = geteuid();
+    struct stat st;
+    if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(why, size, "it is not a regular file");
+        return 0;
+    }
+    if (st.st_uid != 0 && st.st_uid != me) {
+        snprintf(why, size, "the file is owned by uid %u, neither root nor this user",
+                 (unsigned)st.st_uid);
+        return 0;
+    }
+    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+        snprintf(why, size, "the file is writable by others than its owner (mode %04o)",
+                 (unsigned)(st.st_mode & 07777));
+        return 0;
+    }
+    for (int own = 1;; own = 0) {
+        char *slash = strrchr(real, '/');
+        if (!slash) break;
+        if (slash == real) slash[1] = '\0';
+        else *slash = '\0';
+        if (stat(real, &st) != 0) {
+            snprintf(why, size, "cannot check the directory %.200s: %s", real, strerror(errno));
+            return 0;
+        }
+        if (st.st_uid != 0 && st.st_uid != me) {
+            snprintf(why, size, "the directory %.200s is owned by uid %u, neither root nor "
+                     "this user", real, (unsigned)st.st_uid);
+            return 0;
+        }
+        if ((st.st_mode & (S_IWGRP | S_IWOTH)) && (own || !(st.st_mode & S_ISVTX))) {
+            snprintf(why, size, "the directory %.200s is writable by others than its owner "
+                     "(mode %04o)", real, (unsigned)(st.st_mode & 07777));
+            return 0;
+        }
+        if (strcmp(real, "/") == 0) break;
+    }
+    return 1;
+}
+
 /* ---- loading ---------------------------------------------------------- */
 
 int ps_plugin_load(const char *path, ps_loaded_plugin *out, ps_error *err) {
     memset(out, 0, sizeof *out);
+    char why[400];
+    if (!plugin_trusted(path, why, sizeof why)) {
+        const char *trust = getenv("PARSCORE_TRUST_PLUGIN_DIR");
+        if (!trust || strcmp(trust, "1") != 0)
+            return ps_error_set(err, PS_EPLUGIN, path, 0, 0,
+                                "refused before loading: %s; a plugin runs with parscore's "
+                                "rights, so it and its directories must be writable only by "
+                                "root or this user (chmod go-w; for a development directory "
+                                "only: PARSCORE_TRUST_PLUGIN_DIR=1)", why);
+        fprintf(stderr, "parscore: warning: PARSCORE_TRUST_PLUGIN_DIR=1: loading %s although "
+                "%s: anyone who can write there runs code as this user\n", path, why);
+    }
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h)
         return ps_error_set(err, PS_EPLUGIN, path, 0, 0, "cannot load plugin: %s", dlerror());

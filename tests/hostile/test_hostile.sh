@@ -324,6 +324,21 @@ gen_plugin_no_symbol() { job '{ plugin = "no_symbol" }'; }
 gen_plugin_abi_v1() { job '{ plugin = "abi_v1" }'; }
 gen_plugin_old_layout() { job '{ plugin = "old_layout" }'; }
 gen_plugin_midstream() { job '{ plugin = "fail_midstream" }'; }
+# plugin trust: a .so whose constructor leaves $D/ran, in a directory or as
+# a file others can write; refused before dlopen (no mark), unless trusted
+wwplug() {
+  mkdir -p "$D/ww"; cp "$PS_BUILD/test-plugins-trust/ctor_marker.so" "$D/ww/"
+  job '{ plugin = "ctor_marker" }'
+  printf 'export PARSCORE_PLUGIN_PATH="%s/ww" PS_CTOR_MARKER="%s/ran"\n' "$D" "$D" > "$D/env"
+}
+gen_plugin_ww_dir() { wwplug; chmod 777 "$D/ww"; }
+gen_plugin_ww_file() { wwplug; chmod 755 "$D/ww"; chmod 666 "$D/ww/ctor_marker.so"; }
+gen_plugin_ww_list() { wwplug; chmod 1777 "$D/ww"; }
+gen_plugin_ww_trusted() { wwplug; chmod 777 "$D/ww"; echo 'export PARSCORE_TRUST_PLUGIN_DIR=1' >> "$D/env"; }
+post_plugin_ww_dir() { check_absent "$name: constructor never ran" "$D/ran"; }
+post_plugin_ww_file() { check_absent "$name: constructor never ran" "$D/ran"; }
+post_plugin_ww_list() { check_absent "$name: constructor never ran" "$D/ran"; }
+post_plugin_ww_trusted() { check "$name: a trusted directory loads" yes "$([ -e "$D/ran" ] && echo yes)"; }
 
 # ---- the runner ---------------------------------------------------------------------------
 # ASan reserves terabytes of shadow address space: no ulimit -v under it.
@@ -340,8 +355,11 @@ one() {
   flags=""
   [ "$cmd" = strict ] && { cmd=run; flags=--strict; }
   # SIGXFSZ stays default; stdin closed; only the job's own dir is written
-  (cd "$D" && eval "$VLIMIT" && exec timeout 60 "$PARSCORE" "$cmd" $flags \
-     --plugin-dir "$TP" job.lua) < /dev/null > "$D/stdout" 2> "$D/stderr"
+  # a case may set environment variables in $D/env
+  args="--plugin-dir $TP job.lua"
+  [ "$cmd" = plugins ] && args=""
+  (cd "$D" && { [ ! -f env ] || . ./env; } && eval "$VLIMIT" && exec timeout 60 "$PARSCORE" "$cmd" $flags \
+     $args) < /dev/null > "$D/stdout" 2> "$D/stderr"
   st=$?
   check_status "$name: exit" "$want" "$st"
   if ! grep -Eq -- "$re" "$D/stderr" "$D/stdout"; then
@@ -353,6 +371,8 @@ one() {
   check "$name: no output or temp file left" "" "$left"
   check_not_contains "$name: /etc/passwd never echoed" "root:x:0:" "$D/stderr"
   check_not_contains "$name: a secret never echoed" "S3cr3tKey" "$D/stderr"
+  # a case may check more in post_NAME
+  if type "post_$name" >/dev/null 2>&1; then "post_$name"; fi
   if [ -n "$MD" ]; then
     msg=$( { grep -v '^ ' "$D/stderr"; grep -E -- "$re" "$D/stdout"; } | head -n 1 | sed "s|$D/||g; s|$T/||g; s|$PS_BUILD/||g; s/|/\\\\|/g; s/\t/ /g" | cut -c1-220)
     printf '| %s | %s | %s | %s |\n' "$name" "$2" "$st" "$msg" >> "$MD"
@@ -480,5 +500,9 @@ plugin_no_symbol             run        5  no_symbol.so: not a parscore plugin
 plugin_abi_v1                run        5  abi_v1.so: plugin built for parscore ABI 1, this parscore has ABI 2
 plugin_old_layout            run        5  old_layout.so: plugin old_layout emitted ps_dossier records of [0-9]+ bytes, this parscore.s ps_dossier has [0-9]+
 plugin_midstream             run        4  simulated failure after one batch
+plugin_ww_dir                run        5  ww/ctor_marker.so: refused before loading: the directory .*/ww is writable by others than its owner \(mode 0777\)
+plugin_ww_file               run        5  ww/ctor_marker.so: refused before loading: the file is writable by others than its owner \(mode 0666\)
+plugin_ww_list               plugins    5  ww/ctor_marker.so: refused before loading: the directory .*/ww is writable by others than its owner \(mode 1777\)
+plugin_ww_trusted            run        5  warning: PARSCORE_TRUST_PLUGIN_DIR=1: loading .*ctor_marker.so although
 TABLE
 finish
