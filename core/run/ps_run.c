@@ -187,7 +187,7 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
     if ((rc = ps_agg_rollup(&run->agg, err)) != PS_OK) goto out;
     run->t_ingest = now_seconds() - t0;
     if (run->agg.n_unknown) {
-        uint64_t total = 0;
+        uint64_t total = run->agg.unknown_unlisted;
         for (size_t i = 0; i < run->agg.n_unknown; i++) total += run->agg.unknown[i].count;
         if (run->job.unknown_units_fatal) {
             rc = ps_error_set(err, PS_EDATA, run->job.path, 0, 0,
@@ -200,10 +200,12 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
         }
         if (run->cfg.verbose >= 0) {
             fprintf(stderr,
-                    "parscore: warning: %llu records name %zu unit codes not in the unit list "
+                    "parscore: warning: %llu records name %s%zu unit codes not in the unit list "
                     "and not declared; they are not scored (listed in the data-quality "
-                    "report):",
-                    (unsigned long long)total, run->agg.n_unknown);
+                    "report%s):",
+                    (unsigned long long)total, run->agg.unknown_unlisted ? "more than " : "",
+                    run->agg.n_unknown,
+                    run->agg.unknown_unlisted ? ", the first ones only" : "");
             for (size_t i = 0; i < run->agg.n_unknown && i < 5; i++)
                 fprintf(stderr, " %s (%u)", run->agg.unknown[i].code, run->agg.unknown[i].count);
             fprintf(stderr, "%s\n", run->agg.n_unknown > 5 ? " ..." : "");
@@ -320,6 +322,7 @@ int ps_run_print_aggregates(const ps_run *run, FILE *out) {
         snprintf(key, sizeof key, "unknown_unit.%s", a->unknown[i].code);
         put(out, "*", key, a->unknown[i].count);
     }
+    put(out, "*", "unknown_unit.unlisted", (double)a->unknown_unlisted);
     for (size_t i = 0; i < a->n_units; i++) {
         const ps_unit *unit = &run->units.items[i];
         if (!unit->selected) continue;

@@ -267,6 +267,25 @@ gen_sqlite_directory() { mkdir "$D/o.db"; sqlitejob o.db; }
 # onestop_pg: every secret keyword of libpq's list (dispchar "*"), refused
 # before connecting, so no server is needed here
 gen_pg_sslpassword() { job '{ plugin = "onestop_pg", conninfo = "host=/nonexistent dbname=x sslpassword=S3cr3tKey" }'; }
+# bounded sources: impossible legal time limits are data-quality findings
+# (02647 has 3 finished dossiers of 1.001193, small.sql), a 2 MB dossier
+# code is refused at emit, 1500 distinct unknown codes keep 1000
+sqlite_small() { sqlite3 "$D/o.db" < "$FIX/onestop/small.sql"; sqlite3 "$D/o.db" "$1"; sqlitejob o.db; }
+gen_sqlite_legal_tiny() { sqlite_small "UPDATE procedures SET legal_days = 1e-300 WHERE code = '1.001193'"; }
+gen_sqlite_legal_zero() { sqlite_small "UPDATE procedures SET legal_days = 0 WHERE code = '1.001193'"; }
+gen_sqlite_legal_negative() { sqlite_small "UPDATE procedures SET legal_days = -3 WHERE code = '1.001193'"; }
+gen_sqlite_code_huge() { sqlite_small "UPDATE dossiers SET code = replace(hex(zeroblob(1000000)), '0', 'x') WHERE rowid = 1"; }
+gen_sqlite_unknown_many() {
+  sqlite_small "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
+    INSERT INTO dossiers (code, unit_code, procedure_code, channel, status, received_at)
+    SELECT 'U' || i, 'X' || i, '1.001193', 1, 2, '2025-03-03T08:00:00' FROM n"
+}
+# a view that recurses for ever: stopped by the progress handler, with a
+# warning on the way (a small max_query_steps keeps the case short)
+gen_sqlite_recursive_view() {
+  sqlite_small "CREATE VIEW dv AS WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT d.* FROM r JOIN dossiers d ON r.i = -1"
+  job '{ plugin = "onestop_sqlite", path = "o.db", mapping = "dossiers=dv", max_query_steps = 20000000 }'
+}
 gen_sqlite_wrong_schema() { sqlite3 "$D/o.db" "CREATE TABLE dossiers (x); CREATE TABLE procedures (y); CREATE TABLE feedback (z)"; sqlitejob o.db; }
 
 # ---- job files ---------------------------------------------------------------------
@@ -462,6 +481,12 @@ sqlite_empty_file            run        4  o.db: procedures: no table "procedure
 sqlite_truncated             run        4  o.db: the SQLite database is damaged
 sqlite_directory             run        4  o.db: not a regular file
 sqlite_wrong_schema          run        4  o.db.*missing column
+sqlite_legal_tiny            aggregate  0  ^02647	dq\.bad_legal_days	3$
+sqlite_legal_zero            aggregate  0  ^02647	dq\.bad_legal_days	3$
+sqlite_legal_negative        aggregate  0  ^02647	dq\.bad_legal_days	3$
+sqlite_code_huge             run        4  o.db: .*field code of a ps_dossier record is longer than 1048576 bytes
+sqlite_recursive_view        run        4  o.db: the query on "dv" ran 20000000 SQLite steps without returning a row
+sqlite_unknown_many          aggregate  0  ^\*	unknown_unit\.unlisted	500$
 # PostgreSQL conninfo
 pg_sslpassword               run        3  conninfo contains a secret \(sslpassword\); remove it
 # job files
