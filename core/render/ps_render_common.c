@@ -41,7 +41,7 @@ static const char *const scorecard_texts[] = {"nation", "motto", "title",
     "footer_ruleset", "footer_version", "footer_page", "continued", "label_code",
     "trend_vs_prev", NULL};
 static const char *const summary_sections[] = {"header", "title", "bands",
-    "histogram", "best_worst", "ranking", NULL};
+    "histogram", "best_worst", "ranking", "quality", NULL};
 static const char *const summary_texts[] = {"nation", "motto", "title",
     "label_period", "label_ruleset", "bands_title", "bands_col_band",
     "bands_col_count", "bands_col_share", "bands_none", "histogram_title",
