@@ -205,6 +205,16 @@ static int is_protected(lua_State *L, int idx) {
     return ro;
 }
 
+/* Stack: table, metatable.  Hide the metatable from getmetatable, refuse
+ * setmetatable and the sandbox's rawset, and attach it. */
+static void seal(lua_State *L) {
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "__ps_ro");
+    lua_setmetatable(L, -2);
+}
+
 /* Push a read-only view of the table at idx (one per table, cached). */
 static void push_readonly(lua_State *L, int idx) {
     idx = lua_absindex(L, idx);
@@ -231,11 +241,7 @@ static void push_readonly(lua_State *L, int idx) {
         lua_pushvalue(L, idx);
         lua_pushcclosure(L, ro_len, 1);
         lua_setfield(L, -2, "__len");
-        lua_pushboolean(L, 0);
-        lua_setfield(L, -2, "__metatable");
-        lua_pushboolean(L, 1);
-        lua_setfield(L, -2, "__ps_ro");
-        lua_setmetatable(L, -2);
+        seal(L);
         lua_pushvalue(L, idx);
         lua_pushvalue(L, -2);
         lua_rawset(L, cache);
@@ -317,11 +323,7 @@ static void open_layers(lua_State *L) {
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, env_newindex);
     lua_setfield(L, -2, "__newindex");
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
-    lua_pushboolean(L, 1);
-    lua_setfield(L, -2, "__ps_ro");
-    lua_setmetatable(L, -2);
+    seal(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &ENV_KEY);
     /* getmetatable("").__index is the string library itself */
     lua_pushliteral(L, "");
