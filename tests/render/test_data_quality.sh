@@ -11,7 +11,7 @@ S=$PS_SOURCE
 # ---- every key has a label --------------------------------------------------
 {
   grep -h 'dq_add(' "$S"/core/*/*.c | grep -o '"[a-z_][a-z0-9_]*"'
-  grep -ho 'row_problem([a-z]*, err, [^,]*' "$S"/plugins/*/*.c | grep -o '"[a-z_][a-z0-9_]*"'
+  grep -ho 'problem([a-z]*, err, [^,]*' "$S"/plugins/*/*.c | grep -o '"[a-z_][a-z0-9_]*"'
   grep -hE '^[[:space:]]*: "[a-z_][a-z0-9_]*",' "$S"/plugins/*/*.c | grep -o '"[a-z_][a-z0-9_]*"'
   grep -ho 'quality([^,]*, [^,]*, "[a-z_][a-z0-9_]*"' "$S"/core/*/*.c "$S"/plugins/*/*.c | grep -o '"[a-z_][a-z0-9_]*"$'
 } | tr -d '"' | sort -u > keys.txt
