@@ -91,6 +91,10 @@ static int note_unknown_unit(ps_agg *a, const char *code, const char *example) {
     char key[PS_CODE_MAX];
     copy_code(key, code ? code : "(trống)");
     if (!ps_map_get(&a->unknown_index, key, &i)) {
+        if (a->n_unknown >= PS_UNKNOWN_UNITS_MAX) {
+            a->unknown_unlisted++;
+            return PS_OK;
+        }
         if (a->n_unknown == a->cap_unknown) {
             size_t cap = a->cap_unknown ? a->cap_unknown * 2 : 16;
             ps_unknown_unit *grown = ps_realloc(a->unknown, cap * sizeof *grown);
@@ -153,7 +157,12 @@ static int add_procedure(ps_agg *a, const ps_procedure *p) {
     x->known = 1;
     x->name = ps_arena_strdup(&a->arena, p->name);
     x->field = ps_arena_strdup(&a->arena, p->field);
+    /* A legal time limit is a number of working days: 0, negative, not
+     * finite or beyond ten years is a catalogue error, reported on each
+     * dossier it would score (1e-300 printed a 300-digit time cut). */
     x->legal_days = p->legal_days;
+    x->legal_bad = !isfinite(p->legal_days) || p->legal_days < PS_LEGAL_DAYS_MIN ||
+                   p->legal_days > PS_LEGAL_DAYS_MAX;
     x->online_level = p->online_level;
     x->has_fee = p->has_fee != 0;
     x->has_result_document = p->has_result_document != 0;
@@ -359,7 +368,10 @@ static int add_dossier(ps_agg *a, const ps_dossier *r) {
     }
     if (finished && on_time && r->rating != 4) d->handled_ok++;
 
-    if (finished && has_fin && fin >= recv && proc && proc->known && proc->legal_days > 0) {
+    if (finished && has_fin && fin >= recv && proc && proc->known && proc->legal_bad &&
+        (rc = dq_add(u, "bad_legal_days", 1, code)))
+        return rc;
+    if (finished && has_fin && fin >= recv && proc && proc->known && !proc->legal_bad) {
         int32_t wd = ps_calendar_working_days(a->cfg.calendar, rday, fin_day);
         double cut = 1.0 - (double)wd / proc->legal_days;
         d->cut_n++;

@@ -137,7 +137,12 @@ typedef struct ps_proc {
     double legal_days;
     int online_level, has_fee, has_result_document;
     int known;                  /* 1: from a catalogue record; 0: only seen on dossiers */
+    int legal_bad;              /* legal_days outside [PS_LEGAL_DAYS_MIN, _MAX] */
 } ps_proc;
+/* Sane legal time limits in working days: a few hours ("trong ngày") up to
+ * ten years; anything else is a catalogue error (dq bad_legal_days). */
+#define PS_LEGAL_DAYS_MIN 0.1
+#define PS_LEGAL_DAYS_MAX 2500.0
 
 /* The survey form of the run (one per run). */
 typedef struct ps_form {
@@ -155,7 +160,10 @@ typedef struct ps_form {
     } *elements;
 } ps_form;
 
-/* Codes found in records that are not units of the run. */
+/* Codes found in records that are not units of the run: every record is
+ * counted, the first PS_UNKNOWN_UNITS_MAX codes are listed (2 million
+ * distinct codes took 372 MB before the cap). */
+#define PS_UNKNOWN_UNITS_MAX 1000
 typedef struct ps_unknown_unit {
     char code[PS_CODE_MAX];
     uint32_t count;
@@ -179,8 +187,9 @@ typedef struct ps_agg {
     ps_map proc_index;
     uint32_t fee_procs;         /* procedures of the catalogue with a fee */
     ps_form form;
-    ps_unknown_unit *unknown;
+    ps_unknown_unit *unknown;   /* the first PS_UNKNOWN_UNITS_MAX codes */
     size_t n_unknown, cap_unknown;
+    uint64_t unknown_unlisted;  /* records naming further unknown codes */
     ps_map unknown_index;
     ps_fpset seen_dossiers, seen_feedback;
     int current_source;         /* index of the source being read */

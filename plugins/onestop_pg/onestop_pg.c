@@ -107,13 +107,17 @@ static int pg_check_conninfo(const ps_host *host, const char *conninfo,
         return rc;
     }
     const char *dbname = "", *hostname = "", *port = "", *user = "";
-    int has_password = 0;
+    /* libpq marks its secret keywords (password, sslpassword, and any it
+     * adds later) with dispchar "*": follow its list instead of keeping
+     * our own. */
+    char secret[64] = "";
     for (PQconninfoOption *o = opts; o->keyword; o++) {
         if (!o->val || !*o->val)
             continue;
-        if (strcmp(o->keyword, "password") == 0)
-            has_password = 1;
-        else if (strcmp(o->keyword, "dbname") == 0)
+        if (o->dispchar && strchr(o->dispchar, '*')) {
+            if (!secret[0])
+                os_strlcpy(secret, o->keyword, sizeof secret);
+        } else if (strcmp(o->keyword, "dbname") == 0)
             dbname = o->val;
         else if (strcmp(o->keyword, "host") == 0 ||
                  (strcmp(o->keyword, "hostaddr") == 0 && !*hostname))
@@ -127,13 +131,21 @@ static int pg_check_conninfo(const ps_host *host, const char *conninfo,
              *dbname ? dbname : "(default)", *user ? " as " : "", user,
              *hostname ? " on " : "", hostname, *port ? ":" : "", port);
     PQconninfoFree(opts);
-    if (has_password)
+    if (strcmp(secret, "password") == 0)
         return host->error(err, PS_ECONFIG, NULL, 0, 0,
                            "%s: the conninfo contains a "
                            "password; remove it and give the password in "
                            "PGPASSWORD, a PGPASSFILE or ~/.pgpass so it "
                            "never sits in a job file",
                            label);
+    if (secret[0])
+        return host->error(err, PS_ECONFIG, NULL, 0, 0,
+                           "%s: the conninfo contains a secret (%s); "
+                           "remove it and keep it in a service file "
+                           "(PGSERVICEFILE, readable only by this user; "
+                           "name it with service=...) so it never sits "
+                           "in a job file",
+                           label, secret);
     return PS_OK;
 }
 

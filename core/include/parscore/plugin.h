@@ -41,6 +41,12 @@ extern "C" {
  *    match (docs/plugins.md, "Migrating a v1 plugin"). */
 #define PS_ABI_VERSION 2u
 
+/* The longest string any record field may hold, for every plugin: the core
+ * refuses a longer one at emit (PS_EDATA, naming the field), so no source
+ * can hand it a 100 MB "code".  Plugins that buffer values may use it as
+ * their own cap.  Append-only: a later ABI may raise it, never lower it. */
+#define PS_VALUE_MAX (1024u * 1024u)
+
 /* Status codes shared by the core and plugins (libuv-style X-macro). */
 #define PS_STATUS_LIST(X)                                               \
     X(PS_OK, 0, "ok")                                                   \
