@@ -576,7 +576,7 @@ static int add_counter(ps_agg *a, const ps_counter *c, const char *source, ps_er
     if (def) {
         if (ps_counter_add(u, def, c->value) != PS_OK)
             return ps_error_set(err, PS_EPLUGIN, source, c->src_line, 0,
-                                "counter %s of unit %.40s: %g cannot be added to it", key,
+                                "counter %s of unit %.40s is %g, not a count", key,
                                 c->unit_code, c->value);
         return PS_OK;
     }
