@@ -420,7 +420,8 @@ static int is_secret(const char *key) {
 
 const char *ps_source_label(const ps_job_source *src, char *buf, size_t size) {
     const char *what = NULL;
-    static const char *const prefer[] = {"path", "responses", "form", "database"};
+    /* what the source reads, never how it reads it (e.g. aggregate =) */
+    static const char *const prefer[] = {"path", "responses", "form", "database", "schema"};
     for (size_t k = 0; k < sizeof prefer / sizeof prefer[0] && !what; k++)
         for (size_t i = 0; i < src->n_options; i++)
             if (strcmp(src->options[i].key, prefer[k]) == 0) what = src->options[i].value;

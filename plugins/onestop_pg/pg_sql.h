@@ -34,6 +34,13 @@ typedef struct pg_table_cols {
     const char *type[OS_MAXCOLS];
 } pg_table_cols;
 
+/* Text that cannot be a day ps_parse_time accepts, whatever the year, is
+ * `col ~ PG_BAD_DATE_1 OR col ~ PG_BAD_DATE_2` (not shaped like a date;
+ * an impossible day): with the year bounds, the condition of the partial
+ * index docs/scale-out.md recommends. */
+#define PG_BAD_DATE_1 "'^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))'"
+#define PG_BAD_DATE_2 "'^[0-9]{4}-(02-(29|3)|(0[469]|11)-31)'"
+
 /* The sargable period condition on the received column of `table`
  * (dossiers or feedback); adds nothing when the column is unmapped. */
 void pg_period_where(os_sb *b, const char *column, const char *type,
