@@ -564,6 +564,14 @@ static int add_counter(ps_agg *a, const ps_counter *c, const char *source, ps_er
                             "no such counter; the names are those `parscore aggregate` prints "
                             "(docs/plugins.md, \"Counting on the server\")",
                             key, c->unit_code ? c->unit_code : "?");
+    if (a->cfg.dedup)
+        return ps_error_set(err, PS_ECONFIG, source, 0, 0,
+                            "this source counted on its server (a counter record), but the job "
+                            "merges it dossier by dossier with another source (the database wins, "
+                            "the portal adds what only it knows): counts cannot be merged that "
+                            "way; read this source row by row (aggregate = \"rows\"), or set "
+                            "dedup = false when the sources hold different dossiers "
+                            "(docs/scale-out.md)");
     int count_ok = c->value >= 0 && c->value <= (double)UINT32_MAX && c->value == (double)(uint32_t)c->value;
     if (!c->code && !def && !count_ok)
         return ps_error_set(err, PS_EPLUGIN, source, c->src_line, 0,

@@ -427,6 +427,7 @@ static int pg_read_table(pg_state *s, int t, ps_error *err)
              s->select[t]);
     char doing[128];
     snprintf(doing, sizeof doing, "reading table \"%.60s\"", s->map.table[t]);
+    s->host->log(s->sink, PS_LOG_DEBUG, "%s: %s", doing, s->select[t]);
     int rc = pg_command(s, declare, doing, err);
     free(declare);
     if (rc != PS_OK)

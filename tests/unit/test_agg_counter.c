@@ -79,6 +79,14 @@ int main(void) {
     CHECK(&t, strstr(err.message, "P2") != NULL);
 
     ps_agg_free(&a);
+
+    /* counts cannot be merged dossier by dossier with another source */
+    cfg.dedup = 1;
+    CHECK_INT(&t, ps_agg_init(&a, &cfg, &err), PS_OK);
+    memset(&err, 0, sizeof err);
+    CHECK_INT(&t, ps_agg_add(&a, 0, PS_REC_COUNTER, c, 1, "db", &err), PS_ECONFIG);
+    CHECK(&t, strstr(err.message, "aggregate = \"rows\"") != NULL);
+    ps_agg_free(&a);
     ps_units_free(&units);
     return ps_test_done(&t);
 }
