@@ -52,3 +52,29 @@ pg_start() {
 }
 # pg_psql NAME DB [psql args...]
 pg_psql() { name=$1; db=$2; shift 2; "$PSQL" -X -q -v ON_ERROR_STOP=1 -h "$T/$name" -U parscore -d "$db" "$@"; }
+
+# The vendor schema of tests/fixtures/onestop/vendor.sql, as a `mapping`.
+VENDOR_MAP='procedures=thu_tuc,procedures.code=ma_tthc,procedures.name=ten_tthc,procedures.field=,'
+VENDOR_MAP="${VENDOR_MAP}procedures.legal_days=so_ngay,procedures.online_level=muc_do,procedures.has_fee=co_phi,"
+VENDOR_MAP="${VENDOR_MAP}procedures.has_result_document=co_ket_qua,dossiers=ho_so,dossiers.code=ma_ho_so,"
+VENDOR_MAP="${VENDOR_MAP}dossiers.unit_code=MaDonVi,dossiers.procedure_code=ma_tthc,dossiers.channel=kenh,"
+VENDOR_MAP="${VENDOR_MAP}dossiers.status=trang_thai,dossiers.received_at=ngay_tiep_nhan,dossiers.due_at=ngay_hen_tra,"
+VENDOR_MAP="${VENDOR_MAP}dossiers.finished_at=ngay_ket_thuc,dossiers.returned_at=ngay_tra,"
+VENDOR_MAP="${VENDOR_MAP}dossiers.paid_online=thanh_toan_truc_tuyen,dossiers.digitized_input=so_hoa_thanh_phan,"
+VENDOR_MAP="${VENDOR_MAP}dossiers.digitized_result=so_hoa_ket_qua,dossiers.apology_at=ngay_xin_loi,dossiers.rating=danh_gia,"
+VENDOR_MAP="${VENDOR_MAP}feedback=phan_anh,feedback.id=ma_pakn,feedback.unit_code=ma_don_vi,feedback.received_at=ngay_nhan,"
+VENDOR_MAP="${VENDOR_MAP}feedback.due_at=han_xu_ly,feedback.answered_at=ngay_xu_ly,feedback.satisfied=hai_long"
+
+# pg_same_counters NAME A B: two `parscore aggregate` outputs hold the same
+# counters, the records.* lines aside (the period filter and the server path
+# change how many records arrive, never what they count).
+pg_same_counters() {
+  grep -v '^\*	records\.' "$2" > "$T/same-a.tsv"; grep -v '^\*	records\.' "$3" > "$T/same-b.tsv"
+  if [ -s "$T/same-a.tsv" ] && diff "$T/same-a.tsv" "$T/same-b.tsv" > "$T/same-diff.txt"; then
+    PASS=$((PASS+1)); else FAIL=$((FAIL+1)); echo "FAIL: $1:" >&2; head -20 "$T/same-diff.txt" >&2; fi
+}
+# pg_same_tree NAME DIR-A DIR-B: the same output files, byte for byte.
+pg_same_tree() {
+  if [ -n "$(ls "$2" 2>/dev/null)" ] && diff -rq "$2" "$3" > "$T/same-diff.txt" 2>&1; then PASS=$((PASS+1)); else
+    FAIL=$((FAIL+1)); echo "FAIL: $1:" >&2; head -20 "$T/same-diff.txt" >&2; fi
+}

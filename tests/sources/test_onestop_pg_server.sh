@@ -32,19 +32,6 @@ write_job() { # FILE PERIOD SCOPE RULES SOURCE
     "  output = \"out\", outputs = { \"pdf\", \"summary\", \"csv\", \"json\", \"xlsx\" }," \
     "  sources = { { $5 } }," "}" > "$1"
 }
-# Counters without the records.* lines: the server path sends counter
-# records instead of dossiers, and says so there.
-counters() { grep -v '^\*	records\.' "$1"; }
-same_counters() { # NAME A B
-  counters "$2" > "$T/a.tsv"; counters "$3" > "$T/b.tsv"
-  if [ -s "$T/a.tsv" ] && diff "$T/a.tsv" "$T/b.tsv" > "$T/diff.txt"; then
-    PASS=$((PASS+1)); else FAIL=$((FAIL+1)); echo "FAIL: $1:" >&2; head -20 "$T/diff.txt" >&2; fi
-}
-same_tree() { # NAME DIR-A DIR-B
-  if [ -n "$(ls "$2" 2>/dev/null)" ] && diff -rq "$2" "$3" > "$T/diff.txt" 2>&1; then PASS=$((PASS+1)); else
-    FAIL=$((FAIL+1)); echo "FAIL: $1:" >&2; head -20 "$T/diff.txt" >&2; fi
-}
-
 # compare NAME PERIOD SCOPE RULES REFERENCE-SOURCE PG-SOURCE
 compare() {
   d="$T/$1"; mkdir -p "$d/ref" "$d/rows" "$d/server"
@@ -57,9 +44,9 @@ compare() {
     (cd "$d/$m" && "$PARSCORE" run -q --timestamp 1767225600 --plugin-dir "$PS_PLUGIN_DIR" job.lua > /dev/null 2> "$d/$m.run.err")
     check "$1 $m: run exit status" 0 $?
   done
-  same_counters "$1: row path counters = reference" "$d/ref.tsv" "$d/rows.tsv"
-  same_counters "$1: server counters = row path" "$d/rows.tsv" "$d/server.tsv"
-  same_tree "$1: server outputs = row path outputs" "$d/rows/out" "$d/server/out"
+  pg_same_counters "$1: row path counters = reference" "$d/ref.tsv" "$d/rows.tsv"
+  pg_same_counters "$1: server counters = row path" "$d/rows.tsv" "$d/server.tsv"
+  pg_same_tree "$1: server outputs = row path outputs" "$d/rows/out" "$d/server/out"
   check_not_contains "$1 server: no dossier records" "records.dossier" "$d/server.tsv"
   check_matches "$1 server: counter records" '^\*	records\.counter	[0-9]' "$d/server.tsv"
 }
@@ -71,17 +58,7 @@ compare small 2025 15 national/index766 "$SMALL_DB" "$SRC_REF"
 # a quarter: the period's bounds move (in progress and overdue against 31 March)
 compare small_q1 2025-Q1 15 national/index766 "$SMALL_DB" "$SRC_REF"
 
-MAP='procedures=thu_tuc,procedures.code=ma_tthc,procedures.name=ten_tthc,procedures.field=,'
-MAP="${MAP}procedures.legal_days=so_ngay,procedures.online_level=muc_do,procedures.has_fee=co_phi,"
-MAP="${MAP}procedures.has_result_document=co_ket_qua,dossiers=ho_so,dossiers.code=ma_ho_so,"
-MAP="${MAP}dossiers.unit_code=MaDonVi,dossiers.procedure_code=ma_tthc,dossiers.channel=kenh,"
-MAP="${MAP}dossiers.status=trang_thai,dossiers.received_at=ngay_tiep_nhan,dossiers.due_at=ngay_hen_tra,"
-MAP="${MAP}dossiers.finished_at=ngay_ket_thuc,dossiers.returned_at=ngay_tra,"
-MAP="${MAP}dossiers.paid_online=thanh_toan_truc_tuyen,dossiers.digitized_input=so_hoa_thanh_phan,"
-MAP="${MAP}dossiers.digitized_result=so_hoa_ket_qua,dossiers.apology_at=ngay_xin_loi,dossiers.rating=danh_gia,"
-MAP="${MAP}feedback=phan_anh,feedback.id=ma_pakn,feedback.unit_code=ma_don_vi,feedback.received_at=ngay_nhan,"
-MAP="${MAP}feedback.due_at=han_xu_ly,feedback.answered_at=ngay_xu_ly,feedback.satisfied=hai_long"
-compare vendor 2025 15 national/index766 "$SMALL_DB" "$SRC_SMALL, schema = \"hcc\", mapping = \"$MAP\""
+compare vendor 2025 15 national/index766 "$SMALL_DB" "$SRC_SMALL, schema = \"hcc\", mapping = \"$VENDOR_MAP\""
 
 # (with a schema: the scorecard footer then names the source by it, the same
 # in both paths)
