@@ -551,7 +551,7 @@ static int pg_emit_row(pg_state *s, PGresult *res, int row, int table,
                        ps_error *err)
 {
     pg_row_out o = {0};
-    pg_dq dq[16];
+    pg_dq dq[16] = {{0}};
     size_t n_dq = 0;
     const char *unit = PQgetvalue(res, row, 0);
     pg_out_add(&o, unit, "rows", strtod(PQgetvalue(res, row, 1), NULL),

@@ -26,10 +26,13 @@ sqlite3 "$T/small.db" < "$PS_SOURCE/tests/fixtures/onestop/small.sql" || exit 1
   --formats sqlite,pgsql --out "$T/gen" -q || { echo "parscore-gen failed"; exit 1; }
 pg_psql pg gen -f "$T/gen/onestop-pg.sql" >/dev/null 2>&1 || { echo "loading the generated data failed"; exit 1; }
 
+# Scorecards (one PDF per unit) only for the generated data: the fixture
+# cases compare the summary and the data files, which is quicker.
+OUTPUTS='"summary", "csv", "json", "xlsx"'
 write_job() { # FILE PERIOD SCOPE RULES SOURCE
   printf '%s\n' "return {" \
     "  name = \"onestop_pg server test\", period = \"$2\", scope = { \"$3\" }, rules = \"$4\"," \
-    "  output = \"out\", outputs = { \"pdf\", \"summary\", \"csv\", \"json\", \"xlsx\" }," \
+    "  output = \"out\", outputs = { $OUTPUTS }," \
     "  sources = { { $5 } }," "}" > "$1"
 }
 # compare NAME PERIOD SCOPE RULES REFERENCE-SOURCE PG-SOURCE
@@ -62,6 +65,7 @@ compare vendor 2025 15 national/index766 "$SMALL_DB" "$SRC_SMALL, schema = \"hcc
 
 # (with a schema: the scorecard footer then names the source by it, the same
 # in both paths)
+OUTPUTS='"pdf", "summary", "csv", "json", "xlsx"'
 compare gen 2025 15 provinces/lao_cai "plugin = \"onestop_sqlite\", path = \"$T/gen/onestop.db\"" \
   "plugin = \"onestop_pg\", conninfo = \"$CONN dbname=gen\", schema = \"public\""
 # The faults are there (else the data-quality half of the query is untested).
@@ -80,4 +84,11 @@ write_job "$T/badmode.lua" 2025 15 national/index766 "$SRC_REF, aggregate = \"cl
 "$PARSCORE" aggregate --plugin-dir "$PS_PLUGIN_DIR" "$T/badmode.lua" > /dev/null 2> "$T/badmode.err"
 check_status "aggregate = \"cluster\": exit status" 3 $?
 check_contains "aggregate = \"cluster\": says what to write" '"rows"' "$T/badmode.err"
+# Database + portal export: merged dossier by dossier, which counts cannot
+# be; the run stops before scoring and says what to do.
+write_job "$T/portal.lua" 2025 15 national/index766 \
+  "$SRC_REF, aggregate = \"server\" }, { plugin = \"portal_xml\", path = \"$PS_SOURCE/tests/fixtures/portal/overlap.xml\""
+"$PARSCORE" aggregate --plugin-dir "$PS_PLUGIN_DIR" "$T/portal.lua" > "$T/portal.tsv" 2> "$T/portal.err"
+check_status "server counts + portal: exit status" 3 $?
+check_contains "server counts + portal: says how to read instead" 'aggregate = "rows"' "$T/portal.err"
 finish
