@@ -216,6 +216,24 @@ uint64_t ps_agg_activity(const ps_agg *a);
 int ps_agg_rollup(ps_agg *a, ps_error *err);
 void ps_agg_free(ps_agg *a);
 
+/* ---- counters by name ------------------------------------------------- */
+/* The scalar per-unit counters by the name `parscore aggregate` prints
+ * ("d.received", "f.answered_late", ...).  One table serves the printer and
+ * the ps_counter records of sources that count on their own server, so a
+ * name cannot mean one thing in one and another in the other. */
+typedef enum ps_counter_type { PS_CT_U32 = 1, PS_CT_U64, PS_CT_DOUBLE } ps_counter_type;
+typedef struct ps_counter_def {
+    const char *key;            /* "d.received" */
+    ps_counter_type type;
+    size_t offset;              /* into ps_unit_agg */
+} ps_counter_def;
+size_t ps_counter_def_count(void);
+const ps_counter_def *ps_counter_def_at(size_t i);
+const ps_counter_def *ps_counter_def_find(const char *key); /* NULL if unknown */
+double ps_counter_get(const ps_unit_agg *u, const ps_counter_def *d);
+/* Add value to counter d of u; PS_EDATA when value cannot be such a count. */
+int ps_counter_add(ps_unit_agg *u, const ps_counter_def *d, double value);
+
 /* ---- standard indicators --------------------------------------------- */
 /* Every indicator a rule script can ask for, computed from one unit's
  * aggregates as numerator / denominator (value = num/den, or NaN when

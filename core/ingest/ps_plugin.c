@@ -494,6 +494,38 @@ static void host_progress(ps_sink *sink, uint64_t done, uint64_t total) {
 
 static const char *host_source_name(ps_sink *sink) { return sink ? sink->label : ""; }
 
+static void host_period(ps_sink *sink, char first[11], char last[11]) {
+    ps_day_format(sink->agg->cfg.period.first, first, 11);
+    ps_day_format(sink->agg->cfg.period.last, last, 11);
+}
+
+static uint32_t host_examples_max(ps_sink *sink) { return sink->agg->cfg.examples_max; }
+
+static int host_calendar_range(ps_sink *sink, char first[11], char last[11]) {
+    const ps_calendar *cal = sink->agg->cfg.calendar;
+    if (!cal || !cal->prefix) return 0;
+    ps_day_format(cal->first, first, 11);
+    ps_day_format(cal->last, last, 11);
+    return 1;
+}
+
+/* Only the days that change a Monday-Friday count: a holiday on a weekend
+ * or a "working" weekday changes nothing. */
+static int host_calendar_day(ps_sink *sink, size_t i, char day[11], int *working) {
+    const ps_calendar *cal = sink->agg->cfg.calendar;
+    if (!cal || !cal->prefix) return 0;
+    for (ps_day d = cal->first; d <= cal->last; d++) {
+        int weekday = ps_day_weekday(d) < 5;
+        if (ps_calendar_is_working(cal, d) == weekday) continue;
+        if (i-- == 0) {
+            ps_day_format(d, day, 11);
+            *working = !weekday;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static const ps_host host_table = {
     .size = sizeof(ps_host),
     .abi_version = PS_ABI_VERSION,
@@ -503,6 +535,10 @@ static const ps_host host_table = {
     .quality = host_quality,
     .progress = host_progress,
     .source_name = host_source_name,
+    .period = host_period,
+    .examples_max = host_examples_max,
+    .calendar_range = host_calendar_range,
+    .calendar_day = host_calendar_day,
 };
 
 /* ---- options ---------------------------------------------------------- */
@@ -513,7 +549,8 @@ static int is_secret(const char *key) {
 
 const char *ps_source_label(const ps_job_source *src, char *buf, size_t size) {
     const char *what = NULL;
-    static const char *const prefer[] = {"path", "responses", "form", "database"};
+    /* what the source reads, never how it reads it (e.g. aggregate =) */
+    static const char *const prefer[] = {"path", "responses", "form", "database", "schema"};
     for (size_t k = 0; k < sizeof prefer / sizeof prefer[0] && !what; k++)
         for (size_t i = 0; i < src->n_options; i++)
             if (strcmp(src->options[i].key, prefer[k]) == 0) what = src->options[i].value;

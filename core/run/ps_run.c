@@ -371,50 +371,18 @@ int ps_run_print_aggregates(const ps_run *run, FILE *out) {
         if (!unit->selected) continue;
         const ps_unit_agg *u = &a->u[i];
         const char *c = unit->code;
-        const ps_dossier_counts *d = &u->d;
-#define D(field) put(out, c, "d." #field, d->field)
-        D(received);
-        put(out, c, "d.channel.1", d->by_channel[1]);
-        put(out, c, "d.channel.2", d->by_channel[2]);
-        put(out, c, "d.channel.3", d->by_channel[3]);
-        put(out, c, "d.channel.0", d->by_channel[0]);
-        D(finished); D(finished_on_time); D(finished_late); D(in_progress);
-        D(in_progress_within); D(in_progress_over); D(paused); D(synced);
-        D(level4_received); D(level4_online); D(level3_received); D(level3_online);
-        D(fee_received); D(fee_paid_online); D(result_doc_finished); D(result_digitized);
-        D(input_digitized); D(late); D(late_with_apology); D(apology); D(returned);
-        D(returned_late); D(rated);
-        for (int r = 1; r <= 4; r++) {
-            char key[32];
-            snprintf(key, sizeof key, "d.rating.%d", r);
-            put(out, c, key, d->rating[r]);
-        }
-        D(handled_ok); D(cut_n); D(cut_ge30); D(cut_sum); D(days_sum);
-#undef D
-#define F(field) put(out, c, "f." #field, u->f.field)
-        F(received); F(answered); F(answered_on_time); F(answered_late);
-        F(unanswered_within); F(unanswered_over); F(rated_satisfied); F(rated_unsatisfied);
-        F(handled_ok);
-#undef F
-#define P(field) put(out, c, "p." #field, (double)u->p.field)
-        P(reports); P(must_announce); P(announced_on_time); P(must_update);
-        P(updated_on_time); P(published); P(published_full);
-#undef P
-        put(out, c, "s.respondents", u->s.respondents);
-        put(out, c, "s.overall_answered", u->s.overall_answered);
-        put(out, c, "s.overall_satisfied", u->s.overall_satisfied);
-        for (size_t k = 0; u->s.answered && k < a->form.n_criteria; k++) {
-            char key[96];
-            snprintf(key, sizeof key, "s.answered.%s", a->form.criteria[k].code);
-            put(out, c, key, u->s.answered[k]);
-            snprintf(key, sizeof key, "s.satisfied.%s", a->form.criteria[k].code);
-            put(out, c, key, u->s.satisfied[k]);
-        }
-        put(out, c, "k.total", u->k.total);
-        for (int l = 1; l <= 4; l++) {
-            char key[32];
-            snprintf(key, sizeof key, "k.level.%d", l);
-            put(out, c, key, u->k.level[l]);
+        for (size_t k = 0; k < ps_counter_def_count(); k++) {
+            const ps_counter_def *def = ps_counter_def_at(k);
+            /* the form's criteria come between the survey totals and the kiosk */
+            if (strcmp(def->key, "k.total") == 0)
+                for (size_t q = 0; u->s.answered && q < a->form.n_criteria; q++) {
+                    char key[96];
+                    snprintf(key, sizeof key, "s.answered.%s", a->form.criteria[q].code);
+                    put(out, c, key, u->s.answered[q]);
+                    snprintf(key, sizeof key, "s.satisfied.%s", a->form.criteria[q].code);
+                    put(out, c, key, u->s.satisfied[q]);
+                }
+            put(out, c, def->key, ps_counter_get(u, def));
         }
         for (int k = 0; k < PS_EX__COUNT; k++) {
             char key[64];

@@ -197,7 +197,7 @@ static int sq_prepare_table(sq_state *s, int t, ps_error *err)
     int rc = sq_columns(s, s->map.table[t], &cols, &n, err);
     char *sql = NULL;
     if (rc == PS_OK)
-        rc = os_build_select(&s->map, t, OS_DIALECT_SQLITE, cols, n,
+        rc = os_build_select(&s->map, t, OS_DIALECT_SQLITE, cols, n, NULL,
                              s->cfg->path, s->host, err, &sql);
     sq_free_columns(cols, n);
     if (rc != PS_OK)
