@@ -2,7 +2,6 @@
  * ps_util.c -- errors, allocation, arena, buffers, hashing, number
  * formatting and atomic file writes shared by the whole core.
  */
-#define _GNU_SOURCE   /* syncfs */
 #include "base/ps_util.h"
 
 #include <errno.h>
@@ -428,6 +427,20 @@ void ps_format_count(double v, char *buf, size_t size) {
 
 /* ---- atomic files ---------------------------------------------------- */
 
+/* A new file, never an existing one nor the target of a link (a link
+ * planted where the temporary file goes would otherwise be followed and
+ * its target truncated).  A stale temporary of a killed run with our pid
+ * is a plain file: unlink removes the name only, then try once more. */
+FILE *ps_open_new(const char *path) {
+    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = open(path, flags, 0666);
+    if (fd < 0 && errno == EEXIST && unlink(path) == 0) fd = open(path, flags, 0666);
+    if (fd < 0) return NULL;
+    FILE *f = fdopen(fd, "wb");
+    if (!f) close(fd);
+    return f;
+}
+
 int ps_atomic_open(ps_atomic_file *f, const char *path, ps_error *err) {
     memset(f, 0, sizeof *f);
     f->path = ps_strdup(path);
@@ -439,7 +452,7 @@ int ps_atomic_open(ps_atomic_file *f, const char *path, ps_error *err) {
         return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
     }
     snprintf(f->tmp_path, n, "%s.tmp.%ld", path, (long)getpid());
-    f->fp = fopen(f->tmp_path, "wb");
+    f->fp = ps_open_new(f->tmp_path);
     if (!f->fp) {
         int e = errno;
         ps_error_set(err, PS_EIO, path, 0, 0,
@@ -506,17 +519,4 @@ int ps_write_file_atomic(const char *path, const void *data, size_t n,
 int ps_write_file_staged(const char *path, const void *data, size_t n,
                          ps_error *err) {
     return write_atomic(path, data, n, 0, err);
-}
-
-int ps_sync_fs(const char *dir, ps_error *err) {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd < 0 || syncfs(fd) != 0) {
-        int e = errno;
-        if (fd >= 0) close(fd);
-        return ps_error_set(err, PS_EIO, dir, 0, 0,
-                            "cannot flush the new files to disk: %s (disk full or failing?)",
-                            strerror(e));
-    }
-    close(fd);
-    return PS_OK;
 }

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "parscore/plugin.h"
@@ -108,18 +109,19 @@ void ps_format_count(double v, char *buf, size_t size);
 int ps_write_file_atomic(const char *path, const void *data, size_t n,
                          ps_error *err);
 /* As ps_write_file_atomic but not flushed to disk: for a file written into
- * a staging directory that is flushed as a whole (ps_sync_fs) before it is
- * published -- one flush instead of one fsync per file, which on a busy
- * disk was most of the wall time of 3,355 scorecards. */
+ * a staging directory that is flushed as a whole (run/ps_outdir_sync)
+ * before it is published -- one flush instead of one fsync per file,
+ * which on a busy disk was most of the wall time of 3,355 scorecards. */
 int ps_write_file_staged(const char *path, const void *data, size_t n,
                          ps_error *err);
-/* Flush everything written to the filesystem holding dir (syncfs). */
-int ps_sync_fs(const char *dir, ps_error *err);
 /* For writers that stream: open a temp file beside path ... */
 typedef struct ps_atomic_file {
     char *path, *tmp_path;
     void *fp; /* FILE * */
 } ps_atomic_file;
+/* Create path for writing; fails if it exists as anything but a plain
+ * file or is a link (O_EXCL | O_NOFOLLOW). */
+FILE *ps_open_new(const char *path);
 int ps_atomic_open(ps_atomic_file *f, const char *path, ps_error *err);
 /* Close and rename (commit), or close and delete (commit = 0). */
 int ps_atomic_close(ps_atomic_file *f, int commit, ps_error *err);

@@ -33,6 +33,8 @@ double ps_render_footer_height(void);
 void ps_render_subst(char *out, size_t size, const char *tmpl, const char *name,
                      const char *value);
 int ps_render_check_dir(const char *dir, ps_error *err);
+/* Refuse two units whose scorecards would have one file name. */
+int ps_render_names_unique(const ps_results *r, ps_error *err);
 
 /* Scored (not failed, total known). */
 int ps_render_unit_ok(const ps_unit_result *u);
