@@ -166,6 +166,7 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
         .units = &run->units,
         .examples_max = run->job.examples_max,
         .dedup = run->job.dedup < 0 ? mixed : run->job.dedup,
+        .measures_strict = run->job.measures_strict,
     };
     run->have_agg = 1;
     if ((rc = ps_agg_init(&run->agg, &ac, err)) != PS_OK) goto out;
@@ -233,6 +234,7 @@ int ps_run_score(ps_run *run, ps_error *err) {
         .options = run->job.rule_options,
         .n_options = run->job.n_rule_options,
         .strict = run->cfg.strict,
+        .measures_strict = run->job.measures_strict,
         .issuer = run->job.issuer,
         .generated_at = generated_at(run),
     };

@@ -98,6 +98,10 @@ static void read_result(lua_State *L, int res, unit_ctx *c) {
         luaL_error(L, "ruleset.score must return a table, got %s", luaL_typename(L, res));
     ur->total = field_num(L, res, "total", 0);
     ur->max = field_num(L, res, "max", 0);
+    ur->base_total = field_num(L, res, "base_total", ur->total);
+    ur->bonus = field_num(L, res, "bonus", 0);
+    ur->deduction = field_num(L, res, "deduction", 0);
+    ur->band_total = field_num(L, res, "band_total", ur->total);
     lua_getfield(L, res, "scored");
     ur->scored = lua_isnil(L, -1) ? 1 : lua_toboolean(L, -1);
     lua_pop(L, 1);
@@ -144,8 +148,63 @@ static void read_result(lua_State *L, int res, unit_ctx *c) {
             cr->points = field_num(L, ci, "points", 0);
             cr->max = field_num(L, ci, "max", 0);
             cr->note = field_str(L, ci, "note", ar);
+            cr->lost_reason = field_str(L, ci, "lost_reason", ar);
+            const char *section = field_str(L, ci, "section", ar);
+            cr->section = !section ? PS_SECTION_GROUP
+                          : !strcmp(section, "bonus") ? PS_SECTION_BONUS
+                          : !strcmp(section, "deduction") ? PS_SECTION_DEDUCTION
+                                                          : PS_SECTION_GROUP;
+            if (cr->section != PS_SECTION_GROUP) {
+                cr->group = -1;
+                cr->group_id = NULL;
+            }
+            if (lua_getfield(L, ci, "measure") == LUA_TTABLE) {
+                int mi = lua_gettop(L);
+                ps_measure_shown *m = &cr->measure;
+                cr->is_measure = 1;
+                m->key = field_str(L, mi, "key", ar);
+                m->kind = field_str(L, mi, "kind", ar);
+                lua_getfield(L, mi, "reported");
+                m->reported = lua_toboolean(L, -1);
+                lua_pop(L, 1);
+                m->source = field_str(L, mi, "source", ar);
+                m->self = field_str(L, mi, "self_text", ar);
+                m->appraised = field_str(L, mi, "appraised_text", ar);
+                m->system = field_str(L, mi, "system_text", ar);
+                m->evidence = field_str(L, mi, "evidence", ar);
+                m->row = field_str(L, mi, "row", ar);
+            }
+            lua_pop(L, 1);
             read_lost(L, ci, g, cr, ar);
             lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+
+    if (lua_getfield(L, res, "quality") == LUA_TTABLE) {
+        size_t n = (size_t)luaL_len(L, -1);
+        ur->quality = arena_array(L, ar, n, sizeof *ur->quality);
+        for (size_t i = 0; i < n; i++) {
+            lua_geti(L, -1, (lua_Integer)i + 1);
+            int qi = lua_gettop(L);
+            ps_quality_line *q = &ur->quality[ur->n_quality];
+            q->issue = field_str(L, qi, "issue", ar);
+            q->count = (uint32_t)field_num(L, qi, "count", 1);
+            if (lua_getfield(L, qi, "examples") == LUA_TTABLE) {
+                luaL_Buffer b;
+                luaL_buffinit(L, &b);
+                lua_Integer ne = luaL_len(L, -2);
+                for (lua_Integer e = 1; e <= ne; e++) {
+                    lua_geti(L, -2, e);
+                    if (e > 1) luaL_addstring(&b, "; ");
+                    luaL_addvalue(&b);
+                }
+                luaL_pushresult(&b);
+                q->examples = arena_str(L, ar, lua_tostring(L, -1));
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 2);
+            if (q->issue) ur->n_quality++;
         }
     }
     lua_pop(L, 1);
@@ -234,7 +293,7 @@ static void apply_bands(ps_results *r) {
         ps_unit_result *u = &r->units[i];
         if (u->failed || !u->scored) continue;
         for (size_t b = 0; b < r->n_bands; b++) {
-            if (u->total >= r->band_mins[b] - 1e-9) {
+            if (u->band_total >= r->band_mins[b] - 1e-9) {
                 u->band = r->band_names[b];
                 break;
             }
@@ -307,6 +366,13 @@ static int read_meta_p(lua_State *L) {
     r->title = field_str(L, rs, "title", &r->arena);
     if (!r->title) r->title = r->ruleset_name;
     m->children_mean = field_str(L, rs, "children_mean", &r->arena);
+    r->total_cap = field_num(L, rs, "total_cap", 0);
+    const char *bands_on = field_str(L, rs, "bands_on", &r->arena);
+    r->bands_before = bands_on && !strcmp(bands_on, "before");
+    if (lua_getfield(L, rs, "bonus") == LUA_TTABLE) r->has_bonus = luaL_len(L, -1) > 0;
+    lua_pop(L, 1);
+    if (lua_getfield(L, rs, "deduction") == LUA_TTABLE) r->has_deduction = luaL_len(L, -1) > 0;
+    lua_pop(L, 1);
     if (lua_getfield(L, rs, "bands") == LUA_TTABLE) {
         size_t n = (size_t)luaL_len(L, -1);
         r->band_names = arena_array(L, &r->arena, n, sizeof *r->band_names);
@@ -339,7 +405,26 @@ static void fail_unit(ps_unit_result *ur, ps_arena *ar, const char *msg) {
     ur->groups = NULL;
     ur->criteria = NULL;
     ur->fact_keys = ur->fact_values = NULL;
-    ur->total = ur->max = 0;
+    ur->total = ur->max = ur->base_total = ur->bonus = ur->deduction = ur->band_total = 0;
+    ur->n_quality = 0;
+    ur->quality = NULL;
+}
+
+/* measures_strict: a measure the rule set cannot use stops the run.  A
+ * measure not reported is not an error of the file (missing = "fail" in
+ * the declaration makes the unit fail instead). */
+static int measures_strict_check(const ps_unit_result *ur, const char *rules, ps_error *err) {
+    for (size_t i = 0; i < ur->n_quality; i++) {
+        const ps_quality_line *q = &ur->quality[i];
+        if (!strcmp(q->issue, "measure_not_reported")) continue;
+        ps_error_set(err, PS_EDATA, NULL, 0, 0,
+                     "%s: %s (rule set %s); fix the measures file, or set "
+                     "measures_strict = false to score with a data-quality line instead",
+                     q->issue, q->examples ? q->examples : "?", rules);
+        ps_error_where(err, ur->code);
+        return PS_EDATA;
+    }
+    return PS_OK;
 }
 
 int ps_score_run(const ps_agg *agg, const ps_units *units,
@@ -452,6 +537,9 @@ int ps_score_run(const ps_agg *agg, const ps_units *units,
                 goto fail;
             }
             lua_pop(L, 1);
+        } else if (opts->measures_strict &&
+                   (st = measures_strict_check(ur, opts->rules, err)) != PS_OK) {
+            goto fail;
         }
     }
     apply_bands(out);

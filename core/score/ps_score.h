@@ -19,6 +19,8 @@ typedef struct ps_score_opts {
     uint64_t instruction_budget;/* per unit; 0: default (50 million) */
     size_t memory_cap;          /* bytes per Lua state; 0: default (256 MiB) */
     int strict;                 /* 1: stop at the first unit that fails */
+    int measures_strict;        /* 1: a measure finding (out of range, kind, evidence,
+                                   unknown key) stops the run instead of a card line */
     const char *issuer;         /* job's issuer (may be NULL) */
     int64_t generated_at;
 } ps_score_opts;

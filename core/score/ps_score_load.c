@@ -231,6 +231,38 @@ static void set_ratio(lua_State *L, const char *k, double num, double den) {
     lua_setfield(L, -2, k);
 }
 
+/* u.m[key] = { raw = { self = {...}, appraisal = {...}, system = {...} } }:
+ * what each assessor gave, as read.  parscore/rules.lua turns it into the
+ * documented view (value with appraisal winning, .self, .appraised, ...)
+ * once it knows the declarations. */
+static void push_assessor(lua_State *L, const char *name, const ps_measure_value *v) {
+    if (!v->count) return;
+    lua_createtable(L, 0, 10);
+    if (v->has_value) set_num(L, "value", v->value);
+    set_str(L, "text", v->text);
+    set_str(L, "by", v->assessed_by);
+    set_str(L, "evidence_doc", v->evidence_doc);
+    set_str(L, "evidence_date", v->evidence_date);
+    set_str(L, "evidence_ref", v->evidence_ref);
+    set_str(L, "note", v->note);
+    set_str(L, "source", v->source);
+    if (v->src_line > 0) set_int(L, "line", v->src_line);
+    set_int(L, "count", v->count);
+    lua_setfield(L, -2, name);
+}
+
+static void push_measures(lua_State *L, const ps_agg *a, const ps_unit_agg *g) {
+    static const char *const names[PS_ASSESSORS] = {"self", "appraisal", "system"};
+    lua_createtable(L, 0, (int)g->n_m);
+    for (size_t i = 0; i < g->n_m; i++) {
+        const ps_unit_measure *m = &g->m[i];
+        if (m->key >= a->n_measure_keys) continue;
+        lua_createtable(L, 0, 3);
+        for (int k = 0; k < PS_ASSESSORS; k++) push_assessor(L, names[k], &m->by[k]);
+        lua_setfield(L, -2, a->measure_keys[m->key]);
+    }
+}
+
 void ps_push_unit(lua_State *L, const ps_agg *a, const ps_units *units,
                   size_t i, const ps_sipas *sipas) {
     const ps_unit *un = &units->items[i];
@@ -366,4 +398,7 @@ void ps_push_unit(lua_State *L, const ps_agg *a, const ps_units *units,
     lua_createtable(L, 0, 1);
     set_num(L, "fee_procs", a->fee_procs);
     lua_setfield(L, -2, "catalogue");
+
+    push_measures(L, a, g);
+    lua_setfield(L, -2, "m");
 }

@@ -83,7 +83,7 @@ int main(void) {
     expect(&t, rep, "bad.lua:4: group '1': max is 20 but its criteria add up to 15\n");
     expect(&t, rep, "bad.lua:9: criterion '2.1' has no max (its points, a number >= 0)\n");
     expect(&t, rep, "bad.lua:10: criterion '2.2': unknown example list 'nope'\n");
-    expect(&t, rep, "bad.lua:12: criterion '2.3': needs an indicator key, a compute function or an award function\n");
+    expect(&t, rep, "bad.lua:12: criterion '2.3': needs an indicator key, a measure, a compute function or an award function\n");
     expect(&t, rep, "bad.lua:13: criterion '1.1' is declared twice\n");
     expect(&t, rep, "bad.lua: total is 100 but the groups add up to 30\n");
     expect(&t, rep, "bad.lua:3: bands are not sorted best first: 'Xuất sắc' (90) comes after 'Tốt' (80)\n");
