@@ -62,7 +62,9 @@ static double field_num(lua_State *L, int idx, const char *k, double dflt) {
  * the unit's aggregates, listed only when the criterion lost points. */
 static void read_lost(lua_State *L, int cidx, const ps_unit_agg *g,
                       ps_criterion_result *cr, ps_arena *ar) {
-    if (lua_getfield(L, cidx, "lost") != LUA_TTABLE || cr->points >= cr->max - 1e-9) {
+    /* a deduction "loses" the points it takes off */
+    int lost = cr->section == PS_SECTION_DEDUCTION ? cr->points > 1e-9 : cr->points < cr->max - 1e-9;
+    if (lua_getfield(L, cidx, "lost") != LUA_TTABLE || !lost) {
         lua_pop(L, 1);
         return;
     }

@@ -33,6 +33,7 @@ static inline void fx_init(fx *f) {
     memset(f, 0, sizeof *f);
     f->units.items = f->items;
     f->agg.u = f->ua;
+    f->agg.cfg.units = &f->units;
     f->agg.cfg.period.first = 20089;   /* 2025-01-01 */
     f->agg.cfg.period.last = 20453;    /* 2025-12-31 */
     strcpy(f->agg.cfg.period.label, "2025");
@@ -51,6 +52,7 @@ static inline ps_unit_agg *fx_unit(fx *f, const char *code, const char *name,
     f->items[i].parent = parent;
     f->items[i].selected = 1;
     f->agg.n_units = f->units.count;
+    ps_map_put(&f->units.by_code, code, (int)i);
     return &f->ua[i];
 }
 
@@ -79,6 +81,25 @@ static inline void fx_fees(ps_unit_agg *u, unsigned used, unsigned paid) {
     u->fee_with_payment = calloc(2, sizeof(uint64_t));
     for (unsigned i = 0; i < used; i++) u->fee_with_dossier[i / 64] |= 1ull << (i % 64);
     for (unsigned i = 0; i < paid; i++) u->fee_with_payment[i / 64] |= 1ull << (i % 64);
+}
+
+/* A measure value as a measures source emits it (through the aggregator,
+ * so keys, duplicates and the period are handled as in a run).  text NULL:
+ * the number as written; evidence NULL: none. */
+static inline int fx_measure(fx *f, const char *unit, const char *key, int assessor,
+                             double value, const char *text, const char *evidence) {
+    char written[32];
+    snprintf(written, sizeof written, "%g", value);
+    ps_measure m = {0};
+    m.unit_code = unit;
+    m.key = key;
+    m.has_value = text == NULL || value == value;
+    m.value = value;
+    m.text = text ? text : written;
+    m.assessor = assessor;
+    m.evidence_doc = evidence;
+    m.src_line = 2 + (long)f->agg.records[PS_REC_MEASURE];
+    return ps_agg_add(&f->agg, 0, PS_REC_MEASURE, &m, 1, "measures.csv", &f->err);
 }
 
 static inline int fx_run(fx *f, const char *rules) {
@@ -117,7 +138,13 @@ static inline void fx_free(fx *f) {
         free(f->ua[i].fee_with_payment);
         free(f->ua[i].s.answered);
         free(f->ua[i].s.satisfied);
+        ps_free(f->ua[i].m);
+        ps_free(f->ua[i].dq);
     }
+    ps_free(f->agg.measure_keys);
+    ps_map_free(&f->agg.measure_key_index);
+    ps_map_free(&f->units.by_code);
+    ps_arena_free(&f->agg.arena);
 }
 
 #endif
