@@ -52,14 +52,18 @@ int ps_write_csv(const ps_results *r, const char *path, ps_error *err) {
             csv_field(&b, u->level); ps_buf_addc(&b, ',');
             csv_field(&b, c->id); ps_buf_addc(&b, ',');
             csv_field(&b, c->name); ps_buf_addc(&b, ',');
-            csv_field(&b, c->group_id); ps_buf_addc(&b, ',');
+            csv_field(&b, c->section == PS_SECTION_BONUS ? "bonus"
+                          : c->section == PS_SECTION_DEDUCTION ? "deduction" : c->group_id);
+            ps_buf_addc(&b, ',');
             if (c->has_ratio) csv_num(&b, c->num);
             ps_buf_addc(&b, ',');
             if (c->has_ratio) csv_num(&b, c->den);
             ps_buf_addc(&b, ',');
             if (c->has_ratio) csv_num(&b, c->value);
             ps_buf_addc(&b, ',');
-            csv_num(&b, c->points); ps_buf_addc(&b, ',');
+            /* a deduction's points are taken off: negative here */
+            csv_num(&b, c->section == PS_SECTION_DEDUCTION ? -c->points : c->points);
+            ps_buf_addc(&b, ',');
             csv_num(&b, c->max);
             ps_buf_add(&b, "\r\n", 2);
         }
@@ -88,6 +92,9 @@ static json_t *unit_json(const ps_unit_result *u) {
     json_object_set_new(o, "status", jstr(u->status));
     json_object_set_new(o, "total", jnum(u->total));
     json_object_set_new(o, "max", jnum(u->max));
+    json_object_set_new(o, "base_total", jnum(u->base_total));
+    json_object_set_new(o, "bonus", jnum(u->bonus));
+    json_object_set_new(o, "deduction", jnum(u->deduction));
     json_object_set_new(o, "band", jstr(u->band));
     json_object_set_new(o, "rank", u->rank > 0 ? json_integer(u->rank) : json_null());
     json_object_set_new(o, "rank_of", u->rank > 0 ? json_integer(u->rank_of) : json_null());
@@ -118,6 +125,23 @@ static json_t *unit_json(const ps_unit_result *u) {
         json_object_set_new(j, "points", jnum(c->points));
         json_object_set_new(j, "max", jnum(c->max));
         json_object_set_new(j, "note", jstr(c->note));
+        static const char *const sections[] = {"group", "bonus", "deduction"};
+        json_object_set_new(j, "section", json_string(sections[c->section % 3]));
+        json_object_set_new(j, "lost_reason", jstr(c->lost_reason));
+        if (c->is_measure) {
+            const ps_measure_shown *m = &c->measure;
+            json_t *mj = json_object();
+            json_object_set_new(mj, "key", jstr(m->key));
+            json_object_set_new(mj, "kind", jstr(m->kind));
+            json_object_set_new(mj, "reported", json_boolean(m->reported));
+            json_object_set_new(mj, "source", jstr(m->source));
+            json_object_set_new(mj, "self", jstr(m->self));
+            json_object_set_new(mj, "appraised", jstr(m->appraised));
+            json_object_set_new(mj, "system", jstr(m->system));
+            json_object_set_new(mj, "evidence", jstr(m->evidence));
+            json_object_set_new(mj, "row", jstr(m->row));
+            json_object_set_new(j, "measure", mj);
+        }
         json_t *lost = json_array();
         for (size_t l = 0; l < c->n_lost; l++) {
             json_t *lj = json_object();
@@ -138,6 +162,15 @@ static json_t *unit_json(const ps_unit_result *u) {
     for (size_t f = 0; f < u->n_facts; f++)
         if (u->fact_keys[f]) json_object_set_new(facts, u->fact_keys[f], jstr(u->fact_values[f]));
     json_object_set_new(o, "facts", facts);
+    json_t *quality = json_array();
+    for (size_t q = 0; q < u->n_quality; q++) {
+        json_t *qj = json_object();
+        json_object_set_new(qj, "issue", jstr(u->quality[q].issue));
+        json_object_set_new(qj, "count", json_integer(u->quality[q].count));
+        json_object_set_new(qj, "examples", jstr(u->quality[q].examples));
+        json_array_append_new(quality, qj);
+    }
+    json_object_set_new(o, "measure_findings", quality);
     if (u->has_previous) {
         json_t *p = json_object();
         json_object_set_new(p, "total", jnum(u->prev_total));
@@ -335,6 +368,13 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
     for (lxw_col_t g = 0; g < ng; g++)
         worksheet_write_string(ws, 0, nh + g, g0->groups[g].name ? g0->groups[g].name
                                                                  : g0->groups[g].id, head);
+    /* bonus and deduction: after the groups, when the rule set has them */
+    lxw_col_t nb = r->has_bonus || r->has_deduction ? 3 : 0;
+    if (nb) {
+        worksheet_write_string(ws, 0, nh + ng, "Cộng điểm các nhóm", head);
+        worksheet_write_string(ws, 0, nh + ng + 1, "Điểm thưởng", head);
+        worksheet_write_string(ws, 0, nh + ng + 2, "Điểm trừ", head);
+    }
     for (size_t i = 0; i < r->n_units; i++) {
         const ps_unit_result *u = &r->units[order[i]];
         lxw_row_t row = (lxw_row_t)(i + 1);
@@ -358,6 +398,11 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
             for (size_t k = 0; k < u->n_groups; k++)
                 if (u->groups[k].id && g0->groups[g].id && !strcmp(u->groups[k].id, g0->groups[g].id))
                     worksheet_write_number(ws, row, nh + g, xl_num(u->groups[k].points), f_pts);
+        if (ok && nb) {
+            worksheet_write_number(ws, row, nh + ng, xl_num(u->base_total), f_pts);
+            worksheet_write_number(ws, row, nh + ng + 1, xl_num(u->bonus), f_pts);
+            worksheet_write_number(ws, row, nh + ng + 2, xl_num(u->deduction), f_pts);
+        }
     }
     worksheet_set_row(ws, 0, 45, NULL);
     worksheet_set_column(ws, 0, 1, 8, NULL);
@@ -367,16 +412,18 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
     worksheet_set_column(ws, 5, 5, 20, NULL);
     worksheet_set_column(ws, 6, 8, 11, NULL);
     worksheet_set_column(ws, 9, 9, 28, NULL);
-    if (ng) worksheet_set_column(ws, nh, nh + ng - 1, 16, NULL);
+    if (ng + nb) worksheet_set_column(ws, nh, nh + ng + nb - 1, 16, NULL);
     worksheet_freeze_panes(ws, 1, 4);
-    worksheet_autofilter(ws, 0, 0, (lxw_row_t)r->n_units, nh + (ng ? ng : 1) - 1);
+    worksheet_autofilter(ws, 0, 0, (lxw_row_t)r->n_units, nh + (ng + nb ? ng + nb : 1) - 1);
 
     /* sheet 2: every unit's criteria */
     lxw_worksheet *wc = workbook_add_worksheet(wb, "Tiêu chí");
     static const char *const h2[] = {"Mã đơn vị", "Đơn vị", "Cấp", "Mã tiêu chí", "Tiêu chí",
                                      "Nhóm", "Tử số", "Mẫu số", "Kết quả", "Chỉ tiêu",
-                                     "Điểm", "Điểm tối đa", "Hồ sơ làm giảm điểm"};
-    for (lxw_col_t c = 0; c < 13; c++) worksheet_write_string(wc, 0, c, h2[c], head);
+                                     "Điểm", "Điểm tối đa", "Hồ sơ làm giảm điểm",
+                                     "Tự đánh giá", "Thẩm định", "Hệ thống", "Minh chứng",
+                                     "Nguyên nhân mất điểm"};
+    for (lxw_col_t c = 0; c < 18; c++) worksheet_write_string(wc, 0, c, h2[c], head);
     lxw_row_t row = 1;
     for (size_t i = 0; i < r->n_units; i++) {
         const ps_unit_result *u = &r->units[i];
@@ -387,7 +434,9 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
             if (u->level) worksheet_write_string(wc, row, 2, u->level, NULL);
             if (c->id) worksheet_write_string(wc, row, 3, c->id, NULL);
             if (c->name) worksheet_write_string(wc, row, 4, c->name, NULL);
-            if (c->group_id) worksheet_write_string(wc, row, 5, c->group_id, NULL);
+            const char *grp = c->section == PS_SECTION_BONUS ? "Điểm thưởng"
+                              : c->section == PS_SECTION_DEDUCTION ? "Điểm trừ" : c->group_id;
+            if (grp) worksheet_write_string(wc, row, 5, grp, NULL);
             if (c->has_ratio) {
                 worksheet_write_number(wc, row, 6, xl_num(c->num), f_int);
                 worksheet_write_number(wc, row, 7, xl_num(c->den), f_int);
@@ -401,6 +450,11 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
             uint32_t lost = 0;
             for (size_t l = 0; l < c->n_lost; l++) lost += c->lost[l].count;
             if (c->n_lost) worksheet_write_number(wc, row, 12, lost, f_int);
+            const char *mcol[4] = {c->measure.self, c->measure.appraised, c->measure.system,
+                                   c->measure.evidence};
+            for (int k = 0; c->is_measure && k < 4; k++)
+                if (mcol[k]) worksheet_write_string(wc, row, (lxw_col_t)(13 + k), mcol[k], NULL);
+            if (c->lost_reason) worksheet_write_string(wc, row, 17, c->lost_reason, NULL);
         }
     }
     worksheet_set_row(wc, 0, 30, NULL);
@@ -409,8 +463,10 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
     worksheet_set_column(wc, 2, 3, 10, NULL);
     worksheet_set_column(wc, 4, 4, 50, NULL);
     worksheet_set_column(wc, 5, 12, 11, NULL);
+    worksheet_set_column(wc, 13, 15, 12, NULL);
+    worksheet_set_column(wc, 16, 17, 36, NULL);
     worksheet_freeze_panes(wc, 1, 2);
-    worksheet_autofilter(wc, 0, 0, row > 1 ? row - 1 : 1, 12);
+    worksheet_autofilter(wc, 0, 0, row > 1 ? row - 1 : 1, 17);
 
     lxw_error e = workbook_close(wb);
     int rc = PS_OK;
