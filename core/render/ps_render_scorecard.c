@@ -237,7 +237,7 @@ static void criterion_row(sc *s, ps_table *t, const ps_criterion_result *c, cons
             sep = " · ";
         }
         if (m->system) { ps_buf_printf(&name, "%s%s %s", sep, T(s, "measure_system"), m->system); sep = " · "; }
-        if (m->evidence) ps_buf_printf(&name, "%s%s %s", sep, T(s, "measure_evidence"), m->evidence);
+        if (m->evidence) ps_buf_printf(&name, "\n%s %s", T(s, "measure_evidence"), m->evidence);
     }
     char val[160], p[64], pv[48], m[48];
     value_cell(s, c, val, sizeof val);
@@ -355,7 +355,7 @@ static void adjust(sc *s, const ps_layout_section *sec) {
         const char *cells[6] = {"", T(s, bonus ? "bonus_total" : "deduction_total"), "", "", sp, m};
         ps_table_row(&t, cells, pdf->bold, PS_NO_COLOUR, NULL);
     }
-    /* "82,87 + 1,00 − 0,50 = 83,37" (and the cap when it applied) */
+    /* "TỔNG ĐIỂM: 82,87 + 1,00 − 0,50 = 83,37" (and the cap when it applied) */
     char base[48], b[48], d[48], tot[48], line[400];
     pts(s, u->base_total, base, sizeof base);
     pts(s, u->bonus, b, sizeof b);
@@ -367,11 +367,12 @@ static void adjust(sc *s, const ps_layout_section *sec) {
         pts(s, raw, rawt, sizeof rawt);
         maxpts(s, s->r->total_cap, cap, sizeof cap);
         subst(capped, sizeof capped, T(s, "total_capped"), "cap", cap);
-        snprintf(line, sizeof line, "%s + %s − %s = %s → %s", base, b, d, rawt, capped);
+        snprintf(line, sizeof line, "%s: %s + %s − %s = %s → %s", T(s, "final_total"), base, b, d,
+                 rawt, capped);
     } else {
-        snprintf(line, sizeof line, "%s + %s − %s = %s", base, b, d, tot);
+        snprintf(line, sizeof line, "%s: %s + %s − %s = %s", T(s, "final_total"), base, b, d, tot);
     }
-    const char *cells[6] = {"", T(s, "final_total"), line, "", tot, ""};
+    const char *cells[6] = {"", line, "", "", tot, ""};
     ps_table_row(&t, cells, pdf->bold, L->c_head, NULL);
     if (s->r->bands_before) {
         pdf->y += 3;
