@@ -24,6 +24,11 @@ static const char usage[] =
     "  validate FILE... check files against their full schema without a job\n"
     "                   (the plugin that can validate, e.g. portal_xml and its\n"
     "                   XSD; --plugin NAME chooses one)\n"
+    "  template JOB [-o FILE]\n"
+    "                   write the measures template officials fill in: one row per\n"
+    "                   unit of the job's scope and measure its rule set declares\n"
+    "                   (FILE.xlsx, or FILE.csv for the CSV form; default\n"
+    "                   OUTPUT/measures-template.xlsx); the measures plugin reads it back\n"
     "\n"
     "Options:\n"
     "  -q, --quiet            only errors\n"
@@ -35,6 +40,7 @@ static const char usage[] =
     "  --strict               stop at the first unit whose scoring fails\n"
     "  --threads N            PDF rendering threads (default: all cores)\n"
     "  --plugin NAME          validate: the plugin that reads the files\n"
+    "  -o, --output FILE      where `template` writes\n"
     "  -h, --help             this text\n"
     "  --version              print the version and the plugin ABI version\n"
     "\n"
@@ -137,7 +143,7 @@ static int validate_files(const char *plugin, const char *const *files, size_t n
 }
 
 int main(int argc, char **argv) {
-    const char *command = NULL, *arg = NULL, *plugin = NULL;
+    const char *command = NULL, *arg = NULL, *plugin = NULL, *output = NULL;
     const char *args[256];
     size_t n_args = 0;
     const char *dirs[16];
@@ -160,6 +166,12 @@ int main(int argc, char **argv) {
             cfg.verbose = 1;
         } else if (!strcmp(a, "--strict")) {
             cfg.strict = 1;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "parscore: %s needs a file name (see parscore --help)\n", a);
+                return PS_EXIT_USAGE;
+            }
+            output = argv[++i];
         } else if (!strcmp(a, "--plugin-dir") || !strcmp(a, "--timestamp") || !strcmp(a, "--threads") ||
                    !strcmp(a, "--plugin")) {
             if (i + 1 >= argc) {
@@ -239,8 +251,15 @@ int main(int argc, char **argv) {
         }
         return PS_EXIT_OK;
     }
-    if (strcmp(command, "run") != 0 && strcmp(command, "aggregate") != 0) {
-        fprintf(stderr, "parscore: unknown command \"%s\" (run, aggregate, plugins, check, validate)\n", command);
+    if (strcmp(command, "run") != 0 && strcmp(command, "aggregate") != 0 &&
+        strcmp(command, "template") != 0) {
+        fprintf(stderr, "parscore: unknown command \"%s\" (run, aggregate, template, plugins, "
+                "check, validate)\n", command);
+        return PS_EXIT_USAGE;
+    }
+    if (output && strcmp(command, "template") != 0) {
+        fprintf(stderr, "parscore: -o is for `parscore template` (a run writes into the job's "
+                "`output`)\n");
         return PS_EXIT_USAGE;
     }
     if (!arg) {
@@ -251,6 +270,12 @@ int main(int argc, char **argv) {
     ps_run run;
     int rc = ps_run_load(&run, &cfg, &err);
     int loading = rc != PS_OK; /* job, unit list, calendar: configuration */
+    if (rc == PS_OK && !strcmp(command, "template")) {
+        rc = ps_run_template(&run, output, NULL, &err);
+        if (rc != PS_OK) print_error(&err);
+        ps_run_free(&run);
+        return rc == PS_OK ? PS_EXIT_OK : rc == PS_EIO ? PS_EXIT_OUTPUT : ps_exit_code(rc);
+    }
     if (rc == PS_OK) rc = ps_run_ingest(&run, &err);
     if (rc == PS_OK && !strcmp(command, "aggregate")) {
         rc = ps_run_print_aggregates(&run, stdout);

@@ -18,7 +18,7 @@
 
 /* ---- CSV ------------------------------------------------------------- */
 
-static void csv_field(ps_buf *b, const char *s) {
+void ps_render_csv_field(ps_buf *b, const char *s) {
     if (!s) s = "";
     if (strpbrk(s, ",\"\r\n") == NULL) {
         ps_buf_add(b, s, strlen(s));
@@ -47,12 +47,12 @@ int ps_write_csv(const ps_results *r, const char *path, ps_error *err) {
         const ps_unit_result *u = &r->units[i];
         for (size_t k = 0; k < u->n_criteria; k++) {
             const ps_criterion_result *c = &u->criteria[k];
-            csv_field(&b, u->code); ps_buf_addc(&b, ',');
-            csv_field(&b, u->name); ps_buf_addc(&b, ',');
-            csv_field(&b, u->level); ps_buf_addc(&b, ',');
-            csv_field(&b, c->id); ps_buf_addc(&b, ',');
-            csv_field(&b, c->name); ps_buf_addc(&b, ',');
-            csv_field(&b, c->section == PS_SECTION_BONUS ? "bonus"
+            ps_render_csv_field(&b, u->code); ps_buf_addc(&b, ',');
+            ps_render_csv_field(&b, u->name); ps_buf_addc(&b, ',');
+            ps_render_csv_field(&b, u->level); ps_buf_addc(&b, ',');
+            ps_render_csv_field(&b, c->id); ps_buf_addc(&b, ',');
+            ps_render_csv_field(&b, c->name); ps_buf_addc(&b, ',');
+            ps_render_csv_field(&b, c->section == PS_SECTION_BONUS ? "bonus"
                           : c->section == PS_SECTION_DEDUCTION ? "deduction" : c->group_id);
             ps_buf_addc(&b, ',');
             if (c->has_ratio) csv_num(&b, c->num);

@@ -34,6 +34,9 @@ void ps_render_subst(char *out, size_t size, const char *tmpl, const char *name,
                      const char *value);
 int ps_render_check_dir(const char *dir, ps_error *err);
 
+/* One RFC 4180 field (quoted when it holds a comma, quote or newline). */
+void ps_render_csv_field(ps_buf *b, const char *s);
+
 /* Scored (not failed, total known). */
 int ps_render_unit_ok(const ps_unit_result *u);
 /* Unit indexes in ranking order: scored units first, grouped by level in

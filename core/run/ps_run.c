@@ -216,6 +216,14 @@ out:
     return rc;
 }
 
+static void score_opts(const ps_run *run, ps_score_opts *so) {
+    memset(so, 0, sizeof *so);
+    so->rules = run->job.rules;
+    so->scripts_dir = run->cfg.paths.scripts_dir;
+    so->options = run->job.rule_options;
+    so->n_options = run->job.n_rule_options;
+}
+
 static int64_t generated_at(const ps_run *run) {
     if (run->cfg.timestamp >= 0) return run->cfg.timestamp;
     const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -228,16 +236,12 @@ static int64_t generated_at(const ps_run *run) {
 }
 
 int ps_run_score(ps_run *run, ps_error *err) {
-    ps_score_opts so = {
-        .rules = run->job.rules,
-        .scripts_dir = run->cfg.paths.scripts_dir,
-        .options = run->job.rule_options,
-        .n_options = run->job.n_rule_options,
-        .strict = run->cfg.strict,
-        .measures_strict = run->job.measures_strict,
-        .issuer = run->job.issuer,
-        .generated_at = generated_at(run),
-    };
+    ps_score_opts so;
+    score_opts(run, &so);
+    so.strict = run->cfg.strict;
+    so.measures_strict = run->job.measures_strict;
+    so.issuer = run->job.issuer;
+    so.generated_at = generated_at(run);
     double t0 = now_seconds();
     int rc = ps_score_run(&run->agg, &run->units, &so, &run->results, &run->n_failed, err);
     run->have_results = 1;
@@ -258,6 +262,36 @@ int ps_run_score(ps_run *run, ps_error *err) {
         (rc = ps_previous_load(r, run->job.previous_results, err)) != PS_OK)
         return rc;
     return PS_OK;
+}
+
+static int make_dirs(const char *path, ps_error *err);
+
+int ps_run_template(ps_run *run, const char *path, const ps_template_fill *fill,
+                    ps_error *err) {
+    ps_score_opts so;
+    score_opts(run, &so);
+    ps_measure_decls d;
+    int rc = ps_rules_measures(&so, &run->job.period, &d, err);
+    if (rc != PS_OK) return rc;
+    char def[4096];
+    if (!path) {
+        /* default: beside the job's outputs, created like them */
+        if ((rc = make_dirs(run->job.output_dir, err)) != PS_OK) {
+            ps_measure_decls_free(&d);
+            return rc;
+        }
+        snprintf(def, sizeof def, "%.4000s/measures-template.xlsx", run->job.output_dir);
+        path = def;
+    }
+    rc = ps_write_measures_template(&run->units, &d, &run->job.period, path, fill, err);
+    if (rc == PS_OK && run->cfg.verbose >= 0) {
+        size_t n_units = 0;
+        for (size_t i = 0; i < run->units.count; i++) n_units += run->units.items[i].selected != 0;
+        fprintf(stdout, "%s: %zu units x %zu measures of %s\n", path, n_units, d.n,
+                d.ruleset_id ? d.ruleset_id : run->job.rules);
+    }
+    ps_measure_decls_free(&d);
+    return rc;
 }
 
 static int make_dirs(const char *path, ps_error *err) {

@@ -429,6 +429,37 @@ static int measures_strict_check(const ps_unit_result *ur, const char *rules, ps
     return PS_OK;
 }
 
+/* The same findings `parscore check` prints: a run refuses them, naming
+ * the first. */
+static int refuse_findings(ps_ruleset *rs, const char *rules, ps_error *err) {
+    if (rs->n_findings && ps_lua_oom(rs->lua)) {
+        /* the lint caught an out-of-memory error as a finding: not the
+         * script's fault */
+        return ps_error_set(err, PS_ENOMEM, NULL, 0, 0,
+                            "out of memory while checking the rule set");
+    }
+    if (rs->n_findings) {
+        /* The same findings `parscore check` prints: a run refuses them. */
+        const char *first = rs->findings.data;
+        const char *nl = strchr(first, '\n');
+        char line[700];
+        snprintf(line, sizeof line, "%.*s", (int)(nl ? nl - first : (long)strlen(first)), first);
+        size_t dl = strlen(rs->display);
+        if (strncmp(line, rs->display, dl) == 0 && line[dl] == ':' && line[dl + 1] == ' ')
+            ps_error_set(err, PS_ESCRIPT, rs->display, 0, 0, "%s", line + dl + 2);
+        else
+            ps_lua_error_fill(err, PS_ESCRIPT, line);
+        if (rs->n_findings > 1) {
+            size_t len = strlen(err->message);
+            snprintf(err->message + len, sizeof err->message - len,
+                     " (and %zu more problems: run `parscore check %s`)",
+                     rs->n_findings - 1, rules);
+        }
+        return PS_ESCRIPT;
+    }
+    return PS_OK;
+}
+
 int ps_score_run(const ps_agg *agg, const ps_units *units,
                  const ps_score_opts *opts, ps_results *out,
                  size_t *n_failed, ps_error *err) {
@@ -443,32 +474,9 @@ int ps_score_run(const ps_agg *agg, const ps_units *units,
                              opts->n_options, &agg->cfg.period, opts->memory_cap,
                              opts->instruction_budget, err);
     if (st != PS_OK) return st;
-    if (rs.n_findings && ps_lua_oom(rs.lua)) {
-        /* the lint caught an out-of-memory error as a finding: not the
-         * script's fault */
+    if ((st = refuse_findings(&rs, opts->rules, err)) != PS_OK) {
         ps_ruleset_free(&rs);
-        return ps_error_set(err, PS_ENOMEM, NULL, 0, 0,
-                            "out of memory while checking the rule set");
-    }
-    if (rs.n_findings) {
-        /* The same findings `parscore check` prints: a run refuses them. */
-        const char *first = rs.findings.data;
-        const char *nl = strchr(first, '\n');
-        char line[700];
-        snprintf(line, sizeof line, "%.*s", (int)(nl ? nl - first : (long)strlen(first)), first);
-        size_t dl = strlen(rs.display);
-        if (strncmp(line, rs.display, dl) == 0 && line[dl] == ':' && line[dl + 1] == ' ')
-            ps_error_set(err, PS_ESCRIPT, rs.display, 0, 0, "%s", line + dl + 2);
-        else
-            ps_lua_error_fill(err, PS_ESCRIPT, line);
-        if (rs.n_findings > 1) {
-            size_t len = strlen(err->message);
-            snprintf(err->message + len, sizeof err->message - len,
-                     " (and %zu more problems: run `parscore check %s`)",
-                     rs.n_findings - 1, opts->rules);
-        }
-        ps_ruleset_free(&rs);
-        return PS_ESCRIPT;
+        return st;
     }
     lua_State *L = ps_lua_state(rs.lua);
 
@@ -555,6 +563,62 @@ int ps_score_run(const ps_agg *agg, const ps_units *units,
 fail:
     ps_ruleset_free(&rs);
     return st;
+}
+
+/* ---- declared measures (the template) ------------------------------- */
+
+static int read_measures_p(lua_State *L) {
+    ps_measure_decls *d = lua_touserdata(L, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, "ps.ruleset");
+    int rs = lua_gettop(L);
+    d->ruleset_id = field_str(L, rs, "id", &d->arena);
+    d->ruleset_name = field_str(L, rs, "name", &d->arena);
+    if (lua_getfield(L, rs, "measures") != LUA_TTABLE) return 0;
+    size_t n = (size_t)luaL_len(L, -1);
+    d->items = arena_array(L, &d->arena, n, sizeof *d->items);
+    for (size_t i = 0; i < n; i++) {
+        lua_geti(L, -1, (lua_Integer)i + 1);
+        int mi = lua_gettop(L);
+        ps_measure_decl *m = &d->items[d->n];
+        m->key = field_str(L, mi, "key", &d->arena);
+        m->name = field_str(L, mi, "name", &d->arena);
+        m->kind = field_str(L, mi, "kind", &d->arena);
+        m->min = field_num(L, mi, "min", NAN);
+        m->max = field_num(L, mi, "max", NAN);
+        lua_getfield(L, mi, "evidence");
+        m->evidence = lua_toboolean(L, -1);
+        lua_pop(L, 2);
+        if (m->key && m->kind) d->n++;
+    }
+    return 0;
+}
+
+int ps_rules_measures(const ps_score_opts *opts, const ps_period *period,
+                      ps_measure_decls *out, ps_error *err) {
+    memset(out, 0, sizeof *out);
+    ps_ruleset rs;
+    int st = ps_ruleset_load(&rs, opts->rules, opts->scripts_dir, opts->options,
+                             opts->n_options, period, opts->memory_cap,
+                             opts->instruction_budget, err);
+    if (st != PS_OK) return st;
+    if ((st = refuse_findings(&rs, opts->rules, err)) == PS_OK) {
+        lua_State *L = ps_lua_state(rs.lua);
+        lua_pushcfunction(L, read_measures_p);
+        lua_pushlightuserdata(L, out);
+        if (ps_lua_pcall(rs.lua, 1, 0) != LUA_OK) {
+            lua_pop(L, 1);
+            st = ps_error_set(err, PS_ENOMEM, rs.display, 0, 0, "out of memory reading the measures");
+        }
+    }
+    ps_ruleset_free(&rs);
+    if (st != PS_OK) ps_measure_decls_free(out);
+    return st;
+}
+
+void ps_measure_decls_free(ps_measure_decls *d) {
+    if (!d) return;
+    ps_arena_free(&d->arena);
+    memset(d, 0, sizeof *d);
 }
 
 void ps_results_free(ps_results *r) {

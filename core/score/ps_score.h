@@ -33,6 +33,28 @@ int ps_score_run(const ps_agg *agg, const ps_units *units,
                  const ps_score_opts *opts, ps_results *out,
                  size_t *n_failed, ps_error *err);
 
+/* The measures a rule set declares (R.measure), for the template writer. */
+typedef struct ps_measure_decl {
+    const char *key;            /* ma_chi_tieu */
+    const char *name;           /* Vietnamese label */
+    const char *kind;           /* "number", "percent", "yesno", "count" */
+    double min, max;            /* NaN: no bound */
+    int evidence;               /* 1: a document must back a self-assessment */
+} ps_measure_decl;
+
+typedef struct ps_measure_decls {
+    size_t n;
+    ps_measure_decl *items;
+    const char *ruleset_name, *ruleset_id;
+    ps_arena arena;             /* owns every string and the array */
+} ps_measure_decls;
+
+/* Load the rule set (refusing it with its lint findings, as a run does)
+ * and list its declared measures. */
+int ps_rules_measures(const ps_score_opts *opts, const ps_period *period,
+                      ps_measure_decls *out, ps_error *err);
+void ps_measure_decls_free(ps_measure_decls *d);
+
 /* `parscore check RULES`: load and lint a rule file without data.  Prints
  * findings to `report`; returns PS_OK when clean. */
 int ps_rules_check(const char *rules, const char *scripts_dir, FILE *report,
