@@ -506,11 +506,17 @@ local function row_of(a)
   return a.source
 end
 
+-- "2025-03-05" -> "05/03/2025"; other texts as they are
+local function date_vn(s)
+  local day = ps.date.parse(s)
+  return day and ps.date.format(day, "vn") or s
+end
+
 local function evidence_of(a)
   if not a or not (a.evidence_doc or a.evidence_ref) then return nil end
   local parts = {}
   if a.evidence_doc then parts[#parts + 1] = a.evidence_doc end
-  if a.evidence_date then parts[#parts + 1] = "ngày " .. a.evidence_date end
+  if a.evidence_date then parts[#parts + 1] = "ngày " .. date_vn(a.evidence_date) end
   if a.evidence_ref then parts[#parts + 1] = a.evidence_ref end
   return { doc = a.evidence_doc, date = a.evidence_date, ref = a.evidence_ref,
            text = table.concat(parts, ", ") }
@@ -581,9 +587,10 @@ local function measure_view(d, raw, q)
     finding(q, "measure_not_reported", d.key)
   elseif m.value == nil then
     m.invalid = invalid or "không có giá trị"
-  elseif d.evidence and m.source == "self" and not evidence_of(self) then
+  elseif d.evidence and m.source == "self" and not evidence_of(self) and not near(m.value, 0) then
     -- an unevidenced self-assessment is not accepted (appraised and
-    -- system values stand on their own)
+    -- system values stand on their own; a 0 or "Không" claims nothing
+    -- and needs no document)
     m.no_evidence = true
     finding(q, "measure_no_evidence", fmt("%s (%s)", d.key, m.row or "?"))
   end

@@ -86,6 +86,7 @@ return R.ruleset{
 
   R.group{ id = "4", name = "Sự hài lòng của người dân, tổ chức", max = 25,
     R.criterion{ id = "4.1", name = "Chỉ số hài lòng SIPAS", max = 15,
+      format = function(_, _, v) return R.percent_text(v) end,
       compute = function(u)
         if u.s.sipas == nil then return 0, 0 end
         return u.s.sipas, 1

@@ -120,8 +120,8 @@ static void draw(fill_ctx *c) {
     case P_SELF_APPRAISED:
         break;
     }
-    if (p == P_BONUS && v == 0) return;                   /* nothing to claim */
     put_value(m, v, r->self, sizeof r->self);
+    if (p == P_BONUS && v == 0) return;                   /* nothing claimed, nothing to prove */
     snprintf(r->by, sizeof r->by, "Văn phòng HĐND và UBND");
     if (gen_rng_chance(&g, 0.85)) {                       /* 15% forget the evidence */
         snprintf(r->doc, sizeof r->doc, "%u/%s-UBND", 10 + gen_rng_below(&g, 300),
@@ -163,33 +163,13 @@ static const char *cell(void *ctx, const ps_unit *unit, const ps_measure_decl *m
     }
 }
 
-/* The union of the shipped rule sets' measures (first declaration wins). */
-static int load_decls(ps_measure_decls *all, ps_measure_decls parts[2], const char *scripts,
-                      int year, ps_error *err) {
-    static const char *const sets[2] = {"provinces/lao_cai_par", "provinces/khanh_hoa"};
-    ps_period period;
-    char spec[16];
-    snprintf(spec, sizeof spec, "%d", year);
-    int rc = ps_period_parse(spec, &period, err);
-    memset(all, 0, sizeof *all);
-    for (int i = 0; i < 2 && rc == PS_OK; i++) {
-        ps_score_opts so;
-        memset(&so, 0, sizeof so);
-        so.rules = sets[i];
-        so.scripts_dir = scripts;
-        rc = ps_rules_measures(&so, &period, &parts[i], err);
-    }
-    if (rc != PS_OK) return rc;
-    all->items = ps_arena_alloc(&all->arena, (parts[0].n + parts[1].n + 1) * sizeof *all->items);
-    if (!all->items) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
-    all->ruleset_name = "provinces/lao_cai_par, provinces/khanh_hoa";
-    for (int i = 0; i < 2; i++)
-        for (size_t k = 0; k < parts[i].n; k++) {
-            size_t j = 0;
-            while (j < all->n && strcmp(all->items[j].key, parts[i].items[k].key) != 0) j++;
-            if (j == all->n) all->items[all->n++] = parts[i].items[k];
-        }
-    return PS_OK;
+/* The measures of the shipped rule set for the province: Khánh Hòa's own
+ * (KPI, dossiers received regardless of boundaries) for Khánh Hòa, the
+ * commune PAR index elsewhere -- a province's file carries its own rule
+ * set's measures only. */
+static const char *ruleset_for(const gen_units *gu) {
+    return gu->count && !strcmp(gu->items[0].province, "56") ? "provinces/khanh_hoa"
+                                                             : "provinces/lao_cai_par";
 }
 
 int gen_measures_write(const char *out_dir, const gen_units *gu, int year, uint64_t seed,
@@ -200,14 +180,22 @@ int gen_measures_write(const char *out_dir, const gen_units *gu, int year, uint6
     if (probe) fclose(probe);
     snprintf(scripts, sizeof scripts, "%s/scripts", probe ? PS_GEN_SOURCE_DIR : PS_GEN_DATA_DIR);
 
-    ps_measure_decls all, parts[2];
-    memset(parts, 0, sizeof parts);
+    ps_measure_decls all;
+    memset(&all, 0, sizeof all);
+    ps_period period;
+    char spec[16];
+    snprintf(spec, sizeof spec, "%d", year);
+    ps_score_opts so;
+    memset(&so, 0, sizeof so);
+    so.rules = ruleset_for(gu);
+    so.scripts_dir = scripts;
     /* the template's rows: the province (when one), then its communes */
     ps_units units;
     memset(&units, 0, sizeof units);
     units.items = calloc(gu->count + 1, sizeof *units.items);
-    int rc = units.items ? load_decls(&all, parts, scripts, year, err)
+    int rc = units.items ? ps_period_parse(spec, &period, err)
                          : ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc == PS_OK) rc = ps_rules_measures(&so, &period, &all, err);
     if (rc == PS_OK) {
         if (gu->province_name[0] && gu->count) {
             ps_unit *p = &units.items[units.count++];
@@ -225,10 +213,6 @@ int gen_measures_write(const char *out_dir, const gen_units *gu, int year, uint6
             x->parent = -1;
             x->selected = 1;
         }
-        ps_period period;
-        char spec[16];
-        snprintf(spec, sizeof spec, "%d", year);
-        rc = ps_period_parse(spec, &period, err);
         static const char *const names[2] = {"measures.csv", "measures.xlsx"};
         for (int f = 0; f < 2 && rc == PS_OK; f++) {
             fill_ctx c;
@@ -244,7 +228,5 @@ int gen_measures_write(const char *out_dir, const gen_units *gu, int year, uint6
     }
     free(units.items);
     ps_measure_decls_free(&all);
-    ps_measure_decls_free(&parts[0]);
-    ps_measure_decls_free(&parts[1]);
     return rc;
 }
