@@ -161,7 +161,7 @@ int ps_ruleset_load(ps_ruleset *rs, const char *rules, const char *scripts_dir,
         int st = ps_error_set(err, PS_ESCRIPT, rs->display, 0, 0,
                               "rule set '%s' not found (looked for %s); shipped sets: "
                               "national/index766, national/sipas, provinces/hue, "
-                              "provinces/khanh_hoa, provinces/lao_cai, or give a .lua path",
+                              "provinces/khanh_hoa, provinces/lao_cai, provinces/lao_cai_par, or give a .lua path",
                               rules, rs->path);
         ps_ruleset_free(rs);
         return st;
