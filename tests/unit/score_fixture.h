@@ -142,6 +142,8 @@ static inline void fx_free(fx *f) {
         ps_free(f->ua[i].dq);
     }
     ps_free(f->agg.measure_keys);
+    ps_free(f->agg.unknown);
+    ps_map_free(&f->agg.unknown_index);
     ps_map_free(&f->agg.measure_key_index);
     ps_map_free(&f->units.by_code);
     ps_arena_free(&f->agg.arena);
