@@ -254,24 +254,32 @@ static void criterion_row(sc *s, ps_table *t, const ps_criterion_result *c, cons
     ps_buf_free(&name);
 }
 
+/* The section title and the header of a criteria-shaped table (TT,
+ * criterion, result, target, points, max); cont holds the continuation
+ * title the table repeats on a new page. */
+static void criteria_table(sc *s, const ps_layout_section *sec, const char *title_key,
+                           double keep, ps_table *t, char *cont, size_t cont_size) {
+    section_title(s, T(s, title_key), keep);
+    static const double def[6] = {5, 41, 20, 12, 11, 11};
+    ps_table_init(t, s->pdf, sec->n_widths == 6 ? sec->widths : def, 6, s->pdf->left, s->cw, s->fs);
+    const char *heads[6] = {T(s, "col_no"), T(s, "col_criterion"), T(s, "col_value"),
+                            T(s, "col_target"), T(s, "col_points"), T(s, "col_max")};
+    ps_align al[6] = {PS_AL_CENTER, PS_AL_LEFT, PS_AL_RIGHT, PS_AL_CENTER, PS_AL_RIGHT, PS_AL_RIGHT};
+    memcpy(t->head, heads, sizeof heads);
+    memcpy(t->al, al, sizeof al);
+    snprintf(cont, cont_size, "%s %s", T(s, title_key), T(s, "continued"));
+    t->cont_title = cont;
+    ps_table_header(t);
+}
+
 static void criteria(sc *s, const ps_layout_section *sec) {
     ps_pdf *pdf = s->pdf;
     const ps_layout *L = s->L;
     const ps_unit_result *u = s->u;
     if (u->failed || !u->n_criteria) return;
-    section_title(s, T(s, "criteria_title"), 3 * ps_pdf_line_h(s->fs) + 12);
-    static const double def[6] = {5, 41, 20, 12, 11, 11};
     ps_table t;
-    ps_table_init(&t, pdf, sec->n_widths == 6 ? sec->widths : def, 6, pdf->left, s->cw, s->fs);
-    const char *heads[6] = {T(s, "col_no"), T(s, "col_criterion"), T(s, "col_value"),
-                            T(s, "col_target"), T(s, "col_points"), T(s, "col_max")};
-    ps_align al[6] = {PS_AL_CENTER, PS_AL_LEFT, PS_AL_RIGHT, PS_AL_CENTER, PS_AL_RIGHT, PS_AL_RIGHT};
-    memcpy(t.head, heads, sizeof heads);
-    memcpy(t.al, al, sizeof al);
     char cont[256];
-    snprintf(cont, sizeof cont, "%s %s", T(s, "criteria_title"), T(s, "continued"));
-    t.cont_title = cont;
-    ps_table_header(&t);
+    criteria_table(s, sec, "criteria_title", 3 * ps_pdf_line_h(s->fs) + 12, &t, cont, sizeof cont);
     int no = 0;
     char num[16];
     /* groups in order, then criteria without a valid group */
@@ -319,19 +327,9 @@ static void adjust(sc *s, const ps_layout_section *sec) {
     const ps_layout *L = s->L;
     const ps_unit_result *u = s->u;
     if (u->failed || !(s->r->has_bonus || s->r->has_deduction)) return;
-    section_title(s, T(s, "adjust_title"), 4 * ps_pdf_line_h(s->fs) + 12);
-    static const double def[6] = {5, 41, 20, 12, 11, 11};
     ps_table t;
-    ps_table_init(&t, pdf, sec->n_widths == 6 ? sec->widths : def, 6, pdf->left, s->cw, s->fs);
-    const char *heads[6] = {T(s, "col_no"), T(s, "col_criterion"), T(s, "col_value"),
-                            T(s, "col_target"), T(s, "col_points"), T(s, "col_max")};
-    ps_align al[6] = {PS_AL_CENTER, PS_AL_LEFT, PS_AL_RIGHT, PS_AL_CENTER, PS_AL_RIGHT, PS_AL_RIGHT};
-    memcpy(t.head, heads, sizeof heads);
-    memcpy(t.al, al, sizeof al);
     char cont[256];
-    snprintf(cont, sizeof cont, "%s %s", T(s, "adjust_title"), T(s, "continued"));
-    t.cont_title = cont;
-    ps_table_header(&t);
+    criteria_table(s, sec, "adjust_title", 4 * ps_pdf_line_h(s->fs) + 12, &t, cont, sizeof cont);
     for (int part = PS_SECTION_BONUS; part <= PS_SECTION_DEDUCTION; part++) {
         if (part == PS_SECTION_BONUS ? !s->r->has_bonus : !s->r->has_deduction) continue;
         int bonus = part == PS_SECTION_BONUS;

@@ -17,6 +17,8 @@
 #define FX_MAX_UNITS 8
 
 typedef struct fx {
+    struct ps_form_criterion form_criteria[3];
+    struct ps_form_element form_elements[2];
     ps_unit items[FX_MAX_UNITS];
     ps_unit_agg ua[FX_MAX_UNITS];
     ps_units units;
@@ -40,6 +42,35 @@ static inline void fx_init(fx *f) {
     strcpy(f->agg.cfg.period.label_vn, "Năm 2025");
     f->opts.scripts_dir = PS_SOURCE_DIR "/scripts";
     f->opts.generated_at = 1760000000;
+}
+
+/* A survey form of 2 elements and 3 criteria (YT1: TC1, TC2; YT2: TC3),
+ * satisfied from 4, as the run's form. */
+static inline void fx_survey_form(fx *f) {
+    static const struct ps_form_criterion c[3] = {
+        {"TC1", "Tiếp cận dịch vụ dễ dàng", "YT1", "Tiếp cận dịch vụ", 0},
+        {"TC2", "Nơi ngồi chờ đầy đủ", "YT1", "Tiếp cận dịch vụ", 0},
+        {"TC3", "Công chức lịch sự", "YT2", "Công chức", 1},
+    };
+    static const struct ps_form_element e[2] = {{"YT1", "Tiếp cận dịch vụ"}, {"YT2", "Công chức"}};
+    memcpy(f->form_criteria, c, sizeof c);
+    memcpy(f->form_elements, e, sizeof e);
+    f->agg.form.present = 1;
+    f->agg.form.n_criteria = 3;
+    f->agg.form.criteria = f->form_criteria;
+    f->agg.form.n_elements = 2;
+    f->agg.form.elements = f->form_elements;
+    f->agg.form.satisfied_from = 4;
+}
+
+/* Survey answers of a unit on that form: per criterion answered, satisfied. */
+static inline void fx_answers(ps_unit_agg *u, uint32_t respondents, const uint32_t ans[3],
+                              const uint32_t sat[3]) {
+    u->s.respondents = respondents;
+    u->s.answered = calloc(3, sizeof(uint32_t));
+    u->s.satisfied = calloc(3, sizeof(uint32_t));
+    memcpy(u->s.answered, ans, 3 * sizeof(uint32_t));
+    memcpy(u->s.satisfied, sat, 3 * sizeof(uint32_t));
 }
 
 /* Add a unit; returns its aggregate. */

@@ -21,20 +21,9 @@ static const ps_dq_entry *dq(const ps_unit_agg *a, const char *key) {
 
 int main(void) {
     ps_tally t = {0, 0};
-    struct ps_form_criterion crits[3] = {
-        {"TC1", "Tiếp cận dịch vụ dễ dàng", "YT1", "Tiếp cận dịch vụ", 0},
-        {"TC2", "Nơi ngồi chờ đầy đủ", "YT1", "Tiếp cận dịch vụ", 0},
-        {"TC3", "Công chức lịch sự", "YT2", "Công chức", 1},
-    };
-    struct ps_form_element elems[2] = {{"YT1", "Tiếp cận dịch vụ"}, {"YT2", "Công chức"}};
     fx f;
     fx_init(&f);
-    f.agg.form.present = 1;
-    f.agg.form.n_criteria = 3;
-    f.agg.form.criteria = crits;
-    f.agg.form.n_elements = 2;
-    f.agg.form.elements = elems;
-    f.agg.form.satisfied_from = 4;
+    fx_survey_form(&f);      /* YT1: TC1, TC2; YT2: TC3 */
 
     fx_unit(&f, "15", "Tỉnh Lào Cai", PS_LEVEL_PROVINCE, -1);
     ps_unit_agg *a = fx_unit(&f, "02647", "Phường Lào Cai", PS_LEVEL_COMMUNE, 0);
@@ -47,11 +36,8 @@ int main(void) {
     a->d.input_digitized = 70;
     a->d.result_doc_finished = 80; a->d.result_digitized = 60;
     a->d.rated = 50; a->d.rating[1] = 30; a->d.rating[2] = 15; a->d.rating[4] = 5;
-    a->s.respondents = 40;
-    a->s.answered = calloc(3, sizeof(uint32_t));
-    a->s.satisfied = calloc(3, sizeof(uint32_t));
-    memcpy(a->s.answered, (const uint32_t[]){40, 20, 30}, 3 * sizeof(uint32_t));
-    memcpy(a->s.satisfied, (const uint32_t[]){36, 14, 27}, 3 * sizeof(uint32_t));
+    /* SIPAS: YT1 = (36/40 + 14/20)/2 = 0.8, YT2 = 27/30 = 0.9 -> 0.85 */
+    fx_answers(a, 40, (const uint32_t[]){40, 20, 30}, (const uint32_t[]){36, 14, 27});
     CHECK_INT(&t, fx_measure(&f, "02647", "ke_hoach_cchc", PS_ASSESS_SELF, 1, "Có", "25/KH-UBND"), PS_OK);
     CHECK_INT(&t, fx_measure(&f, "02647", "ke_hoach_cchc", PS_ASSESS_APPRAISAL, 1, "Có", NULL), PS_OK);
     CHECK_INT(&t, fx_measure(&f, "02647", "hoan_thanh_ke_hoach", PS_ASSESS_SELF, 95, "95%", "120/BC-UBND"), PS_OK);

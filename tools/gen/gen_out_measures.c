@@ -17,12 +17,6 @@
 
 #include "render/ps_render.h"
 
-#ifndef PS_GEN_SOURCE_DIR
-#define PS_GEN_SOURCE_DIR "."
-#endif
-#ifndef PS_GEN_DATA_DIR
-#define PS_GEN_DATA_DIR "."
-#endif
 
 /* How officials fill a measure in. */
 enum pattern {
