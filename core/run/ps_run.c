@@ -495,6 +495,20 @@ int ps_run_print_aggregates(const ps_run *run, FILE *out) {
             snprintf(key, sizeof key, "dq.%s", u->dq[k].key);
             put(out, c, key, u->dq[k].count);
         }
+        /* m.<key>.<assessor>: the value kept (the text when not a number) */
+        static const char *const who[PS_ASSESSORS] = {"self", "appraisal", "system"};
+        for (size_t k = 0; k < u->n_m; k++) {
+            const ps_unit_measure *m = &u->m[k];
+            for (int w = 0; w < PS_ASSESSORS; w++) {
+                const ps_measure_value *v = &m->by[w];
+                if (!v->count) continue;
+                if (v->has_value)
+                    fprintf(out, "%s\tm.%s.%s\t%.10g\n", c, a->measure_keys[m->key], who[w], v->value);
+                else
+                    fprintf(out, "%s\tm.%s.%s\t%s\n", c, a->measure_keys[m->key], who[w],
+                            v->text ? v->text : "");
+            }
+        }
         for (size_t k = 0; k < ps_indicator_count(); k++) {
             ps_indicator ind;
             ps_indicator_compute(a, u, k, &ind);

@@ -59,6 +59,10 @@ check "csv deduction" "-1,3" "$(grep '^02647,.*,D\.2,' out/results.csv | awk -F,
 check_contains "json total" '"total": 54.4432629' out/results.json
 check_contains "json bonus" '"bonus": 1.0' out/results.json
 check_contains "json appraised" '"appraised": "90%"' out/results.json
+# parscore aggregate prints what was kept per unit, key and assessor
+"$PARSCORE" aggregate --plugin-dir "$PS_BUILD/test-plugins" job.lua > agg.tsv 2>/dev/null
+check_contains "aggregate: appraised" "$(printf '02647\tm.hoan_thanh_ke_hoach.appraisal\t90')" agg.tsv
+check_contains "aggregate: system" "$(printf '02647\tm.van_ban_ky_so.system\t85')" agg.tsv
 # measures_strict: the missing evidence stops the run, naming unit and row
 sed 's/outputs = /measures_strict = true, outputs = /' job.lua > strict.lua
 "$PARSCORE" run -q --plugin-dir "$PS_BUILD/test-plugins" strict.lua 2> strict.err
