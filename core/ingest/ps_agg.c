@@ -566,14 +566,6 @@ nomem:
     return -1;
 }
 
-const ps_unit_measure *ps_agg_measure(const ps_agg *a, const ps_unit_agg *u, const char *key) {
-    int k;
-    if (!ps_map_get(&a->measure_key_index, key, &k)) return NULL;
-    for (size_t i = 0; i < u->n_m; i++)
-        if (u->m[i].key == (uint32_t)k) return &u->m[i];
-    return NULL;
-}
-
 /* Copies a field of the record into the arena: "" and NULL stay NULL. */
 static int keep_str(ps_agg *a, const char **dst, const char *src) {
     *dst = NULL;

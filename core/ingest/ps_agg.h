@@ -230,8 +230,6 @@ int ps_agg_add(ps_agg *a, int source, ps_record_kind kind, const void *recs,
                size_t count, const char *source_name, ps_error *err);
 /* Record a data-quality finding for unit (index, or -1: run level). */
 int ps_agg_quality(ps_agg *a, int unit, const char *key, const char *example);
-/* The value of measure `key` a unit's assessor gave, NULL if none. */
-const ps_unit_measure *ps_agg_measure(const ps_agg *a, const ps_unit_agg *u, const char *key);
 /* Add every unit's counters into its ancestors. Call once after the pass. */
 int ps_agg_rollup(ps_agg *a, ps_error *err);
 void ps_agg_free(ps_agg *a);
