@@ -68,4 +68,22 @@ sed 's/outputs = /measures_strict = true, outputs = /' job.lua > strict.lua
 "$PARSCORE" run -q --plugin-dir "$PS_BUILD/test-plugins" strict.lua 2> strict.err
 check_status "strict run" 4 $?
 check_contains "strict message" "measure_no_evidence: bao_cao_dung_han" strict.err
+# a cap and bands on the groups' total, as the scorecard prints them
+cat > cap.lua <<'L'
+local R = require("parscore.rules")
+return R.ruleset{ id = "cap", name = "Cap", total = 10, total_cap = 10, bands_on = "before",
+  bands = "10:Đạt,0:Chưa đạt",
+  R.group{ id = "1", name = "G", max = 10,
+    R.criterion{ id = "1.1", name = "A", max = 10, award = function() return 9 end } },
+  bonus = { R.criterion{ id = "T", name = "Thưởng", max = 3, award = function() return 3 end } },
+}
+L
+sed 's#provinces/lao_cai_par#cap.lua#; s#"out"#"out-cap"#' job.lua > cap-job.lua
+"$PARSCORE" run -q --plugin-dir "$PS_BUILD/test-plugins" cap-job.lua; check_status "cap run" 0 $?
+pdftotext -layout out-cap/02647.pdf c.txt 2>/dev/null
+check_contains "capped line" "TỔNG ĐIỂM: 9,00 + 3,00 − 0,00 = 12,00 → 10" c.txt
+check_contains "capped note" "(tối đa)" c.txt
+check_contains "capped total" "10,00/10" c.txt
+check_contains "bands before" "Xếp loại theo điểm các nhóm tiêu chí, trước khi cộng điểm thưởng" c.txt
+check_contains "band on 9" "Chưa đạt" c.txt
 finish

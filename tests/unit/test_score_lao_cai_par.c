@@ -5,6 +5,8 @@
  * measures source emits them; a commune with nothing reported; and the
  * measure checks (out of range, kind, unknown key, assessed twice).
  */
+#include <unistd.h>
+
 #include "score_fixture.h"
 
 static const ps_quality_line *quality(const ps_unit_result *u, const char *issue) {
@@ -159,6 +161,41 @@ int main(void) {
     CHECK_STR(&t, f.err.where, "02647");
     CHECK(&t, strstr(f.err.message, "measure_no_evidence: bao_cao_dung_han (measures.csv, dòng 6)") != NULL);
     f.opts.measures_strict = 0;
+
+    /* total_cap and bands_on: 9 points in the groups + 3 bonus = 12,
+     * capped at 10; bands on the groups' 9 ("before") or on the 10 */
+    static const char *const cap_rules =
+        "local R = require('parscore.rules')\n"
+        "return R.ruleset{ id = 'cap', name = 'Cap', total = 10, total_cap = 10,\n"
+        "  bands_on = options.bands_on or 'after', bands = '10:A,9.5:B,0:C',\n"
+        "  R.group{ id = '1', name = 'G', max = 10,\n"
+        "    R.criterion{ id = '1.1', name = 'A', max = 10, award = function() return 9 end } },\n"
+        "  bonus = { R.criterion{ id = 'T', name = 'T', max = 3, award = function() return 3 end } },\n"
+        "}\n";
+    char dir[] = "/tmp/ps-cap-XXXXXX", path[64];
+    if (mkdtemp(dir)) {
+        snprintf(path, sizeof path, "%s/cap.lua", dir);
+        FILE *rf = fopen(path, "w");
+        if (rf) {
+            fputs(cap_rules, rf);
+            fclose(rf);
+        }
+        CHECK_INT(&t, fx_run(&f, path), PS_OK);
+        const ps_unit_result *c1 = &f.res.units[1];
+        CHECK_NUM(&t, c1->base_total, 9);
+        CHECK_NUM(&t, c1->bonus, 3);
+        CHECK_NUM(&t, c1->total, 10);
+        CHECK_STR(&t, c1->band, "A");
+        CHECK_NUM(&t, f.res.total_cap, 10);
+        fx_option(&f, "bands_on", "before");
+        CHECK_INT(&t, fx_run(&f, path), PS_OK);
+        c1 = &f.res.units[1];
+        CHECK_NUM(&t, c1->total, 10);       /* ranked on the final total */
+        CHECK_STR(&t, c1->band, "C");       /* banded on the groups' 9 */
+        CHECK_INT(&t, f.res.bands_before, 1);
+        unlink(path);
+        rmdir(dir);
+    }
 
     fx_free(&f);
     return ps_test_done(&t);
