@@ -43,18 +43,12 @@ JOB
 }
 write_job lao_cai provinces/lao_cai
 write_job index766 national/index766
-jobs="lao_cai index766"
-# the measures source plugin reads the filled template; without it (a tree
-# built before it) the PAR job is left out rather than failing the demo
-if "$PARSCORE" plugins 2>/dev/null | grep -q '^measures '; then
-  write_job lao_cai_par provinces/lao_cai_par '
+# the commune PAR index also reads the filled measures workbook
+write_job lao_cai_par provinces/lao_cai_par '
     { plugin = "measures", path = "data/measures.xlsx" },'
-  jobs="$jobs lao_cai_par"
-  # the empty template an official would be sent for the same job
-  "$PARSCORE" template -q "$OUT/lao_cai_par.job.lua" -o "$OUT/measures-template.xlsx"
-else
-  echo "demo: the measures plugin is not built: skipping the PAR index job"
-fi
+# the empty template an official would be sent for the same job
+"$PARSCORE" template -q "$OUT/lao_cai_par.job.lua" -o "$OUT/measures-template.xlsx"
+jobs="lao_cai index766 lao_cai_par"
 
 status=0
 for job in $jobs; do
@@ -66,8 +60,6 @@ echo
 echo "demo: scorecards, summaries, CSV/JSON/XLSX are in:"
 echo "  $OUT/lao_cai/   (Lào Cai emulation criteria; summary.pdf is the province ranking)"
 echo "  $OUT/index766/  (Decision 766/QĐ-TTg index)"
-case "$jobs" in *lao_cai_par*)
-  echo "  $OUT/lao_cai_par/  (commune PAR index: measures, bonus and deduction points)"
-  echo "  $OUT/measures-template.xlsx  (the template officials fill in for it)" ;;
-esac
+echo "  $OUT/lao_cai_par/  (commune PAR index: measures, bonus and deduction points)"
+echo "  $OUT/measures-template.xlsx  (the template officials fill in for it)"
 exit $status
