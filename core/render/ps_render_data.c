@@ -300,6 +300,44 @@ int ps_previous_load(ps_results *r, const char *json_path, ps_error *err) {
 
 /* ---- XLSX ------------------------------------------------------------ */
 
+/* libxlsxwriter writes to a path: a temporary one beside `path` (written
+ * into tmp), renamed by ps_render_xlsx_close.  The path is probed first,
+ * or the library prints its own error on stderr. */
+int ps_render_xlsx_open(const char *path, char *tmp, size_t tmp_size, lxw_workbook **wb,
+                        ps_error *err) {
+    snprintf(tmp, tmp_size, "%s.tmp.%ld", path, (long)getpid());
+    FILE *probe = fopen(tmp, "wb");
+    if (!probe)
+        return ps_error_set(err, PS_EIO, path, 0, 0, "cannot create output file: %s "
+                            "(check that the output directory exists and is writable)",
+                            strerror(errno));
+    fclose(probe);
+    lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL,
+                               .use_zip64 = LXW_FALSE};
+    *wb = workbook_new_opt(tmp, &wo);
+    if (!*wb) {
+        unlink(tmp);
+        return ps_error_set(err, PS_ENOMEM, path, 0, 0, "cannot start the workbook");
+    }
+    return PS_OK;
+}
+
+int ps_render_xlsx_close(lxw_workbook *wb, const char *tmp, const char *path, ps_error *err) {
+    lxw_error e = workbook_close(wb);
+    int rc = PS_OK;
+    if (e != LXW_NO_ERROR) {
+        rc = ps_error_set(err, PS_EIO, path, 0, 0, "cannot write the workbook: %s "
+                          "(check that the output directory exists and is writable)",
+                          lxw_strerror(e));
+        unlink(tmp);
+    } else if (rename(tmp, path) != 0) {
+        rc = ps_error_set(err, PS_EIO, path, 0, 0,
+                          "cannot rename the temporary workbook into place: %s", strerror(errno));
+        unlink(tmp);
+    }
+    return rc;
+}
+
 static double xl_num(double v) { return isnan(v) || isinf(v) ? 0 : v; }
 
 int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
@@ -311,27 +349,12 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
         ps_free(order);
         return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
     }
-    /* libxlsxwriter writes to a path: a temporary one, renamed at the end.
-     * Probe it first, or the library prints its own error on stderr. */
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *probe = fopen(tmp, "wb");
-    if (!probe) {
-        int e = errno;
+    lxw_workbook *wb;
+    int orc = ps_render_xlsx_open(path, tmp, n, &wb, err);
+    if (orc != PS_OK) {
         ps_free(tmp);
         ps_free(order);
-        return ps_error_set(err, PS_EIO, path, 0, 0, "cannot create output file: %s "
-                            "(check that the output directory exists and is writable)",
-                            strerror(e));
-    }
-    fclose(probe);
-    lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL,
-                               .use_zip64 = LXW_FALSE};
-    lxw_workbook *wb = workbook_new_opt(tmp, &wo);
-    if (!wb) {
-        unlink(tmp);
-        ps_free(tmp);
-        ps_free(order);
-        return ps_error_set(err, PS_ENOMEM, path, 0, 0, "cannot start the workbook");
+        return orc;
     }
     /* fixed document properties so identical results give identical files */
     lxw_doc_properties props;
@@ -468,18 +491,7 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
     worksheet_freeze_panes(wc, 1, 2);
     worksheet_autofilter(wc, 0, 0, row > 1 ? row - 1 : 1, 17);
 
-    lxw_error e = workbook_close(wb);
-    int rc = PS_OK;
-    if (e != LXW_NO_ERROR) {
-        rc = ps_error_set(err, PS_EIO, path, 0, 0, "cannot write the workbook: %s "
-                          "(check that the output directory exists and is writable)",
-                          lxw_strerror(e));
-        unlink(tmp);
-    } else if (rename(tmp, path) != 0) {
-        rc = ps_error_set(err, PS_EIO, path, 0, 0,
-                          "cannot rename the temporary workbook into place: %s", strerror(errno));
-        unlink(tmp);
-    }
+    int rc = ps_render_xlsx_close(wb, tmp, path, err);
     ps_free(tmp);
     ps_free(order);
     return rc;

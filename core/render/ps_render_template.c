@@ -9,14 +9,10 @@
  */
 #include "render/ps_render_int.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <xlsxwriter.h>
 
 /* The columns, in order (fixed: the reader finds them by name). */
 static const char *const cols[PS_TEMPLATE_COLUMNS] = {
@@ -200,22 +196,11 @@ static int write_xlsx(const ps_units *units, const ps_measure_decls *d, const ps
     size_t n = strlen(path) + 40;
     char *tmp = ps_malloc(n);
     if (!tmp) return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    /* probe the path first, or libxlsxwriter prints its own error */
-    FILE *probe = fopen(tmp, "wb");
-    if (!probe) {
-        int e = errno;
+    lxw_workbook *wb;
+    int orc = ps_render_xlsx_open(path, tmp, n, &wb, err);
+    if (orc != PS_OK) {
         ps_free(tmp);
-        return ps_error_set(err, PS_EIO, path, 0, 0, "cannot create the template: %s (check that "
-                            "the directory exists and is writable)", strerror(e));
-    }
-    fclose(probe);
-    lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
-    lxw_workbook *wb = workbook_new_opt(tmp, &wo);
-    if (!wb) {
-        unlink(tmp);
-        ps_free(tmp);
-        return ps_error_set(err, PS_ENOMEM, path, 0, 0, "cannot start the workbook");
+        return orc;
     }
     char title[512];
     snprintf(title, sizeof title, "Số liệu chỉ tiêu — %s — %s",
@@ -297,16 +282,7 @@ static int write_xlsx(const ps_units *units, const ps_measure_decls *d, const ps
     worksheet_set_column(wh, 1, 1, 90, NULL);
     worksheet_set_column(wh, 2, 2, 22, NULL);
 
-    lxw_error e = workbook_close(wb);
-    int rc = PS_OK;
-    if (e != LXW_NO_ERROR) {
-        rc = ps_error_set(err, PS_EIO, path, 0, 0, "cannot write the template: %s", lxw_strerror(e));
-        unlink(tmp);
-    } else if (rename(tmp, path) != 0) {
-        rc = ps_error_set(err, PS_EIO, path, 0, 0,
-                          "cannot rename the temporary template into place: %s", strerror(errno));
-        unlink(tmp);
-    }
+    int rc = ps_render_xlsx_close(wb, tmp, path, err);
     ps_free(tmp);
     return rc;
 }
