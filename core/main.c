@@ -13,7 +13,7 @@
 #include "score/ps_score.h"
 
 static const char usage[] =
-    "usage: parscore COMMAND [OPTIONS]\n"
+    "usage: parscore COMMAND [OPTIONS] [--] [ARG]\n"
     "\n"
     "Commands:\n"
     "  run JOB          read the job's sources, score every unit, write scorecards\n"
@@ -29,8 +29,9 @@ static const char usage[] =
     "                   unit of the job's scope and measure its rule set declares\n"
     "                   (FILE.xlsx, or FILE.csv for the CSV form; default\n"
     "                   OUTPUT/measures-template.xlsx); the measures plugin reads it back\n"
+    "  help [COMMAND]   this text, or one command's (also COMMAND --help)\n"
     "\n"
-    "Options:\n"
+    "Options (-- ends them: what follows is an argument even if it starts with -):\n"
     "  -q, --quiet            only errors\n"
     "  -v, --verbose          timings and per-source counts\n"
     "  --plugin-dir DIR       look for plugins in DIR first (repeatable; also\n"
@@ -40,13 +41,162 @@ static const char usage[] =
     "  --strict               stop at the first unit whose scoring fails\n"
     "  --threads N            PDF rendering threads (default: all cores)\n"
     "  --plugin NAME          validate: the plugin that reads the files\n"
-    "  -o, --output FILE      where `template` writes\n"
+    "  -o, --output FILE      template: where to write it\n"
     "  -h, --help             this text\n"
     "  --version              print the version and the plugin ABI version\n"
     "\n"
     "Exit codes: 0 ok; 1 finished but some units failed scoring; 2 usage;\n"
-    "3 job/configuration/template error; 4 input data error; 5 plugin error;\n"
+    "3 job/configuration/template error; 4 input data error (also: the period or\n"
+    "scope holds no records of a source, the period lies outside the calendar's\n"
+    "years, or `previous` does not match the run); 5 plugin error;\n"
     "6 output error; 7 rule script error.\n";
+
+/* One row per command: `parscore help COMMAND` and `COMMAND --help` print
+ * its text; the table is what unknown commands are compared with. */
+typedef struct cli_command {
+    const char *name, *arg;     /* arg: what the command takes, NULL none */
+    const char *help;
+} cli_command;
+
+static const cli_command commands[] = {
+    {"run", "JOB",
+     "usage: parscore run [OPTIONS] JOB\n"
+     "\n"
+     "Read the job file's sources, score every unit of its scope with its rule set and\n"
+     "write the outputs it asks for (PDF scorecards, summary, results.csv, index.csv,\n"
+     "results.json, results.xlsx) into its output directory (docs/jobs.md).\n"
+     "\n"
+     "A source with no records in the period and scope, a period outside the calendar's\n"
+     "years or a `previous` file that does not match stops the run with exit code 4 and\n"
+     "no scorecards (a job may set allow_empty = true for the first).\n"
+     "\n"
+     "Options: -q (only errors; no progress line), -v (timings, per-source counts),\n"
+     "--plugin-dir DIR, --timestamp EPOCH, --strict (stop at the first unit whose\n"
+     "scoring fails), --threads N.  On a terminal a progress line shows the sources\n"
+     "being read and the scorecards being drawn.\n"},
+    {"aggregate", "JOB",
+     "usage: parscore aggregate [OPTIONS] JOB\n"
+     "\n"
+     "Read the job's sources only and print every selected unit's counters as TSV\n"
+     "(unit, key, value): what the rules would see.  Nothing is scored or written;\n"
+     "a source without records in the period and scope is a warning here.\n"
+     "\n"
+     "Options: -q, -v, --plugin-dir DIR.\n"},
+    {"plugins", NULL,
+     "usage: parscore plugins [--plugin-dir DIR]\n"
+     "\n"
+     "List the source plugins found (--plugin-dir, PARSCORE_PLUGIN_PATH, then the\n"
+     "installed ones) with their versions and options.\n"},
+    {"check", "RULES",
+     "usage: parscore check RULES\n"
+     "\n"
+     "Lint a rule script without data: syntax, unknown keys, types and ranges, maxima\n"
+     "that do not add up, bands, points outside 0..max, then score a province and a\n"
+     "commune with no data.  RULES is a .lua path or a shipped name such as\n"
+     "national/index766 (docs/rules.md, section 7).  Exit 7 when anything is found.\n"},
+    {"validate", "FILE...",
+     "usage: parscore validate [--plugin NAME] [--plugin-dir DIR] FILE...\n"
+     "\n"
+     "Check each file against its full schema without a job: the file is read by the\n"
+     "plugin that declares the options path and validate (portal_xml and its XSD),\n"
+     "with validate = true; records are counted, nothing is scored.  Every file is\n"
+     "checked; the exit code is the first failure's.  --plugin NAME chooses the\n"
+     "plugin when several can validate.\n"},
+    {"template", "JOB",
+     "usage: parscore template [-o FILE.xlsx|FILE.csv] JOB\n"
+     "\n"
+     "Write the measures workbook officials fill in for the job: one row per unit of\n"
+     "its scope and measure its rule set declares (R.measure), with the label, kind,\n"
+     "allowed range and whether evidence is required filled in, Excel data validation\n"
+     "on the value columns, a frozen header and a sheet explaining the columns.  The\n"
+     "measures plugin reads the filled file back (docs/sources-measures.md).  Default\n"
+     "OUTPUT/measures-template.xlsx; FILE.csv writes the same columns as CSV.  No\n"
+     "source is read; a rule set without measures is refused (exit 3).\n"},
+    {"help", "[COMMAND]",
+     "usage: parscore help [COMMAND]\n"
+     "\n"
+     "Print the overview, or one command's usage.\n"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static const char *const option_names[] = {"--quiet", "--verbose", "--plugin-dir",
+    "--timestamp", "--strict", "--threads", "--plugin", "--output", "--help", "--version", NULL};
+
+/* Edit distance with transpositions, for "did you mean" (short words). */
+static size_t distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 30 || lb > 30) return 99;
+    size_t d[32][32];
+    for (size_t i = 0; i <= la; i++) d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++) d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[la][lb];
+}
+
+/* The closest of `names` to `word` when it is close enough, else NULL. */
+static const char *nearest(const char *word, const char *const *names, size_t n) {
+    const char *best = NULL;
+    size_t best_d = 99, len = strlen(word);
+    for (size_t i = 0; i < n && names[i]; i++) {
+        size_t d = distance(word, names[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = names[i];
+        }
+    }
+    size_t allowed = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+    return best_d <= allowed ? best : NULL;
+}
+
+static const cli_command *find_command(const char *name) {
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (!strcmp(commands[i].name, name)) return &commands[i];
+    return NULL;
+}
+
+static int unknown_command(const char *name) {
+    const char *names[N_COMMANDS];
+    for (size_t i = 0; i < N_COMMANDS; i++) names[i] = commands[i].name;
+    const char *near = nearest(name, names, N_COMMANDS);
+    if (near)
+        fprintf(stderr, "parscore: unknown command \"%s\"; did you mean \"%s\"? "
+                "(see parscore help)\n", name, near);
+    else
+        fprintf(stderr, "parscore: unknown command \"%s\" (run, aggregate, template, plugins, check, "
+                "validate, help)\n", name);
+    return PS_EXIT_USAGE;
+}
+
+static int unknown_option(const char *opt) {
+    const char *near = nearest(opt, option_names, sizeof option_names / sizeof *option_names);
+    if (near)
+        fprintf(stderr, "parscore: unknown option %s; did you mean %s? (see parscore --help)\n",
+                opt, near);
+    else
+        fprintf(stderr, "parscore: unknown option %s (see parscore --help)\n", opt);
+    return PS_EXIT_USAGE;
+}
+
+/* `parscore help [COMMAND]`, `parscore COMMAND --help` */
+static int print_help(const char *name) {
+    if (!name) {
+        fputs(usage, stdout);
+        return PS_EXIT_OK;
+    }
+    const cli_command *c = find_command(name);
+    if (!c) return unknown_command(name);
+    fputs(c->help, stdout);
+    return PS_EXIT_OK;
+}
 
 static void print_error(const ps_error *err) {
     char buf[2048];
@@ -152,11 +302,23 @@ int main(int argc, char **argv) {
     ps_path_store store;
     ps_paths_default(&cfg.paths, &store);
 
+    int want_help = 0, options_done = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage, stdout);
-            return PS_EXIT_OK;
+        if (options_done || a[0] != '-' || !a[1]) {
+            if (!command) {
+                command = a;
+            } else if (n_args < sizeof args / sizeof args[0]) {
+                if (!arg) arg = a;
+                args[n_args++] = a;   /* validate takes several; the others one */
+            } else {
+                fprintf(stderr, "parscore: more than %zu files (see parscore --help)\n", n_args);
+                return PS_EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--")) {
+            options_done = 1;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            want_help = 1;   /* after the loop: the command's help when one is named */
         } else if (!strcmp(a, "--version")) {
             printf("parscore %s (plugin ABI %u)\n", PS_VERSION, PS_ABI_VERSION);
             return PS_EXIT_OK;
@@ -168,7 +330,7 @@ int main(int argc, char **argv) {
             cfg.strict = 1;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "parscore: %s needs a file name (see parscore --help)\n", a);
+                fprintf(stderr, "parscore: %s needs a file name (see parscore help template)\n", a);
                 return PS_EXIT_USAGE;
             }
             output = argv[++i];
@@ -203,21 +365,26 @@ int main(int argc, char **argv) {
                 }
                 cfg.threads = (int)t;
             }
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "parscore: unknown option %s (see parscore --help)\n", a);
-            return PS_EXIT_USAGE;
-        } else if (!command) {
-            command = a;
-        } else if (n_args < sizeof args / sizeof args[0]) {
-            if (!arg) arg = a;
-            args[n_args++] = a;
         } else {
-            fprintf(stderr, "parscore: more than %zu files (see parscore --help)\n", n_args);
-            return PS_EXIT_USAGE;
+            return unknown_option(a);
         }
     }
+    if (want_help) return print_help(command && strcmp(command, "help") ? command : arg);
     if (!command) {
         fputs(usage, stderr);
+        return PS_EXIT_USAGE;
+    }
+    if (!strcmp(command, "help")) return print_help(arg);
+    const cli_command *cmd = find_command(command);
+    if (!cmd) return unknown_command(command);
+    if (!cmd->arg && arg) {
+        fprintf(stderr, "parscore: %s takes no argument, got %s (see parscore help %s)\n",
+                command, arg, command);
+        return PS_EXIT_USAGE;
+    }
+    if (output && strcmp(command, "template") != 0) {
+        fprintf(stderr, "parscore: -o is for `parscore template` (a run writes into the job's "
+                "`output`)\n");
         return PS_EXIT_USAGE;
     }
     cfg.plugin_dirs = dirs;
@@ -241,7 +408,7 @@ int main(int argc, char **argv) {
     ps_error err = {0};
     if (!strcmp(command, "check")) {
         if (!arg) {
-            fprintf(stderr, "parscore: check needs a rule script (see parscore --help)\n");
+            fprintf(stderr, "parscore: check needs a rule script (see parscore help check)\n");
             return PS_EXIT_USAGE;
         }
         int rc = ps_rules_check(arg, cfg.paths.scripts_dir, stdout, &err);
@@ -251,19 +418,9 @@ int main(int argc, char **argv) {
         }
         return PS_EXIT_OK;
     }
-    if (strcmp(command, "run") != 0 && strcmp(command, "aggregate") != 0 &&
-        strcmp(command, "template") != 0) {
-        fprintf(stderr, "parscore: unknown command \"%s\" (run, aggregate, template, plugins, "
-                "check, validate)\n", command);
-        return PS_EXIT_USAGE;
-    }
-    if (output && strcmp(command, "template") != 0) {
-        fprintf(stderr, "parscore: -o is for `parscore template` (a run writes into the job's "
-                "`output`)\n");
-        return PS_EXIT_USAGE;
-    }
     if (!arg) {
-        fprintf(stderr, "parscore: %s needs a job file (see parscore --help)\n", command);
+        fprintf(stderr, "parscore: %s needs a job file (see parscore help %s)\n", command,
+                command);
         return PS_EXIT_USAGE;
     }
     cfg.job_path = arg;
@@ -278,6 +435,8 @@ int main(int argc, char **argv) {
     }
     if (rc == PS_OK) rc = ps_run_ingest(&run, &err);
     if (rc == PS_OK && !strcmp(command, "aggregate")) {
+        if (run.n_empty && cfg.verbose >= 0)
+            fprintf(stderr, "parscore: warning: %s\n", run.empty_msg);
         rc = ps_run_print_aggregates(&run, stdout);
         if (rc != PS_OK) ps_error_set(&err, rc, NULL, 0, 0, "cannot write the counters to stdout");
     } else if (rc == PS_OK) {
@@ -289,6 +448,7 @@ int main(int argc, char **argv) {
                 ps_run_free(&run);
                 return render_rc == PS_ECONFIG ? PS_EXIT_CONFIG : PS_EXIT_OUTPUT;
             }
+            if (cfg.verbose >= 0) ps_run_print_warnings(&run, stderr);
             if (cfg.verbose >= 0) ps_run_print_summary(&run, stdout);
             if (cfg.verbose > 0)
                 fprintf(stderr, "parscore: ingest %.2f s, scoring %.2f s, rendering %.2f s\n",
@@ -298,7 +458,8 @@ int main(int argc, char **argv) {
     int code = PS_EXIT_OK;
     if (rc != PS_OK) {
         print_error(&err);
-        code = loading && rc != PS_ENOMEM ? PS_EXIT_CONFIG : ps_exit_code(rc);
+        /* input data (a period outside the calendar, no records) is 4 */
+        code = loading && rc != PS_ENOMEM && rc != PS_EDATA ? PS_EXIT_CONFIG : ps_exit_code(rc);
     } else if (run.n_failed) {
         size_t shown = 0;
         for (size_t i = 0; i < run.results.n_units && shown < 10; i++) {

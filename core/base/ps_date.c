@@ -252,9 +252,14 @@ int ps_calendar_load(ps_calendar *cal, const char *path, ps_error *err) {
         rc = ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (items[i].day >= cal->first && items[i].day <= cal->last)
             cal->kind[items[i].day - cal->first] = items[i].kind;
+        int y, m, d;
+        ps_day_to_ymd(items[i].day, &y, &m, &d);
+        if (!cal->year_first || y < cal->year_first) cal->year_first = y;
+        if (y > cal->year_last) cal->year_last = y;
+    }
     cal->prefix[0] = 0;
     for (size_t i = 0; i < span; i++)
         cal->prefix[i + 1] = cal->prefix[i] +
@@ -264,6 +269,25 @@ done:
     fclose(f);
     if (rc != PS_OK) ps_calendar_free(cal);
     return rc;
+}
+
+int ps_calendar_covers(const ps_calendar *cal, const ps_period *p, ps_error *err) {
+    int y1, y2, m, d;
+    ps_day_to_ymd(p->first, &y1, &m, &d);
+    ps_day_to_ymd(p->last, &y2, &m, &d);
+    if (!cal->year_first)
+        return ps_error_set(err, PS_EDATA, cal->source, 0, 0,
+                            "the calendar lists no days, so it cannot say which days of %s "
+                            "are working days: give a calendar with that year's holidays "
+                            "(`calendar` in the job)", p->label_vn);
+    if (y1 < cal->year_first || y2 > cal->year_last)
+        return ps_error_set(err, PS_EDATA, cal->source, 0, 0,
+                            "the period %s (%s) lies outside the calendar's years %d-%d: "
+                            "processing times would count every Monday-Friday as a working "
+                            "day; add that year's holidays and swapped working days to the "
+                            "calendar (or give the job another `calendar`)",
+                            p->label, p->label_vn, cal->year_first, cal->year_last);
+    return PS_OK;
 }
 
 int ps_calendar_is_working(const ps_calendar *cal, ps_day day) {

@@ -43,10 +43,15 @@ typedef struct ps_calendar {
     ps_day first, last;        /* range covered by the data */
     uint8_t *kind;             /* per day in [first,last]: 0 default, 1 holiday, 2 working */
     int32_t *prefix;           /* working days in [first, first+i) */
+    int year_first, year_last; /* years the file lists days of; 0 if none */
     char source[256];
 } ps_calendar;
 /* CSV "date,kind,name" with kind "holiday" or "working"; '#' comments. */
 int ps_calendar_load(ps_calendar *cal, const char *path, ps_error *err);
+/* PS_OK when every year of the period is one the calendar lists; else
+ * PS_EDATA naming the calendar file and its years (outside them, working
+ * days would silently be Monday-Friday). */
+int ps_calendar_covers(const ps_calendar *cal, const ps_period *p, ps_error *err);
 int ps_calendar_is_working(const ps_calendar *cal, ps_day day);
 /* Working days in the half-open range (from, to]: the day of reception
  * does not count, the day of finishing does (a same-day result takes 0). */

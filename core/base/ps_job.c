@@ -152,7 +152,7 @@ static int get_kv(job_ctx *c, lua_State *L, int t, const char *where, const char
 static const char *const known_keys[] = {
     "name", "period", "scope", "units", "calendar", "declare", "sources", "rules",
     "rule_options", "templates", "scorecard_template", "summary_template", "fonts",
-    "output", "outputs", "previous", "issuer", "examples_max", "unknown_units", "dedup",
+    "output", "outputs", "previous", "issuer", "examples_max", "unknown_units", "dedup", "allow_empty",
     "measures_strict", NULL};
 
 static int load_table(job_ctx *c, lua_State *L) {
@@ -216,6 +216,14 @@ static int load_table(job_ctx *c, lua_State *L) {
     if ((rc = get_string(c, L, t, "unknown_units", &s, 0))) return rc;
     if (s && strcmp(s, "fail") == 0) job->unknown_units_fatal = 1;
     else if (s && strcmp(s, "report") != 0) return bad(c, "unknown_units", "must be \"report\" or \"fail\"");
+
+    lua_getfield(L, t, "allow_empty");
+    if (lua_isboolean(L, -1)) job->allow_empty = lua_toboolean(L, -1);
+    else if (!lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return bad(c, "allow_empty", "must be true or false");
+    }
+    lua_pop(L, 1);
 
     lua_getfield(L, t, "dedup");
     job->dedup = -1;

@@ -36,7 +36,8 @@ int ps_example_from_key(const char *key) {
 int ps_agg_init(ps_agg *a, const ps_agg_config *cfg, ps_error *err) {
     memset(a, 0, sizeof *a);
     a->cfg = *cfg;
-    if (!a->cfg.examples_max) a->cfg.examples_max = 50;
+    /* examples_max = 0 lists no codes (only the counts): the job asked for
+     * none; the job's default is 50 */
     a->n_units = cfg->units->count;
     a->u = ps_calloc(a->n_units, sizeof *a->u);
     if (!a->u) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
@@ -224,6 +225,10 @@ static int add_dossier(ps_agg *a, const ps_dossier *r) {
             /* An earlier (higher-precedence) source holds this dossier: it
              * wins; this one only fills what the winner did not know. */
             a->duplicates++;
+            /* a second copy of a dossier of the period and scope: this
+             * source is not empty for the run, even if it adds nothing */
+            if ((*slot & FP_RECEIVED) && a->cfg.units->items[*slot & FP_UNIT_MASK].selected)
+                a->dup_in_scope++;
             if (!(*slot & FP_SYNC_KNOWN) && r->synced != PS_UNKNOWN) {
                 *slot |= FP_SYNC_KNOWN;
                 if ((*slot & FP_RECEIVED) && r->synced == 1)
@@ -254,7 +259,12 @@ static int add_dossier(ps_agg *a, const ps_dossier *r) {
     if (!proc || (!proc->known && (rc = dq_add(u, "unknown_procedure", 1, code)))) {
         if (rc) return rc;
     }
-    int level = proc && proc->known ? proc->online_level : r->online_level;
+    /* The level a dossier carries (the portal's MucDo) wins: the database
+     * leaves it 0, so its dossiers take the catalogue's level, and a
+     * dossier known only from the portal keeps its own (METHODOLOGY A,
+     * full-process online). */
+    int level = r->online_level ? r->online_level
+                                : proc && proc->known ? proc->online_level : 0;
 
     ps_time due = 0, fin = 0, ret = 0, apo = 0;
     int has_due, has_fin, has_ret, has_apo;
@@ -417,6 +427,10 @@ static int add_publicity(ps_agg *a, const ps_publicity *r) {
     int ui = find_unit(a, r->unit_code, "CongKhai", &rc);
     if (ui < 0) return rc;
     ps_publicity_counts *p = &a->u[ui].p;
+    /* One CongKhai per unit and period: a second one (a repeated export,
+     * two files of the same period) would double the counts.  The first
+     * (highest precedence) stays; the repeat is a finding. */
+    if (p->reports) return dq_add(&a->u[ui], "publicity_repeated", 1, r->unit_code);
     if (r->must_announce < 0 || r->announced_on_time < 0 || r->must_update < 0 ||
         r->updated_on_time < 0 || r->published < 0 || r->published_full < 0)
         return dq_add(&a->u[ui], "bad_publicity_count", 1, r->unit_code);
@@ -733,6 +747,19 @@ static int merge_unit(ps_agg *a, ps_unit_agg *dst, const ps_unit_agg *src) {
         if (rc) return rc;
     }
     return PS_OK;
+}
+
+uint64_t ps_agg_activity(const ps_agg *a) {
+    uint64_t n = a->dup_in_scope;
+    for (size_t i = 0; i < a->n_units; i++) {
+        if (!a->cfg.units->items[i].selected) continue;
+        const ps_unit_agg *u = &a->u[i];
+        n += (uint64_t)u->d.received + (uint64_t)u->d.finished + (uint64_t)u->d.in_progress +
+             (uint64_t)u->f.received + u->p.reports + u->s.respondents + u->k.total;
+        for (size_t k = 0; k < u->n_m; k++)   /* measure values in the period */
+            for (int w = 0; w < PS_ASSESSORS; w++) n += u->m[k].by[w].count;
+    }
+    return n;
 }
 
 int ps_agg_rollup(ps_agg *a, ps_error *err) {

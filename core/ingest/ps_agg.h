@@ -195,7 +195,7 @@ typedef struct ps_agg_config {
     ps_period period;
     const ps_calendar *calendar;
     const ps_units *units;
-    uint32_t examples_max;      /* codes kept per unit and reason (default 50) */
+    uint32_t examples_max;      /* codes kept per unit and reason (0: none) */
     int dedup;                  /* 1: remember dossier/feedback fingerprints */
     int measures_strict;        /* 1: a measure assessed twice stops the run */
 } ps_agg_config;
@@ -221,6 +221,7 @@ typedef struct ps_agg {
     /* run-wide totals for the log and the benchmark */
     uint64_t records[PS_REC_KIND_END]; /* by ps_record_kind */
     uint64_t duplicates;
+    uint64_t dup_in_scope;      /* duplicates of received dossiers of selected units */
     ps_arena arena;
 } ps_agg;
 
@@ -230,6 +231,12 @@ int ps_agg_add(ps_agg *a, int source, ps_record_kind kind, const void *recs,
                size_t count, const char *source_name, ps_error *err);
 /* Record a data-quality finding for unit (index, or -1: run level). */
 int ps_agg_quality(ps_agg *a, int unit, const char *key, const char *example);
+/* What the selected units have received so far from all sources (dossiers
+ * received or handled in the period, feedback, publicity reports, survey
+ * respondents, kiosk presses, measure values, and second copies of such dossiers), before
+ * the roll-up: a source after which this did not grow brought nothing for
+ * the period and scope. */
+uint64_t ps_agg_activity(const ps_agg *a);
 /* Add every unit's counters into its ancestors. Call once after the pass. */
 int ps_agg_rollup(ps_agg *a, ps_error *err);
 void ps_agg_free(ps_agg *a);

@@ -130,4 +130,12 @@ void ps_pdf_triangle(ps_pdf *pdf, double x, double y, double s, int up,
                      uint32_t colour);
 #define PS_NO_COLOUR 0xffffffffu
 
+/* Navigation (ps_pdf_nav.c).  A bookmark to the current page at y, under
+ * parent (NULL: top level); returns it, NULL when dry. */
+void *ps_pdf_bookmark(ps_pdf *pdf, void *parent, const char *title, double y);
+void ps_pdf_bookmark_open(void *outline, int open);
+/* A link over the box (x, y, w, h) opening `file`, a PDF in the same
+ * directory (relative name), at its first page. */
+void ps_pdf_link_file(ps_pdf *pdf, double x, double y, double w, double h, const char *file);
+
 #endif

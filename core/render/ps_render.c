@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- scorecards in worker threads ---------------------------------- */
@@ -21,9 +22,27 @@ typedef struct job_state {
     const char *font_regular, *font_bold;
     pthread_mutex_t lock;
     size_t next;                /* next unit to render */
+    size_t done;                /* rendered, for the progress line */
+    double last_progress;
     int failed;                 /* first error stops the others */
     ps_error err;
 } job_state;
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* "scorecards: 37/100" on the terminal, at most 5 times a second (called
+ * under the lock). */
+static void progress(job_state *js) {
+    if (!js->o->progress) return;
+    double t = now_seconds();
+    if (t - js->last_progress < 0.2 && js->done < js->r->n_units) return;
+    js->last_progress = t;
+    fprintf(stderr, "\r\033[Kscorecards: %zu/%zu", js->done, js->r->n_units);
+}
 
 static void *worker(void *arg) {
     job_state *js = arg;
@@ -35,20 +54,19 @@ static void *worker(void *arg) {
         pthread_mutex_unlock(&js->lock);
         if (stop) break;
         const ps_unit_result *u = &js->r->units[i];
-        /* the unit code names the file: anything but [A-Za-z0-9._-] becomes
-         * "_" so a declared code like "15/STP" cannot leave the directory */
         char name[256];
-        size_t k = 0;
-        for (const char *c = u->code ? u->code : "unit"; *c && k < sizeof name - 1; c++)
-            name[k++] = (isalnum((unsigned char)*c) || *c == '.' || *c == '-' || *c == '_')
-                            ? *c : '_';
-        name[k] = '\0';
-        snprintf(path, sizeof path, "%s/%s.pdf", js->o->output_dir, name);
+        ps_render_file_name(u, name, sizeof name);
+        snprintf(path, sizeof path, "%s/%s", js->o->output_dir, name);
         ps_error e;
         memset(&e, 0, sizeof e);
         int rc = ps_render_scorecard_one(js->r, i, js->layout, js->font_regular,
                                          js->font_bold, path, &e);
-        if (rc != PS_OK) {
+        if (rc == PS_OK) {
+            pthread_mutex_lock(&js->lock);
+            js->done++;
+            progress(js);
+            pthread_mutex_unlock(&js->lock);
+        } else {
             pthread_mutex_lock(&js->lock);
             if (!js->failed) {
                 js->failed = rc;
@@ -89,6 +107,7 @@ int ps_render_scorecards(const ps_results *r, const ps_render_opts *o,
     }
     worker(&js);   /* the calling thread works too */
     for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
+    if (o->progress && js.last_progress > 0) fputs("\r\033[K", stderr);  /* clear the line */
     pthread_mutex_destroy(&js.lock);
     ps_layout_free(&layout);
     if (js.failed) {

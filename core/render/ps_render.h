@@ -18,6 +18,8 @@ typedef struct ps_render_opts {
     const char *font_regular;         /* TrueType files */
     const char *font_bold;
     int threads;                      /* worker threads for scorecards; 0: cores */
+    int link_scorecards;              /* the summary links units to <code>.pdf */
+    int progress;                     /* a progress line on stderr (a terminal) */
     int quiet;
 } ps_render_opts;
 
@@ -45,6 +47,9 @@ int ps_write_measures_template(const ps_units *units, const ps_measure_decls *d,
                                const ps_period *period, const char *path,
                                const ps_template_fill *fill, ps_error *err);
 
+/* index.csv: one row per unit in ranking order -- its scorecard file
+ * (with_pdf), total, band, rank, previous total and rank, change, trend. */
+int ps_write_index(const ps_results *r, int with_pdf, const char *path, ps_error *err);
 /* Read an earlier results.json and fill has_previous/prev_* per unit. */
 int ps_previous_load(ps_results *r, const char *json_path, ps_error *err);
 

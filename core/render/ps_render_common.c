@@ -26,7 +26,7 @@ static void join(char *out, size_t size, const char *dir, const char *name) {
 }
 
 static const char *const scorecard_sections[] = {"header", "title", "identity",
-    "total", "criteria", "adjust", "chart", "trend", "facts", "lost", "quality", NULL};
+    "total", "criteria", "adjust", "chart", "trend", "facts", "children", "lost", "quality", NULL};
 static const char *const scorecard_texts[] = {"nation", "motto", "title",
     "label_unit", "label_parent", "label_period", "label_ruleset", "label_total",
     "label_band", "label_rank", "label_status", "failed_title", "criteria_title",
@@ -37,16 +37,20 @@ static const char *const scorecard_texts[] = {"nation", "motto", "title",
     "quality_title", "quality_col_key", "quality_col_count",
     "quality_col_examples", "footer_sources", "footer_generated",
     "footer_ruleset", "footer_version", "footer_page", "continued", "label_code",
-    "trend_vs_prev", NULL};
+    "trend_vs_prev", "failed_body", "failed_cause_rule", "failed_cause_budget",
+    "failed_cause_memory", "failed_where", "children_title", "children_col_unit",
+    "children_col_change", "children_col_total", "children_col_band", "children_col_rank",
+    NULL};
 static const char *const summary_sections[] = {"header", "title", "bands",
-    "histogram", "best_worst", "ranking", NULL};
+    "histogram", "best_worst", "ranking", "movers", NULL};
 static const char *const summary_texts[] = {"nation", "motto", "title",
     "label_period", "label_ruleset", "bands_title", "bands_col_band",
     "bands_col_count", "bands_col_share", "bands_none", "histogram_title",
     "histogram_axis", "best_title", "worst_title", "ranking_title", "col_rank",
     "col_code", "col_unit", "col_total", "col_band", "not_scored", "failed",
     "footer_sources", "footer_generated", "footer_ruleset", "footer_version",
-    "footer_page", "continued", NULL};
+    "footer_page", "continued", "col_change", "trend_new", "movers_title", "movers_up",
+    "movers_down", "movers_col_prev", "movers_col_change", "movers_none", NULL};
 
 int ps_render_load_layout(ps_layout *l, const ps_render_opts *o, const char *kind,
                           ps_error *err) {
@@ -138,6 +142,30 @@ void ps_render_date_words(int64_t when, char *buf, size_t size) {
 
 int ps_render_unit_ok(const ps_unit_result *u) {
     return !u->failed && u->scored && !isnan(u->total);
+}
+
+void ps_render_file_name(const ps_unit_result *u, char *buf, size_t size) {
+    /* the unit code names the file: anything but [A-Za-z0-9._-] becomes
+     * "_" so a declared code like "15/STP" cannot leave the directory */
+    size_t k = 0;
+    for (const char *c = u->code ? u->code : "unit"; *c && k + 5 < size; c++)
+        buf[k++] = (isalnum((unsigned char)*c) || *c == '.' || *c == '-' || *c == '_') ? *c : '_';
+    snprintf(buf + k, size - k, ".pdf");
+}
+
+ps_trend ps_render_trend(const ps_unit_result *u) {
+    if (!ps_render_unit_ok(u)) return PS_TREND_NONE;
+    if (!u->has_previous || isnan(u->prev_total)) return PS_TREND_NEW;
+    double d = u->total - u->prev_total;
+    /* the cards show two decimals: a change they print as 0,00 is none */
+    if (d >= 0.005) return PS_TREND_UP;
+    if (d <= -0.005) return PS_TREND_DOWN;
+    return PS_TREND_SAME;
+}
+
+const char *ps_trend_key(ps_trend t) {
+    static const char *const keys[] = {"", "new", "improved", "declined", "unchanged"};
+    return (unsigned)t < sizeof keys / sizeof keys[0] ? keys[t] : "";
 }
 
 typedef struct rank_key {

@@ -38,11 +38,66 @@ static void csv_num(ps_buf *b, double v) {
     ps_buf_printf(b, "%.10g", v);
 }
 
+/* total,max,band,rank,rank_of of a unit: empty when not scored */
+static void csv_unit(ps_buf *b, const ps_unit_result *u) {
+    int ok = ps_render_unit_ok(u);
+    if (ok) csv_num(b, u->total);
+    ps_buf_addc(b, ',');
+    if (ok) csv_num(b, u->max);
+    ps_buf_addc(b, ',');
+    if (ok) ps_render_csv_field(b, u->band);
+    ps_buf_addc(b, ',');
+    if (ok && u->rank > 0) ps_buf_printf(b, "%d,%d", u->rank, u->rank_of);
+    else ps_buf_addc(b, ',');
+}
+
+int ps_write_index(const ps_results *r, int with_pdf, const char *path, ps_error *err) {
+    size_t *order = ps_calloc(r->n_units + 1, sizeof *order);
+    if (!order || ps_render_rank_order(r, order) != PS_OK) {
+        ps_free(order);
+        return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
+    }
+    ps_buf b;
+    ps_buf_init(&b, 0);
+    ps_buf_printf(&b, "unit_code,unit_name,level,parent_code,file,total,max,band,rank,rank_of,"
+                      "previous_total,previous_rank,change,trend,status\r\n");
+    for (size_t i = 0; i < r->n_units; i++) {
+        const ps_unit_result *u = &r->units[order[i]];
+        char file[300] = "";
+        if (with_pdf) ps_render_file_name(u, file, sizeof file);
+        ps_render_csv_field(&b, u->code); ps_buf_addc(&b, ',');
+        ps_render_csv_field(&b, u->name); ps_buf_addc(&b, ',');
+        ps_render_csv_field(&b, u->level); ps_buf_addc(&b, ',');
+        ps_render_csv_field(&b, u->parent_code); ps_buf_addc(&b, ',');
+        ps_render_csv_field(&b, file); ps_buf_addc(&b, ',');
+        csv_unit(&b, u); ps_buf_addc(&b, ',');
+        ps_trend tr = ps_render_trend(u);
+        int prev = u->has_previous && !isnan(u->prev_total);
+        if (prev) csv_num(&b, u->prev_total);
+        ps_buf_addc(&b, ',');
+        if (prev && u->prev_rank > 0) ps_buf_printf(&b, "%d", u->prev_rank);
+        ps_buf_addc(&b, ',');
+        if (prev && tr != PS_TREND_NONE) csv_num(&b, u->total - u->prev_total);
+        ps_buf_addc(&b, ',');
+        ps_render_csv_field(&b, ps_trend_key(tr)); ps_buf_addc(&b, ',');
+        ps_render_csv_field(&b, u->failed ? "failed" : !u->scored ? "not_scored" : "scored");
+        ps_buf_add(&b, "\r\n", 2);
+    }
+    int rc = b.data ? ps_write_file_atomic(path, b.data, b.len, err)
+                    : ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
+    ps_buf_free(&b);
+    ps_free(order);
+    return rc;
+}
+
 int ps_write_csv(const ps_results *r, const char *path, ps_error *err) {
     ps_buf b;
     ps_buf_init(&b, 0);
+    /* one row per unit and criterion; the unit's own total, band and rank
+     * repeat on each of its rows (index.csv has one row per unit) */
     ps_buf_printf(&b, "unit_code,unit_name,level,criterion_id,criterion_name,group,"
-                      "numerator,denominator,value,points,max\r\n");
+                      "numerator,denominator,value,points,max,"
+                      "unit_total,unit_max,unit_band,unit_rank,unit_rank_of\r\n");
     for (size_t i = 0; i < r->n_units; i++) {
         const ps_unit_result *u = &r->units[i];
         for (size_t k = 0; k < u->n_criteria; k++) {
@@ -64,7 +119,8 @@ int ps_write_csv(const ps_results *r, const char *path, ps_error *err) {
             /* a deduction's points are taken off: negative here */
             csv_num(&b, c->section == PS_SECTION_DEDUCTION ? -c->points : c->points);
             ps_buf_addc(&b, ',');
-            csv_num(&b, c->max);
+            csv_num(&b, c->max); ps_buf_addc(&b, ',');
+            csv_unit(&b, u);
             ps_buf_add(&b, "\r\n", 2);
         }
     }
@@ -171,9 +227,18 @@ static json_t *unit_json(const ps_unit_result *u) {
         json_array_append_new(quality, qj);
     }
     json_object_set_new(o, "measure_findings", quality);
+    ps_trend tr = ps_render_trend(u);
+    json_object_set_new(o, "trend", tr == PS_TREND_NONE ? json_null()
+                                                        : json_string(ps_trend_key(tr)));
     if (u->has_previous) {
         json_t *p = json_object();
         json_object_set_new(p, "total", jnum(u->prev_total));
+        json_object_set_new(p, "rank", u->prev_rank > 0 ? json_integer(u->prev_rank)
+                                                        : json_null());
+        json_object_set_new(p, "rank_of", u->prev_rank > 0 ? json_integer(u->prev_rank_of)
+                                                           : json_null());
+        json_object_set_new(p, "change", tr == PS_TREND_NONE ? json_null()
+                                                             : jnum(u->total - u->prev_total));
         json_t *pg = json_object();
         for (size_t g = 0; g < u->n_groups && u->prev_groups; g++)
             if (u->groups[g].id) json_object_set_new(pg, u->groups[g].id, jnum(u->prev_groups[g]));
@@ -202,6 +267,12 @@ int ps_write_json(const ps_results *r, const char *path, ps_error *err) {
     json_object_set_new(per, "first", json_string(d1));
     json_object_set_new(per, "last", json_string(d2));
     json_object_set_new(root, "period", per);
+    if (r->prev_label) {
+        json_t *pp = json_object();
+        json_object_set_new(pp, "label", jstr(r->prev_label));
+        json_object_set_new(pp, "label_vn", jstr(r->prev_label_vn));
+        json_object_set_new(root, "previous_period", pp);
+    }
     json_object_set_new(root, "generated_at", json_integer(r->generated_at));
     json_t *src = json_array();
     for (size_t i = 0; i < r->n_sources; i++) json_array_append_new(src, jstr(r->sources[i]));
@@ -235,6 +306,73 @@ int ps_write_json(const ps_results *r, const char *path, ps_error *err) {
 
 /* ---- previous period ----------------------------------------------- */
 
+/* "year", "quarter", "month" from a period label ("2025", "2025-Q1",
+ * "2025-03"), NULL for a custom range (compared by its length in days). */
+static const char *period_kind(const char *label) {
+    size_t n = label ? strlen(label) : 0;
+    if (n == 4) return "year";
+    if (n == 7 && label[5] == 'Q') return "quarter";
+    if (n == 7 && label[4] == '-') return "month";
+    return NULL;
+}
+
+/* The rule set's version "2025.1": versions agree on the part before the
+ * first dot (a new year's rules may move points between groups). */
+static int same_major(const char *a, const char *b) {
+    if (!a || !b) return !a && !b;
+    size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+    return la == lb && strncmp(a, b, la) == 0;
+}
+
+/* A previous results file must be the same rule set, an earlier period of
+ * the same length and the same units: otherwise a trend compares unlike
+ * things (group 4 of one rule set with group 4 of another, a quarter with
+ * a year, another province). */
+static int previous_check(const ps_results *r, json_t *root, const char *path,
+                          ps_error *err) {
+    json_t *rs = json_object_get(root, "ruleset"), *per = json_object_get(root, "period");
+    const char *id = json_string_value(json_object_get(rs, "id"));
+    const char *ver = json_string_value(json_object_get(rs, "version"));
+    const char *label = json_string_value(json_object_get(per, "label"));
+    const char *label_vn = json_string_value(json_object_get(per, "label_vn"));
+    const char *first = json_string_value(json_object_get(per, "first"));
+    const char *last = json_string_value(json_object_get(per, "last"));
+    ps_day f = 0, l = 0;
+    if (!id || !label || !first || !last || !ps_parse_date(first, &f) || !ps_parse_date(last, &l))
+        return ps_error_set(err, PS_EDATA, path, 0, 0,
+                            "the previous results name no rule set or period (expected a "
+                            "results.json written by parscore)");
+    if (!r->ruleset_id || strcmp(id, r->ruleset_id) != 0)
+        return ps_error_set(err, PS_EDATA, path, 0, 0,
+                            "the previous results were scored with rule set '%s', this run "
+                            "with '%s': their groups and points are not comparable (give "
+                            "`previous` a results.json of '%s')",
+                            id, r->ruleset_id ? r->ruleset_id : "?",
+                            r->ruleset_id ? r->ruleset_id : "?");
+    if (!same_major(ver, r->ruleset_version))
+        return ps_error_set(err, PS_EDATA, path, 0, 0,
+                            "the previous results used version %s of rule set '%s', this run "
+                            "version %s: versions with another major number may weigh the "
+                            "groups differently",
+                            ver ? ver : "(none)", id,
+                            r->ruleset_version ? r->ruleset_version : "(none)");
+    const char *k1 = period_kind(label), *k2 = period_kind(r->period.label);
+    int same_len = k1 && k2 ? strcmp(k1, k2) == 0
+                            : !k1 && !k2 && l - f == r->period.last - r->period.first;
+    if (!same_len)
+        return ps_error_set(err, PS_EDATA, path, 0, 0,
+                            "the previous results are for %s (%s), this run for %s (%s): a "
+                            "trend compares periods of the same length",
+                            label_vn ? label_vn : label, label, r->period.label_vn,
+                            r->period.label);
+    if (l >= r->period.first)
+        return ps_error_set(err, PS_EDATA, path, 0, 0,
+                            "the previous results are for %s, which does not end before this "
+                            "run's %s: give `previous` an earlier period",
+                            label_vn ? label_vn : label, r->period.label_vn);
+    return PS_OK;
+}
+
 int ps_previous_load(ps_results *r, const char *json_path, ps_error *err) {
     json_error_t je;
     json_t *root = json_load_file(json_path, 0, &je);
@@ -253,6 +391,15 @@ int ps_previous_load(ps_results *r, const char *json_path, ps_error *err) {
                             "previous results have no \"units\" array (expected a "
                             "results.json written by parscore)");
     }
+    int vrc = previous_check(r, root, json_path, err);
+    if (vrc != PS_OK) {
+        json_decref(root);
+        return vrc;
+    }
+    json_t *per = json_object_get(root, "period");
+    r->prev_label = ps_arena_strdup(&r->arena, json_string_value(json_object_get(per, "label")));
+    const char *lvn = json_string_value(json_object_get(per, "label_vn"));
+    r->prev_label_vn = ps_arena_strdup(&r->arena, lvn ? lvn : r->prev_label);
     ps_map by_code;
     memset(&by_code, 0, sizeof by_code);
     size_t i;
@@ -266,15 +413,21 @@ int ps_previous_load(ps_results *r, const char *json_path, ps_error *err) {
         }
     }
     int rc = PS_OK;
+    size_t listed = 0;
     for (size_t k = 0; k < r->n_units && rc == PS_OK; k++) {
         ps_unit_result *u = &r->units[k];
         int idx;
         if (!u->code || !ps_map_get(&by_code, u->code, &idx)) continue;
+        listed++;
         json_t *p = json_array_get(units, (size_t)idx);
         json_t *tot = json_object_get(p, "total");
         if (!json_is_number(tot) || json_is_true(json_object_get(p, "failed"))) continue;
         u->has_previous = 1;
         u->prev_total = json_number_value(tot);
+        json_t *rk = json_object_get(p, "rank"), *rko = json_object_get(p, "rank_of");
+        u->prev_rank = json_is_integer(rk) ? (int)json_integer_value(rk) : 0;
+        u->prev_rank_of = json_is_integer(rko) ? (int)json_integer_value(rko) : 0;
+
         u->prev_groups = ps_arena_alloc(&r->arena, (u->n_groups + 1) * sizeof(double));
         if (!u->prev_groups) {
             rc = ps_error_set(err, PS_ENOMEM, json_path, 0, 0, "out of memory");
@@ -295,6 +448,11 @@ int ps_previous_load(ps_results *r, const char *json_path, ps_error *err) {
     }
     ps_map_free(&by_code);
     json_decref(root);
+    if (rc == PS_OK && r->n_units && !listed)
+        rc = ps_error_set(err, PS_EDATA, json_path, 0, 0,
+                          "none of this run's %zu units is in the previous results (another "
+                          "province or scope?): give `previous` the results of the same units",
+                          r->n_units);
     return rc;
 }
 
@@ -385,8 +543,10 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
             g0 = &r->units[i];
     static const char *const h1[] = {"Hạng", "Trên số đơn vị", "Mã", "Đơn vị", "Cấp",
                                      "Trực thuộc", "Tổng điểm", "Điểm tối đa", "Xếp loại",
-                                     "Tình trạng"};
-    lxw_col_t nh = 10, ng = g0 ? (lxw_col_t)g0->n_groups : 0;
+                                     "Tình trạng", "Điểm kỳ trước", "Hạng kỳ trước",
+                                     "Thay đổi", "Xu hướng"};
+    static const char *const trend_vn[] = {"", "Mới", "Tăng", "Giảm", "Không đổi"};
+    lxw_col_t nh = 14, ng = g0 ? (lxw_col_t)g0->n_groups : 0;
     for (lxw_col_t c = 0; c < nh; c++) worksheet_write_string(ws, 0, c, h1[c], head);
     for (lxw_col_t g = 0; g < ng; g++)
         worksheet_write_string(ws, 0, nh + g, g0->groups[g].name ? g0->groups[g].name
@@ -417,6 +577,14 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
         }
         const char *st = u->failed ? "Không chấm điểm được" : u->status;
         if (st) worksheet_write_string(ws, row, 9, st, NULL);
+        ps_trend tr = ps_render_trend(u);
+        if (u->has_previous && !isnan(u->prev_total)) {
+            worksheet_write_number(ws, row, 10, u->prev_total, f_pts);
+            if (u->prev_rank > 0) worksheet_write_number(ws, row, 11, u->prev_rank, NULL);
+            if (tr != PS_TREND_NONE)
+                worksheet_write_number(ws, row, 12, u->total - u->prev_total, f_pts);
+        }
+        if (tr != PS_TREND_NONE) worksheet_write_string(ws, row, 13, trend_vn[tr], NULL);
         for (lxw_col_t g = 0; ok && g < ng; g++)
             for (size_t k = 0; k < u->n_groups; k++)
                 if (u->groups[k].id && g0->groups[g].id && !strcmp(u->groups[k].id, g0->groups[g].id))
@@ -435,6 +603,7 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
     worksheet_set_column(ws, 5, 5, 20, NULL);
     worksheet_set_column(ws, 6, 8, 11, NULL);
     worksheet_set_column(ws, 9, 9, 28, NULL);
+    worksheet_set_column(ws, 10, 13, 11, NULL);
     if (ng + nb) worksheet_set_column(ws, nh, nh + ng + nb - 1, 16, NULL);
     worksheet_freeze_panes(ws, 1, 4);
     worksheet_autofilter(ws, 0, 0, (lxw_row_t)r->n_units, nh + (ng + nb ? ng + nb : 1) - 1);

@@ -47,6 +47,13 @@ void ps_render_csv_field(ps_buf *b, const char *s);
 
 /* Scored (not failed, total known). */
 int ps_render_unit_ok(const ps_unit_result *u);
+/* "15.001.pdf": the unit's scorecard file inside the output directory. */
+void ps_render_file_name(const ps_unit_result *u, char *buf, size_t size);
+/* Against the previous period: a scored unit improved, declined, stayed,
+ * or is new (no previous total); NONE for a unit without a total now. */
+typedef enum { PS_TREND_NONE, PS_TREND_NEW, PS_TREND_UP, PS_TREND_DOWN, PS_TREND_SAME } ps_trend;
+ps_trend ps_render_trend(const ps_unit_result *u);
+const char *ps_trend_key(ps_trend t);   /* "improved", ... ("" for NONE) */
 /* Unit indexes in ranking order: scored units first, grouped by level in
  * unit-list order, by rank then total; then the others by code. */
 int ps_render_rank_order(const ps_results *r, size_t *order);

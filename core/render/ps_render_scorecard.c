@@ -152,12 +152,59 @@ static void delta_text(const sc *s, double delta, char *buf, size_t n) {
     snprintf(buf, n, "%s%s", fabs(delta) < 0.005 ? "" : delta > 0 ? "+" : "−", v);
 }
 
+/* A failed unit's card says in Vietnamese that it was not scored and why,
+ * with the rule's own message and line but never the traceback: the card
+ * is an official document; the traceback is on stderr for the rule writer. */
+static void failed_text(const sc *s, char *out, size_t size) {
+    const char *e = s->u->error ? s->u->error : "";
+    /* "unit CODE (NAME): file:line: message\nstack traceback..." */
+    char prefix[600];
+    snprintf(prefix, sizeof prefix, "unit %s (%s): ", s->u->code ? s->u->code : "?",
+             s->u->name ? s->u->name : "?");
+    if (!strncmp(e, prefix, strlen(prefix))) e += strlen(prefix);
+    char first[700];
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(e, "\n"), e);
+    const char *msg = first;
+    char file[256] = "", line[24] = "";
+    const char *c1 = strchr(first, ':');
+    if (c1 && c1 > first && (size_t)(c1 - first) < sizeof file) {
+        char *end;
+        long l = strtol(c1 + 1, &end, 10);
+        if (end > c1 + 1 && *end == ':' && l > 0) {
+            snprintf(file, sizeof file, "%.*s", (int)(c1 - first), first);
+            snprintf(line, sizeof line, "%ld", l);
+            msg = end + 1;
+            while (*msg == ' ') msg++;
+        }
+    }
+    const char *cause = strstr(first, "instruction budget") ? "failed_cause_budget"
+                        : strstr(first, "memory limit") || strstr(first, "out of memory")
+                            ? "failed_cause_memory" : "failed_cause_rule";
+    char where[400] = "", detail[1200], a[1600], b[1600];
+    if (file[0]) {
+        ps_render_subst(a, sizeof a, T(s, "failed_where"), "file", file);
+        ps_render_subst(where, sizeof where, a, "line", line);
+    }
+    snprintf(detail, sizeof detail, "%s%s%s%s", msg, where[0] ? " (" : "", where,
+             where[0] ? ")" : "");
+    ps_render_subst(a, sizeof a, T(s, "failed_body"), "cause", T(s, cause));
+    ps_render_subst(b, sizeof b, a, "detail", detail);
+    snprintf(out, size, "%s", b);
+}
+
+/* The previous period by name ("Năm 2024"), never a bare "kỳ trước". */
+static const char *prev_period(const sc *s) {
+    return s->r->prev_label_vn ? s->r->prev_label_vn : "kỳ trước";
+}
+
 static void total(sc *s) {
     ps_pdf *pdf = s->pdf;
     const ps_layout *L = s->L;
     const ps_unit_result *u = s->u;
     if (u->failed) {
-        message_box(s, T(s, "failed_title"), u->error ? u->error : "", L->c_bad);
+        char text[2000];
+        failed_text(s, text, sizeof text);
+        message_box(s, T(s, "failed_title"), text, L->c_bad);
         return;
     }
     if (!u->scored) {
@@ -192,11 +239,12 @@ static void total(sc *s) {
     }
     if (u->has_previous) {
         double d = u->total - u->prev_total;
-        char dt[64], line[256], pv[48];
+        char dt[64], line[400], pv[48];
         delta_text(s, d, dt, sizeof dt);
         pts(s, u->prev_total, pv, sizeof pv);
-        char vs[128];
-        subst(vs, sizeof vs, T(s, "trend_vs_prev"), "prev", pv);
+        char vs[256], vs1[256];
+        subst(vs1, sizeof vs1, T(s, "trend_vs_prev"), "period", prev_period(s));
+        subst(vs, sizeof vs, vs1, "prev", pv);
         snprintf(line, sizeof line, "%s %s", dt, vs);
         double tw = ps_pdf_width(pdf, pdf->reg, 8, line) + 10;
         double x = pdf->left + (bw - tw) / 2;
@@ -259,9 +307,30 @@ static void criterion_row(sc *s, ps_table *t, const ps_criterion_result *c, cons
  * title the table repeats on a new page. */
 static void criteria_table(sc *s, const ps_layout_section *sec, const char *title_key,
                            double keep, ps_table *t, char *cont, size_t cont_size) {
+    ps_pdf *pdf = s->pdf;
+    const ps_unit_result *u = s->u;
     section_title(s, T(s, title_key), keep);
     static const double def[6] = {5, 41, 20, 12, 11, 11};
-    ps_table_init(t, s->pdf, sec->n_widths == 6 ? sec->widths : def, 6, s->pdf->left, s->cw, s->fs);
+    double rel[6];
+    memcpy(rel, sec->n_widths == 6 ? sec->widths : def, sizeof rel);
+    ps_table_init(t, pdf, rel, 6, pdf->left, s->cw, s->fs);
+    /* the TT column holds the rule set's ids: words such as "sipas" must not
+     * break, so it widens to the longest id, taken from the criterion column */
+    double need = 0;
+    for (size_t i = 0; i < u->n_criteria; i++)
+        if (u->criteria[i].id) {
+            double w = ps_pdf_width(pdf, pdf->reg, s->fs, u->criteria[i].id);
+            if (w > need) need = w;
+        }
+    double have = t->w[0] - 2 * t->pad;
+    if (need > have && t->w[1] > 4 * (need - have)) {
+        double sum = 0;
+        for (int i = 0; i < 6; i++) sum += rel[i];
+        double extra = (need - have + 1) * sum / s->cw;
+        rel[0] += extra;
+        rel[1] -= extra;
+        ps_table_init(t, pdf, rel, 6, pdf->left, s->cw, s->fs);
+    }
     const char *heads[6] = {T(s, "col_no"), T(s, "col_criterion"), T(s, "col_value"),
                             T(s, "col_target"), T(s, "col_points"), T(s, "col_max")};
     ps_align al[6] = {PS_AL_CENTER, PS_AL_LEFT, PS_AL_RIGHT, PS_AL_CENTER, PS_AL_RIGHT, PS_AL_RIGHT};
@@ -281,7 +350,7 @@ static void criteria(sc *s, const ps_layout_section *sec) {
     char cont[256];
     criteria_table(s, sec, "criteria_title", 3 * ps_pdf_line_h(s->fs) + 12, &t, cont, sizeof cont);
     int no = 0;
-    char num[16];
+    char num[64];
     /* groups in order, then criteria without a valid group */
     for (long g = 0; g <= (long)u->n_groups; g++) {
         int any = 0;
@@ -298,7 +367,10 @@ static void criteria(sc *s, const ps_layout_section *sec) {
                 ps_table_span(&t, gh, pdf->bold, L->c_fill, PS_AL_LEFT);
             }
             any = 1;
-            snprintf(num, sizeof num, "%d", ++no);
+            /* the rule set's own numbering ("2.1"), which officials quote */
+            if (c->id) snprintf(num, sizeof num, "%s", c->id);
+            else snprintf(num, sizeof num, "%d", no + 1);
+            no++;
             criterion_row(s, &t, c, num, 0);
         }
         if (any && g < (long)u->n_groups) {
@@ -341,8 +413,10 @@ static void adjust(sc *s, const ps_layout_section *sec) {
         for (size_t i = 0; i < u->n_criteria; i++) {
             const ps_criterion_result *c = &u->criteria[i];
             if (c->section != part) continue;
-            char num[16];
-            snprintf(num, sizeof num, "%s%d", bonus ? "T" : "Đ", ++no);
+            char num[64];
+            if (c->id) snprintf(num, sizeof num, "%s", c->id);
+            else snprintf(num, sizeof num, "%s%d", bonus ? "T" : "Đ", no + 1);
+            no++;
             criterion_row(s, &t, c, num, bonus ? 1 : -1);
             sum_max += c->max;
         }
@@ -417,7 +491,10 @@ static void trend(sc *s, const ps_layout_section *sec) {
     const ps_layout *L = s->L;
     const ps_unit_result *u = s->u;
     if (u->failed || !u->scored || !s->any_previous) return;
-    section_title(s, T(s, "trend_title"),
+    char title[256], colp[128];
+    subst(title, sizeof title, T(s, "trend_title"), "period", prev_period(s));
+    subst(colp, sizeof colp, T(s, "trend_col_prev"), "period", prev_period(s));
+    section_title(s, title,
                   u->has_previous ? 3 * ps_pdf_line_h(s->fs) + 12 : ps_pdf_line_h(s->fs));
     if (!u->has_previous) {
         ps_pdf_flow(pdf, pdf->reg, s->fs, L->c_text, pdf->left, s->cw, T(s, "trend_none"));
@@ -428,7 +505,7 @@ static void trend(sc *s, const ps_layout_section *sec) {
     ps_table t;
     ps_table_init(&t, pdf, sec->n_widths == 4 ? sec->widths : def, 4, pdf->left, s->cw, s->fs);
     const char *heads[4] = {T(s, "trend_col_group"), T(s, "trend_col_now"),
-                            T(s, "trend_col_prev"), T(s, "trend_col_delta")};
+                            colp, T(s, "trend_col_delta")};
     ps_align al[4] = {PS_AL_LEFT, PS_AL_RIGHT, PS_AL_RIGHT, PS_AL_RIGHT};
     memcpy(t.head, heads, sizeof heads);
     memcpy(t.al, al, sizeof al);
@@ -453,6 +530,78 @@ static void trend(sc *s, const ps_layout_section *sec) {
     pdf->y += 8;
 }
 
+static int child_cmp(const void *pa, const void *pb) {
+    const ps_unit_result *a = *(const ps_unit_result *const *)pa;
+    const ps_unit_result *b = *(const ps_unit_result *const *)pb;
+    int oa = ps_render_unit_ok(a) && a->rank > 0, ob = ps_render_unit_ok(b) && b->rank > 0;
+    if (oa != ob) return ob - oa;
+    if (oa && a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    return strcmp(a->code ? a->code : "", b->code ? b->code : "");
+}
+
+/* Drill-down: a parent's card lists its scored children with their total,
+ * band, rank and change, each name a link to the child's own card. */
+static void children(sc *s, const ps_layout_section *sec) {
+    ps_pdf *pdf = s->pdf;
+    const ps_layout *L = s->L;
+    const ps_unit_result *u = s->u;
+    if (!u->code) return;
+    size_t n = 0;
+    for (size_t i = 0; i < s->r->n_units; i++)
+        n += s->r->units[i].parent_code && !strcmp(s->r->units[i].parent_code, u->code);
+    if (!n) return;
+    const ps_unit_result **kids = ps_malloc(n * sizeof *kids);
+    if (!kids) return;
+    n = 0;
+    for (size_t i = 0; i < s->r->n_units; i++)
+        if (s->r->units[i].parent_code && !strcmp(s->r->units[i].parent_code, u->code))
+            kids[n++] = &s->r->units[i];
+    qsort(kids, n, sizeof *kids, child_cmp);
+    section_title(s, T(s, "children_title"), 3 * ps_pdf_line_h(s->fs) + 12);
+    size_t nc = s->any_previous ? 5 : 4;
+    static const double def[5] = {46, 14, 20, 10, 10};
+    double rel[5];
+    memcpy(rel, sec->n_widths == 5 ? sec->widths : def, sizeof rel);
+    if (nc == 4) rel[0] += rel[4];
+    ps_table t;
+    ps_table_init(&t, pdf, rel, nc, pdf->left, s->cw, s->fs);
+    char colp[200];
+    subst(colp, sizeof colp, T(s, "children_col_change"), "period", prev_period(s));
+    const char *heads[5] = {T(s, "children_col_unit"), T(s, "children_col_total"),
+                            T(s, "children_col_band"), T(s, "children_col_rank"), colp};
+    ps_align al[5] = {PS_AL_LEFT, PS_AL_RIGHT, PS_AL_LEFT, PS_AL_CENTER, PS_AL_RIGHT};
+    memcpy(t.head, heads, nc * sizeof *heads);
+    memcpy(t.al, al, nc * sizeof *al);
+    char cont[256];
+    snprintf(cont, sizeof cont, "%s %s", T(s, "children_title"), T(s, "continued"));
+    t.cont_title = cont;
+    ps_table_header(&t);
+    for (size_t i = 0; i < n; i++) {
+        const ps_unit_result *k = kids[i];
+        int ok = ps_render_unit_ok(k);
+        char tot[48], rk[32], ch[64];
+        if (ok) pts(s, k->total, tot, sizeof tot);
+        else snprintf(tot, sizeof tot, "—");
+        if (ok && k->rank > 0) snprintf(rk, sizeof rk, "%d/%d", k->rank, k->rank_of);
+        else snprintf(rk, sizeof rk, "—");
+        ps_trend tr = ps_render_trend(k);
+        if (tr == PS_TREND_NONE || tr == PS_TREND_NEW) snprintf(ch, sizeof ch, "—");
+        else delta_text(s, k->total - k->prev_total, ch, sizeof ch);
+        const char *band = ok ? (k->band ? k->band : "—")
+                              : k->failed ? T(s, "failed_title") : (k->status ? k->status : "—");
+        const char *cells[5] = {k->name ? k->name : k->code, tot, band, rk, ch};
+        uint32_t col[5] = {L->c_text, L->c_text, ok ? L->c_text : L->c_bad, L->c_text,
+                           tr == PS_TREND_UP ? L->c_good : tr == PS_TREND_DOWN ? L->c_bad
+                                                                                : L->c_text};
+        double top = ps_table_row(&t, cells, pdf->reg, i % 2 ? L->c_fill : PS_NO_COLOUR, col);
+        char file[300];
+        ps_render_file_name(k, file, sizeof file);
+        ps_pdf_link_file(pdf, t.x, top, t.w[0], pdf->y - top, file);
+    }
+    ps_free(kids);
+    pdf->y += 8;
+}
+
 static void facts(sc *s) {
     const ps_unit_result *u = s->u;
     if (u->failed || !u->n_facts) return;
@@ -470,7 +619,7 @@ static void facts(sc *s) {
 static double lost_points(const ps_criterion_result *c) {
     if (c->section == PS_SECTION_DEDUCTION) return c->points;
     if (c->section == PS_SECTION_BONUS) return 0;
-    if (!c->n_lost && !c->lost_reason) return 0;
+    if (!c->n_lost && !c->n_explain && !c->lost_reason) return 0;
     return c->max - c->points;
 }
 
@@ -488,11 +637,13 @@ static void lost(sc *s) {
         const ps_criterion_result *c = &u->criteria[i];
         double lp_n = lost_points(c);
         if (!(lp_n > 1e-9)) continue;
-        char n[48], lp[96], head[1200];
+        char n[48], lp[96], head[1300], no[64];
         pts(s, lp_n, n, sizeof n);
         subst(lp, sizeof lp, T(s, c->section == PS_SECTION_DEDUCTION ? "deducted_points" : "lost_points"),
               "n", n);
-        snprintf(head, sizeof head, "%s. %s — %s", c->id ? c->id : "?", c->name ? c->name : c->id, lp);
+        if (c->id) snprintf(no, sizeof no, "%s", c->id);
+        else snprintf(no, sizeof no, "%zu", i + 1);
+        snprintf(head, sizeof head, "%s. %s — %s", no, c->name ? c->name : no, lp);
         ps_pdf_need(pdf, 3 * ps_pdf_line_h(s->fs));
         pdf->y += 2;
         ps_pdf_flow(pdf, pdf->bold, s->fs, L->c_text, pdf->left, s->cw, head);
@@ -519,6 +670,9 @@ static void lost(sc *s) {
                             s->cw - ind, b.data);
             ps_buf_free(&b);
         }
+        for (size_t k = 0; k < c->n_explain; k++)
+            ps_pdf_flow(pdf, pdf->reg, s->fs - 0.5, L->c_text, pdf->left + ind, s->cw - ind,
+                        c->explain[k]);
     }
     pdf->y += 8;
 }
@@ -587,6 +741,7 @@ static void layout_pass(sc *s, int dry) {
         else if (!strcmp(n, "chart")) chart(s);
         else if (!strcmp(n, "trend")) trend(s, sec);
         else if (!strcmp(n, "facts")) facts(s);
+        else if (!strcmp(n, "children")) children(s, sec);
         else if (!strcmp(n, "lost")) lost(s);
         else if (!strcmp(n, "quality")) quality(s, sec);
     }

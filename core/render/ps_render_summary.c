@@ -1,8 +1,10 @@
 /*
  * ps_render_summary.c -- the province summary PDF: units per band, a
  * histogram of totals, the best and worst five, and the ranking of every
- * unit with its points per group.  Same page frame and two-pass layout as
- * the scorecards.
+ * unit with its points per group (each name a link to the unit's own
+ * scorecard), the units that moved most since the previous period, and
+ * bookmarks for every section and unit.  Same page frame and two-pass
+ * layout as the scorecards.
  */
 #include "render/ps_render_int.h"
 
@@ -29,6 +31,9 @@ typedef struct sm {
     row *main;                  /* scored units of main_level, ranking order */
     size_t n_main, n_main_all;  /* scored / all units of main_level */
     const ps_unit_result *groups_of;   /* the unit whose groups name the columns */
+    int links;                  /* the scorecards are beside this file: link them */
+    int any_previous;
+    void *ranking_mark;         /* the ranking's bookmark, parent of the units' */
 } sm;
 
 static const char *T(const sm *s, const char *key) { return ps_layout_text(s->L, key); }
@@ -54,14 +59,34 @@ static void on_page(ps_pdf *pdf, void *ctx) {
     }
 }
 
-static void section_title(sm *s, const char *text, double keep) {
+static void *section_title(sm *s, const char *text, double keep) {
     ps_pdf *pdf = s->pdf;
     double lh = ps_pdf_line_h(s->fs + 2);
     ps_pdf_need(pdf, lh + keep);
     pdf->y += 4;
+    void *mark = ps_pdf_bookmark(pdf, NULL, text, pdf->y);
     ps_pdf_text(pdf, pdf->bold, s->fs + 2, s->L->c_accent, s->sx, pdf->y, s->sw,
                 PS_AL_LEFT, text);
     pdf->y += lh + 2;
+    return mark;
+}
+
+/* The unit's name in a table row is a link to its scorecard. */
+static void link_cell(const sm *s, const ps_table *t, size_t col, double top,
+                      const ps_unit_result *u) {
+    if (!s->links) return;
+    double x = t->x;
+    for (size_t c = 0; c < col; c++) x += t->w[c];
+    char file[300];
+    ps_render_file_name(u, file, sizeof file);
+    ps_pdf_link_file(s->pdf, x, top, t->w[col], s->pdf->y - top, file);
+}
+
+/* "+2,50" / "−0,75" / "0,00" */
+static void change_text(const sm *s, double d, char *buf, size_t n) {
+    char v[48];
+    pts(s, fabs(d), v, sizeof v);
+    snprintf(buf, n, "%s%s", fabs(d) < 0.005 ? "" : d > 0 ? "+" : "\xe2\x88\x92", v);
 }
 
 static void title(sm *s) {
@@ -187,9 +212,79 @@ static void short_table(sm *s, double x, double w, const char *head, int best) {
         else snprintf(rk, sizeof rk, "—");
         pts(s, u->total, tot, sizeof tot);
         const char *cells[4] = {rk, u->name, tot, u->band ? u->band : "—"};
-        ps_table_row(&t, cells, pdf->reg, PS_NO_COLOUR, NULL);
+        double top = ps_table_row(&t, cells, pdf->reg, PS_NO_COLOUR, NULL);
+        link_cell(s, &t, 1, top, u);
     }
     ps_free(sorted);
+}
+
+/* The five units that gained most and the five that lost most against the
+ * previous period (units of the main level with a previous total). */
+static void movers_table(sm *s, double x, double w, const char *head, int up) {
+    ps_pdf *pdf = s->pdf;
+    static const double rel[4] = {46, 18, 18, 18};
+    ps_table t;
+    ps_table_init(&t, pdf, rel, 4, x, w, s->fs);
+    char prev[128];
+    ps_render_subst(prev, sizeof prev, T(s, "movers_col_prev"), "period",
+                    s->r->prev_label_vn ? s->r->prev_label_vn : "");
+    const char *heads[4] = {T(s, "col_unit"), T(s, "col_total"), prev, T(s, "movers_col_change")};
+    ps_align al[4] = {PS_AL_LEFT, PS_AL_RIGHT, PS_AL_RIGHT, PS_AL_RIGHT};
+    memcpy(t.head, heads, sizeof heads);
+    memcpy(t.al, al, sizeof al);
+    ps_pdf_text(pdf, pdf->bold, s->fs + 0.5, s->L->c_accent, x, pdf->y, w, PS_AL_LEFT, head);
+    pdf->y += ps_pdf_line_h(s->fs + 0.5) + 2;
+    const ps_unit_result **list = ps_malloc((s->n_main + 1) * sizeof *list);
+    if (!list) return;
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_main; i++) {
+        ps_trend tr = ps_render_trend(s->main[i].u);
+        if (tr == (up ? PS_TREND_UP : PS_TREND_DOWN)) list[n++] = s->main[i].u;
+    }
+    /* insertion sort by change, largest move first; ties by code */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            double a = list[j]->total - list[j]->prev_total;
+            double b = list[j - 1]->total - list[j - 1]->prev_total;
+            int before = up ? a > b + 1e-9 : a < b - 1e-9;
+            if (!before) break;
+            const ps_unit_result *tmp = list[j]; list[j] = list[j - 1]; list[j - 1] = tmp;
+        }
+    if (!n) {
+        ps_pdf_flow(pdf, pdf->reg, s->fs, s->L->c_text, x, w, T(s, "movers_none"));
+    } else {
+        ps_table_header(&t);
+    }
+    for (size_t i = 0; i < n && i < 5; i++) {
+        const ps_unit_result *u = list[i];
+        char now[48], was[48], d[64];
+        pts(s, u->total, now, sizeof now);
+        pts(s, u->prev_total, was, sizeof was);
+        change_text(s, u->total - u->prev_total, d, sizeof d);
+        const char *cells[4] = {u->name, now, was, d};
+        uint32_t col[4] = {s->L->c_text, s->L->c_text, s->L->c_text,
+                           up ? s->L->c_good : s->L->c_bad};
+        double top = ps_table_row(&t, cells, pdf->reg, PS_NO_COLOUR, col);
+        link_cell(s, &t, 0, top, u);
+    }
+    ps_free(list);
+}
+
+static void movers(sm *s) {
+    ps_pdf *pdf = s->pdf;
+    if (!s->any_previous || !s->n_main) return;
+    ps_pdf_need(pdf, 8 * ps_pdf_line_h(s->fs) + 80);
+    char title[300];
+    ps_render_subst(title, sizeof title, T(s, "movers_title"), "period",
+                    s->r->prev_label_vn ? s->r->prev_label_vn : "");
+    section_title(s, title, 0);
+    double w = (s->cw - 20) / 2, y = pdf->y;
+    movers_table(s, pdf->left, w, T(s, "movers_up"), 1);
+    double y1 = pdf->y;
+    pdf->y = y;
+    movers_table(s, pdf->left + w + 20, w, T(s, "movers_down"), 0);
+    if (y1 > pdf->y) pdf->y = y1;
+    pdf->y += 10;
 }
 
 static void best_worst(sm *s) {
@@ -215,14 +310,25 @@ static void ranking(sm *s, const ps_layout_section *sec) {
     if (ng > PS_TABLE_MAX_COLS - 5) ng = PS_TABLE_MAX_COLS - 5;
     /* keep the title with the header (group names wrap to 4-5 lines) and
      * a few rows: a header alone at a page foot helps nobody */
-    section_title(s, T(s, "ranking_title"), 140);
+    s->ranking_mark = section_title(s, T(s, "ranking_title"), 140);
+    ps_pdf_bookmark_open(s->ranking_mark, 0);
     static const double def[6] = {6, 7, 25, 7, 17, 38};
     const double *wd = sec->n_widths == 6 ? sec->widths : def;
+    /* with a previous period, a change column after the band, its width
+     * taken from the groups' share */
+    size_t pc = s->any_previous ? 1 : 0;
+    if (ng > PS_TABLE_MAX_COLS - 5 - pc) ng = PS_TABLE_MAX_COLS - 5 - pc;
     double rel[PS_TABLE_MAX_COLS];
     memcpy(rel, wd, 5 * sizeof *rel);
-    for (size_t g = 0; g < ng; g++) rel[5 + g] = wd[5] / (double)ng;
-    size_t nc = 5 + ng;
-    if (!ng) rel[4] += wd[5];
+    double gw = wd[5];
+    if (pc) {
+        double cw = gw > 14 ? 7 : gw / 2;
+        rel[5] = cw;
+        gw -= cw;
+    }
+    for (size_t g = 0; g < ng; g++) rel[5 + pc + g] = gw / (double)ng;
+    size_t nc = 5 + pc + ng;
+    if (!ng) rel[4 + pc] += gw;
     ps_table t;
     ps_table_init(&t, pdf, rel, nc, pdf->left, s->cw, s->fs);
     t.head[0] = T(s, "col_rank");
@@ -235,11 +341,18 @@ static void ranking(sm *s, const ps_layout_section *sec) {
         char m[32];
         ps_render_num(L, g0->groups[g].max, fabs(g0->groups[g].max - round(g0->groups[g].max)) < 1e-9 ? 0 : 2, m, sizeof m);
         snprintf(gh[g], sizeof gh[g], "%s (%s)", g0->groups[g].name ? g0->groups[g].name : g0->groups[g].id, m);
-        t.head[5 + g] = gh[g];
+        t.head[5 + pc + g] = gh[g];
+    }
+    char ch[200];
+    if (pc) {
+        ps_render_subst(ch, sizeof ch, T(s, "col_change"), "period",
+                        s->r->prev_label_vn ? s->r->prev_label_vn : "");
+        t.head[5] = ch;
+        t.al[5] = PS_AL_RIGHT;
     }
     t.al[0] = PS_AL_CENTER; t.al[1] = PS_AL_LEFT; t.al[2] = PS_AL_LEFT;
     t.al[3] = PS_AL_RIGHT; t.al[4] = PS_AL_LEFT;
-    for (size_t g = 0; g < ng; g++) t.al[5 + g] = PS_AL_RIGHT;
+    for (size_t g = 0; g < ng; g++) t.al[5 + pc + g] = PS_AL_RIGHT;
     char cont[256];
     snprintf(cont, sizeof cont, "%s %s", T(s, "ranking_title"), T(s, "continued"));
     t.cont_title = cont;
@@ -258,18 +371,31 @@ static void ranking(sm *s, const ps_layout_section *sec) {
         else snprintf(cells_buf[3], 96, "—");
         cells[3] = cells_buf[3];
         cells[4] = ok ? (u->band ? u->band : "—") : u->failed ? T(s, "failed") : T(s, "not_scored");
+        ps_trend tr = ps_render_trend(u);
+        if (pc) {
+            if (tr == PS_TREND_NEW) snprintf(cells_buf[5], 96, "%s", T(s, "trend_new"));
+            else if (tr == PS_TREND_NONE) snprintf(cells_buf[5], 96, "—");
+            else change_text(s, u->total - u->prev_total, cells_buf[5], 96);
+            cells[5] = cells_buf[5];
+        }
         for (size_t g = 0; g < ng; g++) {
             /* match the unit's group by id: rule sets may differ per level */
-            snprintf(cells_buf[5 + g], 96, "—");
+            char *cb = cells_buf[5 + pc + g];
+            snprintf(cb, 96, "—");
             for (size_t k = 0; ok && k < u->n_groups; k++)
                 if (u->groups[k].id && g0->groups[g].id && !strcmp(u->groups[k].id, g0->groups[g].id))
-                    pts(s, u->groups[k].points, cells_buf[5 + g], 96);
-            cells[5 + g] = cells_buf[5 + g];
+                    pts(s, u->groups[k].points, cb, 96);
+            cells[5 + pc + g] = cb;
         }
         uint32_t col[PS_TABLE_MAX_COLS];
         for (size_t c = 0; c < nc; c++) col[c] = L->c_text;
         if (!ok) col[4] = u->failed ? L->c_bad : 0xb26a00;
-        ps_table_row(&t, cells, pdf->reg, i % 2 ? L->c_fill : PS_NO_COLOUR, col);
+        if (pc) col[5] = tr == PS_TREND_UP ? L->c_good : tr == PS_TREND_DOWN ? L->c_bad : L->c_text;
+        double top = ps_table_row(&t, cells, pdf->reg, i % 2 ? L->c_fill : PS_NO_COLOUR, col);
+        link_cell(s, &t, 2, top, u);
+        char mark[600];
+        snprintf(mark, sizeof mark, "%s (%s)", u->name ? u->name : "", u->code ? u->code : "");
+        ps_pdf_bookmark(pdf, s->ranking_mark, mark, top);
     }
 }
 
@@ -302,6 +428,7 @@ static void layout_pass(sm *s, int dry) {
         else if (!strcmp(n, "histogram")) histogram(s);
         else if (!strcmp(n, "best_worst")) best_worst(s);
         else if (!strcmp(n, "ranking")) ranking(s, sec);
+        else if (!strcmp(n, "movers")) movers(s);
     }
 }
 
@@ -319,6 +446,9 @@ int ps_render_summary(const ps_results *r, const ps_render_opts *o, ps_error *er
     memset(&s, 0, sizeof s);
     s.r = r;
     s.L = &L;
+    s.links = o->link_scorecards;
+    for (size_t i = 0; i < r->n_units; i++)
+        if (r->units[i].has_previous) s.any_previous = 1;
     s.rows = ps_calloc(r->n_units + 1, sizeof *s.rows);
     if (!s.rows) {
         ps_layout_free(&L);

@@ -112,6 +112,7 @@ int ps_run_load(ps_run *run, const ps_run_config *cfg, ps_error *err) {
     select_scope(&run->units, &run->job);
     if ((rc = ps_calendar_load(&run->calendar, run->job.calendar_file, err)) != PS_OK) return rc;
     run->have_calendar = 1;
+    if ((rc = ps_calendar_covers(&run->calendar, &run->job.period, err)) != PS_OK) return rc;
     return PS_OK;
 }
 
@@ -119,6 +120,35 @@ typedef struct source_slot {
     ps_loaded_plugin plugin;
     const ps_job_source *src;
 } source_slot;
+
+/* The records a source gives per unit: a source of only these kinds (a
+ * catalogue, a survey form) has nothing of its own to find in a period. */
+#define PER_UNIT_KINDS (PS_KIND_BIT(PS_REC_DOSSIER) | PS_KIND_BIT(PS_REC_FEEDBACK) | \
+                        PS_KIND_BIT(PS_REC_PUBLICITY) | PS_KIND_BIT(PS_REC_SURVEY_RESPONSE) | \
+                        PS_KIND_BIT(PS_REC_KIOSK))
+
+/* A source that brought nothing for the period and scope: an official
+ * scorecard would then show a unit failing every criterion it had no data
+ * for.  Noted here; ps_run_score refuses it (exit 4) unless the job says
+ * `allow_empty = true`. */
+static void empty_source(ps_run *run, const source_slot *s, uint64_t records) {
+    if (!(s->plugin.desc->record_kinds & PER_UNIT_KINDS)) return;
+    char label[256], scope[160] = "";
+    ps_source_label(s->src, label, sizeof label);
+    size_t o = 0;
+    for (size_t i = 0; i < run->job.n_scope && o < sizeof scope - 8; i++)
+        o += (size_t)snprintf(scope + o, sizeof scope - o, "%s%s", i ? ", " : " (scope: ",
+                              run->job.scope[i]);
+    if (o) snprintf(scope + o, sizeof scope - o, ")");
+    char msg[sizeof run->empty_msg];
+    snprintf(msg, sizeof msg, "source %s has no records for %s in the units of the run%s (it "
+             "read %llu records, none of them in that period and scope)",
+             label, run->job.period.label_vn, scope, (unsigned long long)records);
+    if (!run->n_empty++) memcpy(run->empty_msg, msg, sizeof msg);
+    if (run->cfg.verbose >= 0 && (run->job.allow_empty || run->n_empty > 1))
+        fprintf(stderr, "parscore: warning: %s%s\n", msg,
+                run->job.allow_empty ? "; scoring anyway (allow_empty)" : "");
+}
 
 static int by_precedence(const void *a, const void *b) {
     const source_slot *x = a, *y = b;
@@ -174,9 +204,11 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
     double t0 = now_seconds();
     for (size_t i = 0; i < n; i++) {
         ps_source_report rep = {0};
+        uint64_t before = ps_agg_activity(&run->agg);
         rc = ps_source_run(&slots[i].plugin, slots[i].src, &run->job, (int)i, &run->agg, &ro,
                            &rep, err);
         if (rc != PS_OK) goto out;
+        if (ps_agg_activity(&run->agg) == before) empty_source(run, &slots[i], rep.records);
         if (run->cfg.verbose > 0) {
             char label[256];
             fprintf(stderr, "parscore: %s: %llu records in %.2f s\n",
@@ -236,6 +268,12 @@ static int64_t generated_at(const ps_run *run) {
 }
 
 int ps_run_score(ps_run *run, ps_error *err) {
+    if (run->n_empty && !run->job.allow_empty)
+        return ps_error_set(err, PS_EDATA, run->job.path, 0, 0,
+                            "%s%s: no scorecards issued, they would show units failing "
+                            "criteria they have no data for; check `period` and `scope`, or "
+                            "set allow_empty = true in the job to issue them anyway",
+                            run->empty_msg, run->n_empty > 1 ? " (and more sources, above)" : "");
     ps_score_opts so;
     score_opts(run, &so);
     so.strict = run->cfg.strict;
@@ -384,6 +422,8 @@ int ps_run_render(ps_run *run, ps_error *err) {
         .font_bold = job->font_bold,
         .threads = run->cfg.threads,
         .quiet = run->cfg.verbose < 0,
+        .link_scorecards = (job->outputs & PS_OUT_PDF) != 0,
+        .progress = run->cfg.progress,
     };
     char path[PATH_MAX];
     rc = PS_OK;
@@ -391,6 +431,9 @@ int ps_run_render(ps_run *run, ps_error *err) {
     if ((job->outputs & PS_OUT_SUMMARY) && rc == PS_OK) rc = ps_render_summary(&run->results, &ro, err);
     snprintf(path, sizeof path, "%s/results.csv", staging);
     if ((job->outputs & PS_OUT_CSV) && rc == PS_OK) rc = ps_write_csv(&run->results, path, err);
+    snprintf(path, sizeof path, "%s/index.csv", staging);
+    if ((job->outputs & (PS_OUT_CSV | PS_OUT_PDF)) && rc == PS_OK)
+        rc = ps_write_index(&run->results, (job->outputs & PS_OUT_PDF) != 0, path, err);
     snprintf(path, sizeof path, "%s/results.json", staging);
     if ((job->outputs & PS_OUT_JSON) && rc == PS_OK) rc = ps_write_json(&run->results, path, err);
     snprintf(path, sizeof path, "%s/results.xlsx", staging);
@@ -520,6 +563,27 @@ int ps_run_print_aggregates(const ps_run *run, FILE *out) {
         }
     }
     return ferror(out) ? PS_EIO : PS_OK;
+}
+
+void ps_run_print_warnings(const ps_run *run, FILE *out) {
+    const ps_results *r = &run->results;
+    for (size_t i = 0; i < r->n_units; i++) {
+        const ps_unit_result *u = &r->units[i];
+        for (size_t w = 0; w < u->n_warnings; w++) {
+            /* the same rule usually misfires on many units: say it once */
+            int seen = 0;
+            for (size_t j = 0; j < i && !seen; j++)
+                for (size_t k = 0; k < r->units[j].n_warnings && !seen; k++)
+                    seen = strcmp(r->units[j].warnings[k], u->warnings[w]) == 0;
+            if (seen) continue;
+            size_t hits = 0;
+            for (size_t j = i; j < r->n_units; j++)
+                for (size_t k = 0; k < r->units[j].n_warnings; k++)
+                    hits += strcmp(r->units[j].warnings[k], u->warnings[w]) == 0;
+            fprintf(out, "parscore: warning: %s; unit %s%s (fix the rule: the card notes it)\n",
+                    u->warnings[w], u->code, hits > 1 ? " and others" : "");
+        }
+    }
 }
 
 /* Print s padded to `cols` terminal columns: printf's %-34s counts bytes,

@@ -46,6 +46,8 @@ typedef struct ps_run {
     ps_agg agg;
     ps_results results;
     size_t n_failed;
+    size_t n_empty;             /* sources with nothing for the period and scope */
+    char empty_msg[600];        /* the first of them, said in a sentence */
     int have_job, have_units, have_calendar, have_agg, have_results;
     double t_ingest, t_score, t_render;
 } ps_run;
@@ -68,6 +70,9 @@ int ps_run_template(ps_run *run, const char *path, const ps_template_fill *fill,
                     ps_error *err);
 /* Print the per-unit counters (`parscore aggregate`). */
 int ps_run_print_aggregates(const ps_run *run, FILE *out);
+/* Rule mistakes seen while scoring (points outside 0..max), each once with
+ * the number of units it hit. */
+void ps_run_print_warnings(const ps_run *run, FILE *out);
 /* Short table of the best and worst units and where the files are. */
 void ps_run_print_summary(const ps_run *run, FILE *out);
 void ps_run_free(ps_run *run);

@@ -58,6 +58,8 @@ typedef struct ps_criterion_result {
                                    the points taken off (>= 0) */
     int is_measure;
     ps_measure_shown measure;   /* when is_measure */
+    size_t n_explain;           /* lines explaining lost points that no dossier */
+    const char **explain;       /* list does (e.g. a survey's elements) */
 } ps_criterion_result;
 
 /* A data-quality finding of scoring (measures checked against the rule
@@ -97,9 +99,12 @@ typedef struct ps_unit_result {
     const ps_unit_agg *agg;     /* for the data-quality section */
     size_t n_quality;
     ps_quality_line *quality;   /* scoring's own findings (measures) */
+    size_t n_warnings;          /* rule mistakes seen on this unit's data (points */
+    const char **warnings;      /* outside 0..max): "file:line: criterion ..." */
     /* previous period (trend), when the job gives a previous results file */
     int has_previous;
     double prev_total;
+    int prev_rank, prev_rank_of;    /* 0: unranked then */
     double *prev_groups;        /* per group (same order), NaN unknown */
 } ps_unit_result;
 
@@ -124,6 +129,8 @@ typedef struct ps_results {
     size_t n_unknown;
     const ps_unknown_unit *unknown;
     const ps_agg *agg;
+    const char *prev_label;     /* the previous results' period ("2024"), NULL none */
+    const char *prev_label_vn;  /* "Năm 2024": cards say "so với Năm 2024" */
     ps_arena arena;
 } ps_results;
 

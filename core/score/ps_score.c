@@ -178,6 +178,29 @@ static void read_result(lua_State *L, int res, unit_ctx *c) {
             }
             lua_pop(L, 1);
             read_lost(L, ci, g, cr, ar);
+            if (lua_getfield(L, ci, "explain") == LUA_TTABLE && cr->points < cr->max - 1e-9) {
+                size_t ne = (size_t)luaL_len(L, -1);
+                cr->explain = arena_array(L, ar, ne, sizeof *cr->explain);
+                for (size_t e = 1; e <= ne; e++) {
+                    lua_geti(L, -1, (lua_Integer)e);
+                    const char *line = lua_tostring(L, -1);
+                    if (line) cr->explain[cr->n_explain++] = arena_str(L, ar, line);
+                    lua_pop(L, 1);
+                }
+            }
+            lua_pop(L, 1);
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+
+    if (lua_getfield(L, res, "warnings") == LUA_TTABLE) {
+        size_t n = (size_t)luaL_len(L, -1);
+        ur->warnings = arena_array(L, ar, n, sizeof *ur->warnings);
+        for (size_t i = 0; i < n; i++) {
+            lua_geti(L, -1, (lua_Integer)i + 1);
+            const char *w = lua_tostring(L, -1);
+            if (w) ur->warnings[ur->n_warnings++] = arena_str(L, ar, w);
             lua_pop(L, 1);
         }
     }
@@ -403,7 +426,8 @@ static void fail_unit(ps_unit_result *ur, ps_arena *ar, const char *msg) {
     ur->error = ps_arena_printf(ar, "unit %s (%s): %s", ur->code ? ur->code : "?",
                                 ur->name ? ur->name : "?", msg);
     ur->status = NULL;
-    ur->n_groups = ur->n_criteria = ur->n_facts = 0;
+    ur->n_groups = ur->n_criteria = ur->n_facts = ur->n_warnings = 0;
+    ur->warnings = NULL;
     ur->groups = NULL;
     ur->criteria = NULL;
     ur->fact_keys = ur->fact_values = NULL;

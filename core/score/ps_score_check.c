@@ -17,6 +17,8 @@ typedef struct dry_ctx {
     const ps_agg *agg;
     const ps_units *units;
     size_t index;
+    FILE *report;
+    size_t problems;            /* points outside 0..max found on the empty unit */
 } dry_ctx;
 
 static int dry_run_p(lua_State *L) {
@@ -27,7 +29,26 @@ static int dry_run_p(lua_State *L) {
     lua_call(L, 1, 1);
     if (!lua_istable(L, -1))
         return luaL_error(L, "ruleset.score must return a table, got %s", luaL_typename(L, -1));
+    /* an award or scoring function giving points outside 0..max on empty
+     * data is a mistake a check can prove; a run only notes it */
+    if (lua_getfield(L, -1, "warnings") == LUA_TTABLE) {
+        lua_Integer n = luaL_len(L, -1);
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_geti(L, -1, i);
+            const char *w = lua_tostring(L, -1);
+            if (w) {
+                fprintf(c->report, "%s\n", w);
+                c->problems++;
+            }
+            lua_pop(L, 1);
+        }
+    }
     return 0;
+}
+
+static int ends_with_lua(const char *s) {
+    size_t n = strlen(s);
+    return n > 4 && strcmp(s + n - 4, ".lua") == 0;
 }
 
 int ps_rules_check(const char *rules, const char *scripts_dir, FILE *report,
@@ -40,9 +61,12 @@ int ps_rules_check(const char *rules, const char *scripts_dir, FILE *report,
     snprintf(period.label_vn, sizeof period.label_vn, "Năm 2025");
     int st = ps_ruleset_load(&rs, rules, scripts_dir, NULL, 0, &period, 0, 0, err);
     if (st != PS_OK) {
+        /* printed here, once; the caller's error says only how many */
         char buf[1200];
         fprintf(report, "%s\n", ps_error_format(err, buf, sizeof buf));
-        return st;
+        const char *name = strrchr(rules, '/');
+        name = name && ends_with_lua(rules) ? name + 1 : rules;
+        return ps_error_set(err, st, name, 0, 0, "1 problem found");
     }
     size_t problems = rs.n_findings;
     if (rs.n_findings) fputs(rs.findings.data, report);
@@ -65,7 +89,7 @@ int ps_rules_check(const char *rules, const char *scripts_dir, FILE *report,
         agg.cfg.period = period;
         lua_State *L = ps_lua_state(rs.lua);
         for (size_t i = 0; i < 2; i++) {
-            dry_ctx c = {&agg, &units, i};
+            dry_ctx c = {&agg, &units, i, report, 0};
             lua_pushcfunction(L, dry_run_p);
             lua_pushlightuserdata(L, &c);
             if (ps_lua_pcall(rs.lua, 1, 0) != LUA_OK) {
@@ -75,6 +99,8 @@ int ps_rules_check(const char *rules, const char *scripts_dir, FILE *report,
                 lua_pop(L, 1);
                 problems++;
             }
+            problems += c.problems;
+            if (c.problems) break; /* the commune would repeat the province's */
         }
     }
     if (problems) {

@@ -5,6 +5,7 @@
  */
 #include "score/ps_score_int.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -74,6 +75,32 @@ static int set_globals_p(lua_State *L) {
     return 0;
 }
 
+/* The first line of the rule file where `key =` is written, 0 if none:
+ * for findings about the ruleset table itself, which Lua cannot place
+ * (`return R.ruleset{...}` is a tail call, its frame is gone). */
+static long key_line(const char *path, const char *key) {
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char line[4096];
+    long no = 0, found = 0;
+    size_t kl = strlen(key);
+    while (!found && fgets(line, sizeof line, f)) {
+        no++;
+        for (const char *p = strstr(line, key); p; p = strstr(p + 1, key)) {
+            unsigned char before = p == line ? ' ' : (unsigned char)p[-1];
+            int start = !(before == '_' || isalnum(before));
+            const char *q = p + kl;
+            while (*q == ' ' || *q == '\t') q++;
+            if (start && *q == '=' && q[1] != '=') {
+                found = no;
+                break;
+            }
+        }
+    }
+    fclose(f);
+    return found;
+}
+
 /* arg 1: ctx; arg 2: the loaded chunk.  Runs it, checks the result, keeps
  * it in the registry and collects lint findings. */
 static int run_chunk_p(lua_State *L) {
@@ -99,6 +126,12 @@ static int run_chunk_p(lua_State *L) {
                 const char *src = lua_tostring(L, -3);
                 lua_Integer line = lua_tointeger(L, -2);
                 const char *msg = lua_tostring(L, -1);
+                if (!src) {
+                    if (lua_getfield(L, -4, "key") == LUA_TSTRING &&
+                        (line = key_line(rs->path, lua_tostring(L, -1))) > 0)
+                        src = rs->display;
+                    lua_pop(L, 1);
+                }
                 int st = src && line > 0
                     ? ps_buf_printf(&rs->findings, "%s:%lld: %s\n", src, (long long)line,
                                     msg ? msg : "?")

@@ -82,8 +82,14 @@ return R.ruleset{
   R.group{ id = "6", name = "Mức độ hài lòng", max = 18,
     R.criterion{ id = "6.1", name = "Phản ánh, kiến nghị được xử lý đúng hạn", max = 6,
       indicator = "feedback_on_time", zero = 6 },
+    -- the ratio divides by answered items; METHODOLOGY gives the 6 points
+    -- only to a unit that had no feedback at all, not to one that answered none
     R.criterion{ id = "6.2", name = "Mức độ hài lòng trong tiếp nhận, xử lý phản ánh, kiến nghị", max = 6,
-      indicator = "feedback_satisfaction", zero = 6 },
+      indicator = "feedback_satisfaction",
+      zero = function(u)
+        if u.f.received == 0 then return 6, "Không phát sinh: đủ điểm" end
+        return 0, "Có phản ánh, kiến nghị nhưng chưa trả lời: 0 điểm"
+      end },
     -- min(6, 6 × tỷ lệ / 0,90): full marks from 90% satisfied
     R.criterion{ id = "6.3", name = "Mức độ hài lòng trong giải quyết hồ sơ", max = 6,
       indicator = "dossier_satisfaction", score = R.capped(0.90), target = 0.90 },

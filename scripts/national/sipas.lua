@@ -33,7 +33,8 @@ return R.ruleset{
       compute = function(u)
         if u.s.sipas == nil then return 0, 0 end
         return u.s.sipas, 1
-      end },
+      end,
+      show_ratio = false, explain = R.explain_elements() },
     -- shown for information, no points
     R.criterion{ id = "overall", name = "Tỷ lệ hài lòng chung (câu hỏi tổng thể)", max = 0,
       indicator = "survey_overall" },

@@ -29,6 +29,7 @@ return R.ruleset{
         if u.s.respondents < min_respondents or u.s.sipas == nil then return 0, 0 end
         return u.s.sipas, 1
       end,
+      show_ratio = false, explain = R.explain_elements(),
       zero_note = string.format("Chưa đủ mẫu khảo sát (tối thiểu %d phiếu): 0 điểm", min_respondents) },
     R.criterion{ id = "1.2", name = "Đánh giá hài lòng trở lên khi nhận kết quả", max = 10,
       indicator = "rating_satisfied", score = R.capped(0.95), target = 0.95 },

@@ -104,7 +104,7 @@ return R.ruleset{
 
   deduction = {
     R.criterion{ id = "D.1", name = "Hồ sơ trễ hạn không có văn bản xin lỗi (0,5 điểm/hồ sơ)",
-      max = 2, award = function(u) return 0.5 * (u.d.late - u.d.late_with_apology) end,
+      max = 2, award = function(u) return math.min(2, 0.5 * (u.d.late - u.d.late_with_apology)) end,
       examples = { "late_no_apology" } },
     R.criterion{ id = "D.2", name = "Bị phê bình, nhắc nhở về CCHC (1 điểm/lần)", max = 3,
       measure = "phe_binh", score = R.per(1) },

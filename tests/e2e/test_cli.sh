@@ -16,6 +16,27 @@ check_contains "unknown command" 'unknown command "frobnicate"' out.txt
 check_contains "unknown option" "unknown option --bogus" out.txt
 "$PARSCORE" run >out.txt 2>&1; check_status "run without job" 2 $?
 
+# help for one command, three ways; suggestions for typos; -- ends options
+"$PARSCORE" help run >out.txt 2>&1; check_status "help run" 0 $?
+check_contains "help run" "usage: parscore run [OPTIONS] JOB" out.txt
+"$PARSCORE" run --help >out.txt 2>&1; check_status "run --help" 0 $?
+check_contains "run --help is the command's" "usage: parscore run [OPTIONS] JOB" out.txt
+check_not_contains "run --help is not the overview" "Commands:" out.txt
+"$PARSCORE" help check >out.txt 2>&1; check_contains "help check" "usage: parscore check RULES" out.txt
+"$PARSCORE" help >out.txt 2>&1; check_status "help" 0 $?
+check_contains "help lists help" "help [COMMAND]" out.txt
+check_contains "help: exit 4 explained" "the period or" out.txt
+"$PARSCORE" help nope >out.txt 2>&1; check_status "help unknown" 2 $?
+"$PARSCORE" rnu job.lua >out.txt 2>&1; check_status "typo command" 2 $?
+check_contains "did you mean run" 'unknown command "rnu"; did you mean "run"?' out.txt
+"$PARSCORE" chekc r.lua >out.txt 2>&1; check_contains "did you mean check" 'did you mean "check"?' out.txt
+"$PARSCORE" run --strcit job.lua >out.txt 2>&1; check_status "typo option" 2 $?
+check_contains "did you mean --strict" "unknown option --strcit; did you mean --strict?" out.txt
+"$PARSCORE" run --verbsoe job.lua >out.txt 2>&1; check_contains "did you mean --verbose" "did you mean --verbose?" out.txt
+"$PARSCORE" plugins extra >out.txt 2>&1; check_status "plugins takes no argument" 2 $?
+"$PARSCORE" run -- -weird.lua >out.txt 2>&1; check_status "-- then a dash name" 3 $?
+check_contains "-- passes the name on" "-weird.lua: cannot open job file" out.txt
+
 # missing job file: a configuration error (3) naming the file
 "$PARSCORE" run nope.lua >out.txt 2>&1; st=$?
 check_status "missing job" 3 $st

@@ -55,7 +55,7 @@ pdftotext -layout out/02671.pdf b.txt 2>/dev/null
 check_contains "not reported note" "Chưa báo cáo" b.txt
 check_contains "not reported quality" "Chỉ tiêu chưa báo cáo (chấm theo mặc định)" b.txt
 check_contains "csv bonus" '02647,Phường Lào Cai,commune,T.1,' out/results.csv
-check "csv deduction" "-1,3" "$(grep '^02647,.*,D\.2,' out/results.csv | awk -F, '{print $(NF-1)","$NF}' | tr -d '\r')"
+check_contains "csv deduction" '02647,Phường Lào Cai,commune,D.2,"Bị phê bình, nhắc nhở về CCHC (1 điểm/lần)",deduction,,,,-1,3,54.44326292,100,Trung bình,' out/results.csv
 check_contains "json total" '"total": 54.4432629' out/results.json
 check_contains "json bonus" '"bonus": 1.0' out/results.json
 check_contains "json appraised" '"appraised": "90%"' out/results.json

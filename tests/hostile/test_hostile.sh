@@ -65,7 +65,7 @@ rulesjob() {
 rule() {
   cat > "$D/rule.lua" <<L
 local R = require("parscore.rules")
-return R.ruleset{ id = "h", name = "H", total = 10,
+return R.ruleset{ id = "h", name = "H", total = 10, bands = "0:Đạt",
   R.group{ id = "1", name = "G", max = 10,
     R.criterion{ id = "1.1", name = "A", max = 10,
       compute = function(u)

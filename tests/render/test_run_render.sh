@@ -23,7 +23,7 @@ J
 "$PARSCORE" run --plugin-dir "$PS_PLUGIN_DIR" --timestamp 1767225600 -q job.lua >run.txt 2>&1
 check_status "run" 0 $?
 # the province and its 99 communes, plus summary, csv, json, xlsx
-check "files" 104 "$(ls out | wc -l)"
+check "files" 105 "$(ls out | wc -l)"   # + index.csv
 check_absent "no temp files" "$(ls out | grep '\.tmp' | head -1 | sed 's|^|out/|')"
 
 pdftotext -q -layout out/02647.pdf a.txt
@@ -56,7 +56,17 @@ check "qpdf --check on all 101 PDFs" "101" "$ok"
 # CSV: 02647's criterion 1.2 with the same 4 and 7 as the PDF
 check_contains "csv row, quoted name" ',1.2,"Hồ sơ giải quyết trước hạn, đúng hạn",' out/results.csv
 check "csv numbers" "4,7,0.5714285714,0,25" \
+  "$(grep '^02647,.*,1\.2,' out/results.csv | awk -F, '{print $(NF-9)","$(NF-8)","$(NF-7)","$(NF-6)","$(NF-5)}' | tr -d '\r')"
+# ... and the unit's total, band and rank on each of its rows
+check "csv unit columns" "21.85964912,100,Không hoàn thành nhiệm vụ,99,99" \
   "$(grep '^02647,.*,1\.2,' out/results.csv | awk -F, '{print $(NF-4)","$(NF-3)","$(NF-2)","$(NF-1)","$NF}' | tr -d '\r')"
+# index.csv: one row per unit, its file, in ranking order (the province first)
+check "index header" "unit_code,unit_name,level,parent_code,file,total,max,band,rank,rank_of,previous_total,previous_rank,change,trend,status" \
+  "$(head -1 out/index.csv | tr -d '\r')"
+check "index first row" "15,Tỉnh Lào Cai,province,,15.pdf" "$(sed -n 2p out/index.csv | cut -d, -f1-5)"
+check "index row" "02647,Phường Lào Cai,commune,15,02647.pdf,21.85964912,100,Không hoàn thành nhiệm vụ,99,99,,,,new,scored" \
+  "$(grep '^02647,' out/index.csv | tr -d '\r')"
+check "index rows" 100 "$(($(wc -l < out/index.csv) - 1))"
 check_contains "json unit" '"code": "02647"' out/results.json
 
 # same inputs and timestamp: byte-identical PDFs and data files
@@ -66,7 +76,7 @@ check_status "second run" 0 $?
 same=0
 for f in out1/*; do cmp -s "$f" "out/$(basename "$f")" && same=$((same+1)); done
 # (the workbook too: its dates come from the run's timestamp)
-check "identical files" 104 "$same"
+check "identical files" 105 "$same"
 
 # a broken template: exit 3, file:line in the message, no output at all
 mkdir tpl

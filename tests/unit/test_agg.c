@@ -84,8 +84,23 @@ int main(void) {
          1, 4, 2},
         {"A11", "02671", "P4", 2, 10, "2025-07-01T08:00:00", "2025-07-03T17:00:00",
          "2025-07-02T10:00:00", NULL, NULL, 1, 1, 1, 1, 0, 4, 3},
+        /* A12 only on the portal, P3 (partial online in the catalogue) but
+         * MucDo 4: METHODOLOGY takes the dossier's MucDo for a dossier known
+         * only from the portal -> a level-4 dossier, received online;
+         * finished, no due date = on time */
+        {"A12", "02671", "P3", 2, 10, "2025-08-01T08:00:00", NULL, NULL, NULL, NULL, U, U, U,
+         U, 0, 4, 4},
     };
-    CHECK_INT(&t, ps_agg_add(&a, 1, PS_REC_DOSSIER, portal, 3, "portal", &err), PS_OK);
+    CHECK_INT(&t, ps_agg_add(&a, 1, PS_REC_DOSSIER, portal, 4, "portal", &err), PS_OK);
+
+    /* publicity: 02647 reported once; 02671 twice -> the second report is a
+     * data-quality finding, not added to the first */
+    ps_publicity pub[] = {
+        {"02647", 10, 9, 8, 6, 4, 4, 1},
+        {"02671", 5, 5, 2, 2, 3, 3, 2},
+        {"02671", 5, 4, 2, 1, 3, 2, 3},
+    };
+    CHECK_INT(&t, ps_agg_add(&a, 1, PS_REC_PUBLICITY, pub, 3, "portal", &err), PS_OK);
 
     ps_feedback fb[] = {
         /* F1 answered on time, satisfied */
@@ -156,18 +171,35 @@ int main(void) {
     CHECK_INT(&t, u->f.handled_ok, 2);             /* F1 F5 */
 
     const ps_unit_agg *v = &a.u[ps_units_find(&units, "02671")];
-    CHECK_INT(&t, v->d.received, 2);               /* A8, A11 from the portal */
-    CHECK_INT(&t, v->d.finished_on_time, 2);
+    CHECK_INT(&t, v->d.received, 3);               /* A8, A11 and A12 from the portal */
+    CHECK_INT(&t, v->d.finished_on_time, 3);
+    CHECK_INT(&t, v->d.level4_received, 3);        /* A8 A11 (P4), A12 (its MucDo 4) */
+    CHECK_INT(&t, v->d.level4_online, 3);
+    CHECK_INT(&t, v->d.level3_received, 0);        /* A12 is not counted as level 3 */
+    CHECK_INT(&t, v->p.reports, 1);                /* the first report only */
+    CHECK_INT(&t, v->p.must_announce, 5);
+    CHECK_INT(&t, v->p.announced_on_time, 5);
+    CHECK_INT(&t, v->p.published_full, 3);
+    CHECK_INT(&t, v->n_dq, 1);
+    if (v->n_dq == 1) {
+        CHECK_STR(&t, v->dq[0].key, "publicity_repeated");
+        CHECK_INT(&t, v->dq[0].count, 1);
+    }
+    CHECK_INT(&t, u->p.reports, 1);
+    CHECK_INT(&t, u->p.must_announce, 10);
     CHECK_INT(&t, v->d.synced, 1);
     CHECK_INT(&t, v->d.fee_paid_online, 2);
 
     const ps_unit_agg *p = &a.u[ps_units_find(&units, "15")];
-    CHECK_INT(&t, p->d.received, 7);
-    CHECK_INT(&t, p->d.finished, 4);
+    CHECK_INT(&t, p->d.received, 8);
+    CHECK_INT(&t, p->d.finished, 5);
+    CHECK_INT(&t, p->p.must_announce, 15);         /* 10 + 5, not 10 + 5 + 5 */
     CHECK_INT(&t, p->d.synced, 2);
     CHECK_INT(&t, p->f.received, 5);
     CHECK_INT(&t, p->ex[PS_EX_LATE].count, 1);
     CHECK_INT(&t, a.duplicates, 3);                /* A1, A2, F1 */
+    /* a source that only repeats dossiers of the period is not "empty" */
+    CHECK_INT(&t, a.dup_in_scope, 2);              /* A1, A2 */
     CHECK_INT(&t, a.n_unknown, 1);
     CHECK_STR(&t, a.unknown[0].code, "99999");
     CHECK_INT(&t, a.fee_procs, 1);
@@ -186,7 +218,7 @@ int main(void) {
     ps_indicator_compute(&a, u, (size_t)ps_indicator_find("processing_cut"), &ind);
     CHECK_NUM(&t, ind.value, 0.65);
     ps_indicator_compute(&a, p, (size_t)ps_indicator_find("synced"), &ind);
-    CHECK_NUM(&t, ind.value, 2.0 / 7);
+    CHECK_NUM(&t, ind.value, 2.0 / 8);             /* A12 carries no sync flag */
     ps_indicator_compute(&a, u, (size_t)ps_indicator_find("kiosk_satisfied"), &ind);
     CHECK(&t, isnan(ind.value));
     CHECK_INT(&t, ps_indicator_find("no_such_indicator"), -1);

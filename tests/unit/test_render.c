@@ -125,12 +125,17 @@ static void check_scorecards(ps_tally *t, const char *out) {
     HAS(t, s, "32,25");
     HAS(t, s, "TỔNG CỘNG");
     /* trend: total 84,75 - 82,25 = +2,50; groups -0,75, +1,50, 0,00, unknown */
-    HAS(t, s, "▲ +2,50 so với kỳ trước (82,25)");
+    HAS(t, s, "▲ +2,50 so với Năm 2024 (82,25)");
+    HAS(t, s, "III. SO SÁNH VỚI KỲ TRƯỚC (Năm 2024)");
     HAS(t, s, "▼");
     HAS(t, s, "−0,75");   /* a real minus sign */
     HAS(t, s, "+1,50");
     /* points lost: criterion 1 lost 18 - 17,25 = 0,75; 60 late, 40 listed */
     HAS(t, s, "mất 0,75 điểm");
+    /* the rule set's ids number the rows and the appendix, not 1, 2, 3 */
+    HAS(t, s, "C01. Tỷ lệ hồ sơ giải quyết đúng hạn");
+    CHECK(t, strstr(s, "\n1. Tỷ lệ") == NULL);
+    CHECK(t, strstr(s, "\nC01 ") != NULL || strstr(s, " C01 ") != NULL);
     HAS(t, s, "Hồ sơ giải quyết quá hạn (60):");
     HAS(t, s, "H15.22-001-2025-00040");
     HAS(t, s, "và 20 hồ sơ khác");
@@ -152,11 +157,20 @@ static void check_scorecards(ps_tally *t, const char *out) {
     HAS(t, s, "Tiêu chí");
     HAS(t, s, "Kết quả");
     HAS(t, s, "Tiêu chí số 14");
+    s = pdf_text(out, "15.001.pdf", 3, 3);
+    /* a survey criterion's lost points get an appendix entry too */
+    HAS(t, s, "C28. Tiêu chí số 28");
+    HAS(t, s, "Yếu tố Công chức: 70% hài lòng");
 
     CHECK_INT(t, pdf_pages(out, "15.002.pdf"), 1);
     s = pdf_text(out, "15.002.pdf", 0, 0);
     HAS(t, s, "Không chấm điểm được");
-    HAS(t, s, "rules/index766.lua:42: attempt to perform arithmetic on a nil");
+    /* in Vietnamese, with the cause and the line; the traceback is not for
+     * an official document */
+    HAS(t, s, "Đơn vị này chưa được chấm điểm vì quy tắc chấm điểm gặp lỗi");
+    HAS(t, s, "value (field 'received')");
+    HAS(t, s, "(tệp rules/index766.lua, dòng 42)");
+    CHECK(t, strstr(s, "stack traceback") == NULL);
     HAS(t, s, "Trang 1/1");
 
     CHECK_INT(t, pdf_pages(out, "15.003.pdf"), 1);
@@ -206,8 +220,10 @@ static void check_machine(ps_tally *t, const char *out) {
     HAS(t, csv, "15.001,Xã Tả Van Chư thuộc vùng kinh tế - xã hội đặc biệt khó khăn của "
                 "huyện Bắc Hà cũ (tên dài để thử xuống dòng),commune,C01,\"Tỷ lệ hồ sơ "
                 "giải quyết đúng hạn, trước hạn");
-    HAS(t, csv, ",G1,1234,1250,0.9872,17.25,18\r\n");
-    HAS(t, csv, "15.003,Xã Mường Hum,commune,C04,Tiêu chí tổng hợp nhóm 4,G4,,,,19,21\r\n");
+    /* ... and the unit's total, max, band, rank on each of its rows */
+    HAS(t, csv, ",G1,1234,1250,0.9872,17.25,18,84.75,99,Tốt,12,152\r\n");
+    HAS(t, csv, "15.003,Xã Mường Hum,commune,C04,Tiêu chí tổng hợp nhóm 4,G4,,,,19,21,"
+                "91.5,99,Xuất sắc,3,152\r\n");
     char pct[32];
     ps_format_percent(0.9872, 1, pct, sizeof pct);
     CHECK_STR(t, pct, "98,7%");
@@ -230,8 +246,19 @@ static void check_machine(ps_tally *t, const char *out) {
     CHECK_INT(t, json_array_size(json_object_get(l0, "codes")), 40);
     CHECK_STR(t, json_string_value(json_array_get(json_object_get(l0, "codes"), 39)),
               "H15.22-001-2025-00040");
+    /* the trend, for machines: previous total and rank, change, marker */
+    CHECK_STR(t, json_string_value(json_object_get(u0, "trend")), "improved");
+    json_t *p0 = json_object_get(u0, "previous");
+    CHECK_NUM(t, json_number_value(json_object_get(p0, "total")), 82.25);
+    CHECK_INT(t, json_integer_value(json_object_get(p0, "rank")), 15);
+    CHECK_NUM(t, json_number_value(json_object_get(p0, "change")), 2.5);
+    CHECK_STR(t, json_string_value(json_object_get(json_object_get(root, "previous_period"),
+                                                   "label_vn")), "Năm 2024");
+    CHECK_STR(t, json_string_value(json_object_get(json_array_get(json_object_get(root, "units"),
+                                                                  2), "trend")), "new");
     json_t *u1 = json_array_get(json_object_get(root, "units"), 1);
     CHECK(t, json_is_true(json_object_get(u1, "failed")));
+    CHECK(t, json_is_null(json_object_get(u1, "trend")));
     CHECK(t, json_is_null(json_object_get(u1, "total")));
     json_decref(root);
 
@@ -252,7 +279,44 @@ static void check_previous(ps_tally *t, const char *out) {
     snprintf(path, sizeof path, "%s/results.json", out);
     ps_error err;
     memset(&err, 0, sizeof err);
+    /* the same period is no "previous" one */
+    CHECK_INT(t, ps_previous_load(&r, path, &err), PS_EDATA);
+    HAS(t, err.message, "the previous results are for Năm 2025, which does not end before "
+                        "this run's Năm 2025");
+    /* a year against a quarter */
+    r.period.first = 20454; r.period.last = 20543;    /* 2026-01-01 .. 2026-03-31 */
+    snprintf(r.period.label, sizeof r.period.label, "2026-Q1");
+    snprintf(r.period.label_vn, sizeof r.period.label_vn, "Quý I/2026");
+    CHECK_INT(t, ps_previous_load(&r, path, &err), PS_EDATA);
+    HAS(t, err.message, "the previous results are for Năm 2025 (2025), this run for Quý I/2026 "
+                        "(2026-Q1): a trend compares periods of the same length");
+    /* the next year: accepted */
+    r.period.first = 20454; r.period.last = 20818;    /* 2026 */
+    snprintf(r.period.label, sizeof r.period.label, "2026");
+    snprintf(r.period.label_vn, sizeof r.period.label_vn, "Năm 2026");
+    /* ... but not with another rule set, or another major version */
+    r.ruleset_id = "provinces/hue";
+    CHECK_INT(t, ps_previous_load(&r, path, &err), PS_EDATA);
+    HAS(t, err.message, "the previous results were scored with rule set 'national/index766', "
+                        "this run with 'provinces/hue'");
+    r.ruleset_id = "national/index766";
+    r.ruleset_version = "2026.1";
+    CHECK_INT(t, ps_previous_load(&r, path, &err), PS_EDATA);
+    HAS(t, err.message, "version 2025.1 of rule set 'national/index766', this run version 2026.1");
+    r.ruleset_version = "2025.3";                      /* same major: fine */
+    /* another province: no unit in common */
+    const char *codes[8];
+    for (size_t i = 0; i < r.n_units; i++) {
+        codes[i] = r.units[i].code;
+        r.units[i].code = "01.999";
+    }
+    CHECK_INT(t, ps_previous_load(&r, path, &err), PS_EDATA);
+    HAS(t, err.message, "is in the previous results (another province or scope?)");
+    for (size_t i = 0; i < r.n_units; i++) r.units[i].code = codes[i];
+    r.prev_label = r.prev_label_vn = NULL;
     CHECK_INT(t, ps_previous_load(&r, path, &err), PS_OK);
+    CHECK_STR(t, r.prev_label_vn, "Năm 2025");
+    CHECK_INT(t, r.units[0].prev_rank, r.units[0].rank);
     /* the earlier run's own totals come back as the previous period */
     CHECK_INT(t, r.units[0].has_previous, 1);
     CHECK_NUM(t, r.units[0].prev_total, 84.75);

@@ -75,6 +75,13 @@ static void fx_unit0(ps_results *r, ps_unit_result *u) {
             c->target = "≥ 95%";
             c->target_met = 0;
         }
+        if (i == 27) {
+            /* a survey criterion: no dossier list, its elements explain it */
+            static const char *lines[2] = {"Yếu tố Công chức: 70% hài lòng",
+                                           "Yếu tố Tiếp cận dịch vụ: 88% hài lòng"};
+            c->n_explain = 2;
+            c->explain = lines;
+        }
         if (i < 3) {
             /* 60 late dossiers, 40 codes kept: "và 20 hồ sơ khác" */
             c->n_lost = 1;
@@ -90,6 +97,8 @@ static void fx_unit0(ps_results *r, ps_unit_result *u) {
     }
     u->has_previous = 1;
     u->prev_total = 82.25;                 /* +2,50 */
+    u->prev_rank = 15;
+    u->prev_rank_of = 150;
     u->prev_groups = ps_arena_alloc(a, 4 * sizeof(double));
     u->prev_groups[0] = 33.0;              /* -0,75 */
     u->prev_groups[1] = 16.0;              /* +1,50 */
@@ -114,6 +123,8 @@ static void fx_build(ps_results *r, ps_unit_agg *agg0) {
     r->period.first = 20089; r->period.last = 20453;
     snprintf(r->period.label, sizeof r->period.label, "2025");
     snprintf(r->period.label_vn, sizeof r->period.label_vn, "Năm 2025");
+    r->prev_label = "2024";
+    r->prev_label_vn = "Năm 2024";
     r->generated_at = 1763870700;   /* 2025-11-23 04:05 UTC = 11:05 UTC+7 */
     static const char *sources[2] = {"onestop_sqlite: onestop.db", "portal_xml: export.xml"};
     r->n_sources = 2;

@@ -28,7 +28,7 @@ static void write_case(const char *body) {
              "local function evil(u)\n"
              "%s\n"
              "end\n"
-             "return R.ruleset{ id = \"t\", name = \"t\", total = 1,\n"
+             "return R.ruleset{ id = \"t\", name = \"t\", total = 1, bands = \"0:Đạt\",\n"
              "  R.group{ id = \"g\", name = \"g\", max = 1,\n"
              "    R.criterion{ id = \"c\", name = \"c\", max = 1,\n"
              "      compute = function(u) if u.code == \"BAD\" then local n, d = evil(u) return n, d end return 1, 1 end },\n"
@@ -226,7 +226,7 @@ int main(void) {
         write_file("gc.lua",
                    "keep = setmetatable({}, { __gc = function() while true do end end })\n"
                    "local R = require('parscore.rules')\n"
-                   "return R.ruleset{ id = 't', name = 't', total = 1,\n"
+                   "return R.ruleset{ id = 't', name = 't', total = 1, bands = '0:Đạt',\n"
                    "  R.group{ id = 'g', name = 'g', max = 1,\n"
                    "    R.criterion{ id = 'c', name = 'c', max = 1, indicator = 'on_time', zero = 1 },\n"
                    "  },\n"
@@ -250,7 +250,7 @@ int main(void) {
         write_file("cyc_b.lua", "return require('cyc_a')\n");
         write_file("case.lua",
                    "local R = require('parscore.rules')\n"
-                   "return R.ruleset{ id = 't', name = 't', total = 1,\n"
+                   "return R.ruleset{ id = 't', name = 't', total = 1, bands = '0:Đạt',\n"
                    "  R.group{ id = 'g', name = 'g', max = 1,\n"
                    "    R.criterion{ id = 'c', name = 'c', max = 1, compute = function(u)\n"
                    "      require(u.code == 'BAD' and 'cyc_a' or 'flaky') return 1, 1 end },\n"

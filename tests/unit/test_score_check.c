@@ -21,6 +21,20 @@ static void write_file(const char *path, const char *text) {
     fclose(f);
 }
 
+/* A rule set of one group (max 10) holding `criterion` on line 4; `extra`
+ * adds keys to the ruleset (line 2). */
+static void write_one(const char *path, const char *extra, const char *criterion) {
+    char text[2048];
+    snprintf(text, sizeof text,
+             "local R = require('parscore.rules')\n"
+             "return R.ruleset{ id = 'x', name = 'X', total = 10%s,\n"
+             "  R.group{ id = '1', name = 'G', max = 10,\n"
+             "    %s\n"
+             "  },\n"
+             "}\n", extra, criterion);
+    write_file(path, text);
+}
+
 /* Runs the check; returns the status and the report in *out (malloc'ed). */
 static int check(const char *rules, char **out) {
     size_t len = 0;
@@ -105,7 +119,7 @@ int main(void) {
     /* A compute that breaks on a unit with no data is caught by the dry run. */
     write_file("zero.lua",
         "local R = require('parscore.rules')\n"
-        "return R.ruleset{ id = 'z', name = 'Z', total = 5,\n"
+        "return R.ruleset{ id = 'z', name = 'Z', total = 5, bands = '0:Đạt',\n"
         "  R.group{ id = '1', name = 'G', max = 5,\n"
         "    R.criterion{ id = '1.1', name = 'Bình quân', max = 5,\n"
         "      compute = function(u) return u.s.sipas * 2, 1 end },\n"
@@ -159,7 +173,7 @@ int main(void) {
     /* Reading u.m with a key the rule set does not declare fails the dry run. */
     write_file("undeclared.lua",
         "local R = require('parscore.rules')\n"
-        "return R.ruleset{ id = 'u', name = 'U', total = 5,\n"
+        "return R.ruleset{ id = 'u', name = 'U', total = 5, bands = '0:Đạt',\n"
         "  measures = { R.measure{ key = 'kpi', name = 'KPI', kind = 'percent' } },\n"
         "  R.group{ id = '1', name = 'G', max = 5,\n"
         "    R.criterion{ id = '1.1', name = 'KPI', max = 5,\n"
@@ -175,6 +189,72 @@ int main(void) {
     expect(&t, rep, "rule set 'national/nope' not found");
     free(rep);
 
+
+    /* Keys, types and ranges (issue 13): every mistake on its own line. */
+    write_file("strict.lua",
+        "local R = require('parscore.rules')\n"                                        /* 1 */
+        "return R.ruleset{ id = 's', name = 'S', total = 60, acepts = { 'bands' },\n"  /* 2 */
+        "  bands = R.bands('50:Tốt,10:Yếu'),\n"                                        /* 3 */
+        "  R.group{ id = '1', name = 'G', max = 60, nmae = 'x',\n"                     /* 4 */
+        "    R.criterion{ id = '1.1', name = 'A', max = 10, indicator = 'on_time', traget = 0.6 },\n" /* 5 */
+        "    R.criterion{ id = '1.2', name = 'B', max = 10, indicator = 'on_time', target = 98 },\n"  /* 6 */
+        "    R.criterion{ id = '1.3', name = 'C', max = '20', indicator = 'on_time' },\n"  /* 7 */
+        "    R.criterion{ id = '1.4', name = 'D', max = -20, indicator = 'on_time' },\n"   /* 8 */
+        "    R.criterion{ id = '1.5', name = 'E', max = 20, indicator = 'on_time',\n"      /* 9 */
+        "                 score = R.steps{ {0.9, 30}, {0.5, 10} } },\n"                  /* 10 */
+        "    R.criterion{ id = '1.6', name = 'F', max = 20, indicator = 'on_time',\n"      /* 11 */
+        "                 score = R.steps{ {0.9, 20}, {0.5, -5} } },\n"                  /* 12 */
+        "  },\n"
+        "}\n");
+    CHECK_INT(&t, check("strict.lua", &rep), PS_ESCRIPT);
+    static const char *const strict_findings[] = {
+        "strict.lua:2: ruleset: unknown key 'acepts' (did you mean 'accepts'?)\n",
+        "strict.lua:4: group '1': unknown key 'nmae' (did you mean 'name'?)\n",
+        "strict.lua:5: criterion '1.1': unknown key 'traget' (did you mean 'target'?)\n",
+        "strict.lua:6: criterion '1.2': target is a ratio 0..1, did you mean 0.98?\n",
+        "strict.lua:7: criterion '1.3': max must be a number, got the text \"20\" (write max = 20)\n",
+        "strict.lua:8: criterion '1.4': max must be a number >= 0, got -20\n",
+        "strict.lua:9: criterion '1.5': R.steps gives 30 points, more than its max 20\n",
+        "strict.lua:11: criterion '1.6': R.steps gives -5 points, less than 0\n",
+        "strict.lua:3: the lowest band 'Yếu' starts at 10: add a band starting at 0 "
+        "so that every total gets one\n",
+    };
+    for (size_t i = 0; i < sizeof strict_findings / sizeof *strict_findings; i++)
+        expect(&t, rep, strict_findings[i]);
+    CHECK(&t, strstr(rep, "has no max") == NULL);
+    free(rep);
+
+    /* No bands at all: refused, not "Xếp loại: —" on every card. */
+    write_one("nobands.lua", "",
+              "R.criterion{ id = '1.1', name = 'A', max = 10, indicator = 'on_time' },");
+    CHECK_INT(&t, check("nobands.lua", &rep), PS_ESCRIPT);
+    expect(&t, rep, "nobands.lua: ruleset has no bands");
+    free(rep);
+
+    /* A reversed R.linear blames the user's line, first and once. */
+    write_one("rev.lua", ", bands = '0:Đạt'",
+              "R.criterion{ id = '1.1', name = 'A', max = 10, indicator = 'on_time',\n"
+              "                 score = R.linear(0.98, 0.85) },");
+    CHECK_INT(&t, check("rev.lua", &rep), PS_ESCRIPT);
+    CHECK(&t, strncmp(rep, "rev.lua:5: ", 11) == 0);
+    expect(&t, rep, "R.linear(low, high) needs low < high, got R.linear(0.98, 0.85)");
+    {
+        const char *first = strstr(rep, "R.linear(low");
+        CHECK(&t, first && !strstr(first + 1, "R.linear(low"));
+    }
+    free(rep);
+
+    /* An award above max is found by the dry run, not clamped silently. */
+    write_one("award.lua", ", bands = '0:Đạt'",
+              "R.criterion{ id = '1.1', name = 'A', max = 10,\n"
+              "                 award = function(u) return 12 end },");
+    CHECK_INT(&t, check("award.lua", &rep), PS_ESCRIPT);
+    expect(&t, rep, "award.lua:4: criterion '1.1': award gave 12 points, outside 0..10");
+    free(rep);
+    unlink("strict.lua");
+    unlink("nobands.lua");
+    unlink("rev.lua");
+    unlink("award.lua");
     unlink("bad.lua");
     unlink("syntax.lua");
     unlink("zero.lua");

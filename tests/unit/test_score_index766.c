@@ -187,5 +187,29 @@ int main(void) {
     CHECK(&t, strstr(f.err.message, "rule_options.digitisation_points must be a number") != NULL);
 
     fx_free(&f);
+
+    /* 6.2 "satisfaction with feedback handling": its 6 "no feedback" points
+     * only when the unit had no feedback at all (METHODOLOGY A, zero
+     * denominators).  Commune 15003 received 3 items and answered none:
+     *  6.1 (0 answered on time + 2 unanswered within) / 3 -> 6 x 2/3 = 4
+     *  6.2 answered = 0 but feedback received -> 0 (it gave 6 before)
+     * Commune 15004 received none: 6.1 = 6.2 = 6. */
+    fx g;
+    fx_init(&g);
+    fx_unit(&g, "15", "Tỉnh", PS_LEVEL_PROVINCE, -1);
+    ps_unit_agg *fb = fx_unit(&g, "15003", "Xã Có Phản Ánh", PS_LEVEL_COMMUNE, 0);
+    fx_unit(&g, "15004", "Xã Không Phản Ánh", PS_LEVEL_COMMUNE, 0);
+    fb->f.received = 3; fb->f.unanswered_within = 2; fb->f.unanswered_over = 1;
+    g.ua[0].f = fb->f;    /* the province holds its communes' counts */
+    g.agg.fee_procs = 10;
+    CHECK_INT(&t, fx_run(&g, "national/index766"), PS_OK);
+    CHECK_NUM(&t, fx_crit(&g.res.units[1], "6.1")->points, 4);
+    CHECK_NUM(&t, fx_crit(&g.res.units[1], "6.2")->points, 0);
+    CHECK_STR(&t, fx_crit(&g.res.units[1], "6.2")->note,
+              "Có phản ánh, kiến nghị nhưng chưa trả lời: 0 điểm");
+    CHECK_NUM(&t, fx_crit(&g.res.units[2], "6.1")->points, 6);
+    CHECK_NUM(&t, fx_crit(&g.res.units[2], "6.2")->points, 6);
+    CHECK_NUM(&t, fx_crit(&g.res.units[0], "6.2")->points, 0);
+    fx_free(&g);
     return ps_test_done(&t);
 }

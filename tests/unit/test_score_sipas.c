@@ -35,6 +35,14 @@ int main(void) {
 
     CHECK_NUM(&t, fx_crit(ux, "sipas")->value, 0.85);
     CHECK_NUM(&t, fx_crit(ux, "sipas")->points, 85);
+    /* an index, not a count: "85%" without "(1/1)" */
+    CHECK_STR(&t, fx_crit(ux, "sipas")->value_text, "85%");
+    /* 15 points lost: the appendix explains them by element, lowest first */
+    CHECK_INT(&t, (long)fx_crit(ux, "sipas")->n_explain, 2);
+    if (fx_crit(ux, "sipas")->n_explain == 2) {
+        CHECK_STR(&t, fx_crit(ux, "sipas")->explain[0], "Yếu tố Tiếp cận dịch vụ: 80% hài lòng");
+        CHECK_STR(&t, fx_crit(ux, "sipas")->explain[1], "Yếu tố Công chức: 90% hài lòng");
+    }
     CHECK_NUM(&t, fx_crit(ux, "overall")->value, 0.85);
     CHECK_NUM(&t, fx_crit(ux, "overall")->points, 0);
     CHECK_NUM(&t, fx_crit(ux, "kiosk")->value, 0.9);

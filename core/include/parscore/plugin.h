@@ -152,8 +152,8 @@ typedef struct ps_dossier {
     int digitized_result;      /* 0/1/PS_UNKNOWN */
     int synced;                /* synced to the portal in real time: 0/1/PS_UNKNOWN */
     int rating;                /* PS_RATING_*: 1 very satisfied .. 4 unsatisfied, 0 none */
-    int online_level;          /* PS_LEVEL_* recorded with the dossier, 0 unknown
-                                  (the catalogue's level wins when known) */
+    int online_level;          /* PS_LEVEL_* recorded with the dossier (the portal's
+                                  MucDo), 0 unknown: the catalogue's level then */
     long src_line;             /* line/row in the source, 0 unknown */
 } ps_dossier;
 
