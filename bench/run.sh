@@ -432,3 +432,6 @@ fi
 { echo "# Benchmark results"; echo; cat "$T/body.md"; echo "What each number means: docs/benchmark.md."; } > "$ROOT/bench/results.md"
 { echo "## Performance"; echo; cat "$T/body.md"; echo "How to run it and what each number means: docs/benchmark.md (full results: bench/results.md)."; } > "$ROOT/bench/README-section.md"
 cat "$ROOT/bench/results.md"
+
+# ---- PostgreSQL scale-out (docs/scale-out.md): opt-in, own clusters --------
+if [ "${PS_BENCH_PG:-0}" = 1 ]; then sh "$ROOT/bench/pg_scale.sh" "$BUILD" --runs "$RUNS"; fi

@@ -5,6 +5,7 @@
 #include "base/ps_util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -426,6 +427,20 @@ void ps_format_count(double v, char *buf, size_t size) {
 
 /* ---- atomic files ---------------------------------------------------- */
 
+/* A new file, never an existing one nor the target of a link (a link
+ * planted where the temporary file goes would otherwise be followed and
+ * its target truncated).  A stale temporary of a killed run with our pid
+ * is a plain file: unlink removes the name only, then try once more. */
+FILE *ps_open_new(const char *path) {
+    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = open(path, flags, 0666);
+    if (fd < 0 && errno == EEXIST && unlink(path) == 0) fd = open(path, flags, 0666);
+    if (fd < 0) return NULL;
+    FILE *f = fdopen(fd, "wb");
+    if (!f) close(fd);
+    return f;
+}
+
 int ps_atomic_open(ps_atomic_file *f, const char *path, ps_error *err) {
     memset(f, 0, sizeof *f);
     f->path = ps_strdup(path);
@@ -437,7 +452,7 @@ int ps_atomic_open(ps_atomic_file *f, const char *path, ps_error *err) {
         return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
     }
     snprintf(f->tmp_path, n, "%s.tmp.%ld", path, (long)getpid());
-    f->fp = fopen(f->tmp_path, "wb");
+    f->fp = ps_open_new(f->tmp_path);
     if (!f->fp) {
         int e = errno;
         ps_error_set(err, PS_EIO, path, 0, 0,

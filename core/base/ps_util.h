@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "parscore/plugin.h"
@@ -112,6 +113,9 @@ typedef struct ps_atomic_file {
     char *path, *tmp_path;
     void *fp; /* FILE * */
 } ps_atomic_file;
+/* Create path for writing; fails if it exists as anything but a plain
+ * file or is a link (O_EXCL | O_NOFOLLOW). */
+FILE *ps_open_new(const char *path);
 int ps_atomic_open(ps_atomic_file *f, const char *path, ps_error *err);
 /* Close and rename (commit), or close and delete (commit = 0). */
 int ps_atomic_close(ps_atomic_file *f, int commit, ps_error *err);

@@ -48,9 +48,9 @@ static void copy_code(char *dst, const char *src) {
     snprintf(dst, PS_CODE_MAX, "%s", src ? src : "");
 }
 
-static int add_example(ps_agg *a, ps_unit_agg *u, ps_example_kind k, const char *code) {
+/* Keep code in list k of u if there is room; the count is the caller's. */
+static int keep_example(ps_agg *a, ps_unit_agg *u, ps_example_kind k, const char *code) {
     ps_examples *e = &u->ex[k];
-    e->count++;
     if (e->kept >= a->cfg.examples_max || !code) return PS_OK;
     if (!e->codes) {
         e->codes = ps_malloc(a->cfg.examples_max * sizeof *e->codes);
@@ -58,6 +58,11 @@ static int add_example(ps_agg *a, ps_unit_agg *u, ps_example_kind k, const char 
     }
     copy_code(e->codes[e->kept++], code);
     return PS_OK;
+}
+
+static int add_example(ps_agg *a, ps_unit_agg *u, ps_example_kind k, const char *code) {
+    u->ex[k].count++;
+    return keep_example(a, u, k, code);
 }
 
 static int dq_add(ps_unit_agg *u, const char *key, uint32_t count, const char *example) {
@@ -86,11 +91,15 @@ static int dq_add(ps_unit_agg *u, const char *key, uint32_t count, const char *e
 
 /* Findings that belong to no unit (unknown unit codes...) are kept on a
  * run-level pseudo unit: the unknown-unit list. */
-static int note_unknown_unit(ps_agg *a, const char *code, const char *example) {
+static int note_unknown_units(ps_agg *a, const char *code, const char *example, uint32_t n) {
     int i;
     char key[PS_CODE_MAX];
     copy_code(key, code ? code : "(trống)");
     if (!ps_map_get(&a->unknown_index, key, &i)) {
+        if (a->n_unknown >= PS_UNKNOWN_UNITS_MAX) {
+            a->unknown_unlisted++;
+            return PS_OK;
+        }
         if (a->n_unknown == a->cap_unknown) {
             size_t cap = a->cap_unknown ? a->cap_unknown * 2 : 16;
             ps_unknown_unit *grown = ps_realloc(a->unknown, cap * sizeof *grown);
@@ -104,8 +113,12 @@ static int note_unknown_unit(ps_agg *a, const char *code, const char *example) {
         copy_code(a->unknown[i].example, example);
         if (ps_map_put(&a->unknown_index, key, i) != PS_OK) return PS_ENOMEM;
     }
-    a->unknown[i].count++;
+    a->unknown[i].count += n;
     return PS_OK;
+}
+
+static int note_unknown_unit(ps_agg *a, const char *code, const char *example) {
+    return note_unknown_units(a, code, example, 1);
 }
 
 int ps_agg_quality(ps_agg *a, int unit, const char *key, const char *example) {
@@ -153,7 +166,12 @@ static int add_procedure(ps_agg *a, const ps_procedure *p) {
     x->known = 1;
     x->name = ps_arena_strdup(&a->arena, p->name);
     x->field = ps_arena_strdup(&a->arena, p->field);
+    /* A legal time limit is a number of working days: 0, negative, not
+     * finite or beyond ten years is a catalogue error, reported on each
+     * dossier it would score (1e-300 printed a 300-digit time cut). */
     x->legal_days = p->legal_days;
+    x->legal_bad = !isfinite(p->legal_days) || p->legal_days < PS_LEGAL_DAYS_MIN ||
+                   p->legal_days > PS_LEGAL_DAYS_MAX;
     x->online_level = p->online_level;
     x->has_fee = p->has_fee != 0;
     x->has_result_document = p->has_result_document != 0;
@@ -359,7 +377,10 @@ static int add_dossier(ps_agg *a, const ps_dossier *r) {
     }
     if (finished && on_time && r->rating != 4) d->handled_ok++;
 
-    if (finished && has_fin && fin >= recv && proc && proc->known && proc->legal_days > 0) {
+    if (finished && has_fin && fin >= recv && proc && proc->known && proc->legal_bad &&
+        (rc = dq_add(u, "bad_legal_days", 1, code)))
+        return rc;
+    if (finished && has_fin && fin >= recv && proc && proc->known && !proc->legal_bad) {
         int32_t wd = ps_calendar_working_days(a->cfg.calendar, rday, fin_day);
         double cut = 1.0 - (double)wd / proc->legal_days;
         d->cut_n++;
@@ -549,6 +570,65 @@ static int add_kiosk(ps_agg *a, const ps_kiosk *r) {
     return PS_OK;
 }
 
+/* A count made where the data lives (ps_counter, ABI 2).  The key table is
+ * the printer's (ps_counters.c); besides it: "ex.<reason>" (a count, or with
+ * `code` one kept example), "dq.<issue>" (likewise, the finding's examples),
+ * "fee.with_dossier" / "fee.with_payment" (code: a fee procedure of the
+ * catalogue that has a dossier / an online payment in the unit) and "rows"
+ * (records the source holds for the unit code: what the unknown-unit list
+ * counts when the code is not a unit of the run; code = its first record). */
+static int add_counter(ps_agg *a, const ps_counter *c, const char *source, ps_error *err) {
+    const char *key = c->key ? c->key : "";
+    const ps_counter_def *def = ps_counter_def_find(key);
+    int ex = strncmp(key, "ex.", 3) == 0 ? ps_example_from_key(key + 3) : -1;
+    int dq = strncmp(key, "dq.", 3) == 0 && key[3];
+    int fee = strcmp(key, "fee.with_dossier") == 0 ? 1 : strcmp(key, "fee.with_payment") == 0 ? 2 : 0;
+    int rows = strcmp(key, "rows") == 0;
+    if (!def && ex < 0 && !dq && !fee && !rows)
+        return ps_error_set(err, PS_EPLUGIN, source, c->src_line, 0,
+                            "the plugin sent a counter named \"%.60s\" (unit %.40s): parscore has "
+                            "no such counter; the names are those `parscore aggregate` prints "
+                            "(docs/plugins.md, \"Counting on the server\")",
+                            key, c->unit_code ? c->unit_code : "?");
+    if (a->cfg.dedup)
+        return ps_error_set(err, PS_ECONFIG, source, 0, 0,
+                            "this source counted on its server (a counter record), but the job "
+                            "merges it dossier by dossier with another source (the database wins, "
+                            "the portal adds what only it knows): counts cannot be merged that "
+                            "way; read this source row by row (aggregate = \"rows\"), or set "
+                            "dedup = false when the sources hold different dossiers "
+                            "(docs/scale-out.md)");
+    int count_ok = c->value >= 0 && c->value <= (double)UINT32_MAX && c->value == (double)(uint32_t)c->value;
+    if (!c->code && !def && !count_ok)
+        return ps_error_set(err, PS_EPLUGIN, source, c->src_line, 0,
+                            "counter %s of unit %.40s is %g, not a count", key,
+                            c->unit_code ? c->unit_code : "?", c->value);
+    int ui = ps_units_find(a->cfg.units, c->unit_code);
+    if (rows) return ui >= 0 ? PS_OK : note_unknown_units(a, c->unit_code, c->code, (uint32_t)c->value);
+    if (ui < 0) return PS_OK; /* the "rows" counter of that code lists it */
+    ps_unit_agg *u = &a->u[ui];
+    if (def) {
+        if (ps_counter_add(u, def, c->value) != PS_OK)
+            return ps_error_set(err, PS_EPLUGIN, source, c->src_line, 0,
+                                "counter %s of unit %.40s is %g, not a count", key,
+                                c->unit_code, c->value);
+        return PS_OK;
+    }
+    if (ex >= 0) {
+        if (c->code) return keep_example(a, u, (ps_example_kind)ex, c->code);
+        u->ex[ex].count += (uint32_t)c->value;
+        return PS_OK;
+    }
+    if (dq) return dq_add(u, key + 3, c->code ? 0 : (uint32_t)c->value, c->code);
+    int pi = proc_get(a, c->code, 0, NULL);
+    if (pi < 0 || !a->procs[pi].known || !a->procs[pi].has_fee)
+        return ps_error_set(err, PS_EPLUGIN, source, c->src_line, 0,
+                            "counter %s of unit %.40s names procedure %.40s, which is not a "
+                            "fee procedure of the catalogue read before it", key, c->unit_code,
+                            c->code ? c->code : "(none)");
+    return set_fee_bit(u, fee == 2, (size_t)pi);
+}
+
 /* ---- measures ------------------------------------------------------- */
 
 static int measure_key(ps_agg *a, const char *key, const char *source, long line,
@@ -676,6 +756,10 @@ int ps_agg_add(ps_agg *a, int source, ps_record_kind kind, const void *recs,
         case PS_REC_KIOSK: rc = add_kiosk(a, (const ps_kiosk *)recs + i); break;
         case PS_REC_MEASURE:
             rc = add_measure(a, (const ps_measure *)recs + i, source_name, err);
+            if (rc != PS_OK && err->status == rc) return rc;
+            break;
+        case PS_REC_COUNTER:
+            rc = add_counter(a, (const ps_counter *)recs + i, source_name, err);
             if (rc != PS_OK && err->status == rc) return rc;
             break;
         default:

@@ -166,7 +166,12 @@ typedef struct ps_proc {
     double legal_days;
     int online_level, has_fee, has_result_document;
     int known;                  /* 1: from a catalogue record; 0: only seen on dossiers */
+    int legal_bad;              /* legal_days outside [PS_LEGAL_DAYS_MIN, _MAX] */
 } ps_proc;
+/* Sane legal time limits in working days: a few hours ("trong ngày") up to
+ * ten years; anything else is a catalogue error (dq bad_legal_days). */
+#define PS_LEGAL_DAYS_MIN 0.1
+#define PS_LEGAL_DAYS_MAX 2500.0
 
 /* The survey form of the run (one per run). */
 typedef struct ps_form {
@@ -184,7 +189,10 @@ typedef struct ps_form {
     } *elements;
 } ps_form;
 
-/* Codes found in records that are not units of the run. */
+/* Codes found in records that are not units of the run: every record is
+ * counted, the first PS_UNKNOWN_UNITS_MAX codes are listed (2 million
+ * distinct codes took 372 MB before the cap). */
+#define PS_UNKNOWN_UNITS_MAX 1000
 typedef struct ps_unknown_unit {
     char code[PS_CODE_MAX];
     uint32_t count;
@@ -209,8 +217,9 @@ typedef struct ps_agg {
     ps_map proc_index;
     uint32_t fee_procs;         /* procedures of the catalogue with a fee */
     ps_form form;
-    ps_unknown_unit *unknown;
+    ps_unknown_unit *unknown;   /* the first PS_UNKNOWN_UNITS_MAX codes */
     size_t n_unknown, cap_unknown;
+    uint64_t unknown_unlisted;  /* records naming further unknown codes */
     ps_map unknown_index;
     ps_fpset seen_dossiers, seen_feedback;
     char **measure_keys;        /* interned measure keys (arena) */
@@ -240,6 +249,24 @@ uint64_t ps_agg_activity(const ps_agg *a);
 /* Add every unit's counters into its ancestors. Call once after the pass. */
 int ps_agg_rollup(ps_agg *a, ps_error *err);
 void ps_agg_free(ps_agg *a);
+
+/* ---- counters by name ------------------------------------------------- */
+/* The scalar per-unit counters by the name `parscore aggregate` prints
+ * ("d.received", "f.answered_late", ...).  One table serves the printer and
+ * the ps_counter records of sources that count on their own server, so a
+ * name cannot mean one thing in one and another in the other. */
+typedef enum ps_counter_type { PS_CT_U32 = 1, PS_CT_U64, PS_CT_DOUBLE } ps_counter_type;
+typedef struct ps_counter_def {
+    const char *key;            /* "d.received" */
+    ps_counter_type type;
+    size_t offset;              /* into ps_unit_agg */
+} ps_counter_def;
+size_t ps_counter_def_count(void);
+const ps_counter_def *ps_counter_def_at(size_t i);
+const ps_counter_def *ps_counter_def_find(const char *key); /* NULL if unknown */
+double ps_counter_get(const ps_unit_agg *u, const ps_counter_def *d);
+/* Add value to counter d of u; PS_EDATA when value cannot be such a count. */
+int ps_counter_add(ps_unit_agg *u, const ps_counter_def *d, double value);
 
 /* ---- standard indicators --------------------------------------------- */
 /* Every indicator a rule script can ask for, computed from one unit's

@@ -82,10 +82,77 @@ void ps_plugin_path_free(ps_plugin_path *pp) {
     memset(pp, 0, sizeof *pp);
 }
 
+/* ---- trust ------------------------------------------------------------ */
+
+/* dlopen runs a library's constructors before any ABI check, with
+ * parscore's rights (often root or a service account).  So, as ld.so does
+ * for setuid programs and sudo for its plugins: the file and every
+ * directory above it must be owned by root or by us and writable by no one
+ * else; a sticky directory (/tmp) above the plugin's own is allowed, since
+ * others cannot rename what is ours in it.  Writes `why` and returns 0 when
+ * the path is not trusted. */
+static int plugin_trusted(const char *path, char *why, size_t size) {
+    char real[PATH_MAX];
+    if (!realpath(path, real)) {
+        snprintf(why, size, "cannot resolve the path: %s", strerror(errno));
+        return 0;
+    }
+    uid_t me = geteuid();
+    struct stat st;
+    if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(why, size, "it is not a regular file");
+        return 0;
+    }
+    if (st.st_uid != 0 && st.st_uid != me) {
+        snprintf(why, size, "the file is owned by uid %u, neither root nor this user",
+                 (unsigned)st.st_uid);
+        return 0;
+    }
+    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+        snprintf(why, size, "the file is writable by others than its owner (mode %04o)",
+                 (unsigned)(st.st_mode & 07777));
+        return 0;
+    }
+    for (int own = 1;; own = 0) {
+        char *slash = strrchr(real, '/');
+        if (!slash) break;
+        if (slash == real) slash[1] = '\0';
+        else *slash = '\0';
+        if (stat(real, &st) != 0) {
+            snprintf(why, size, "cannot check the directory %.200s: %s", real, strerror(errno));
+            return 0;
+        }
+        if (st.st_uid != 0 && st.st_uid != me) {
+            snprintf(why, size, "the directory %.200s is owned by uid %u, neither root nor "
+                     "this user", real, (unsigned)st.st_uid);
+            return 0;
+        }
+        if ((st.st_mode & (S_IWGRP | S_IWOTH)) && (own || !(st.st_mode & S_ISVTX))) {
+            snprintf(why, size, "the directory %.200s is writable by others than its owner "
+                     "(mode %04o)", real, (unsigned)(st.st_mode & 07777));
+            return 0;
+        }
+        if (strcmp(real, "/") == 0) break;
+    }
+    return 1;
+}
+
 /* ---- loading ---------------------------------------------------------- */
 
 int ps_plugin_load(const char *path, ps_loaded_plugin *out, ps_error *err) {
     memset(out, 0, sizeof *out);
+    char why[400];
+    if (!plugin_trusted(path, why, sizeof why)) {
+        const char *trust = getenv("PARSCORE_TRUST_PLUGIN_DIR");
+        if (!trust || strcmp(trust, "1") != 0)
+            return ps_error_set(err, PS_EPLUGIN, path, 0, 0,
+                                "refused before loading: %s; a plugin runs with parscore's "
+                                "rights, so it and its directories must be writable only by "
+                                "root or this user (chmod go-w; for a development directory "
+                                "only: PARSCORE_TRUST_PLUGIN_DIR=1)", why);
+        fprintf(stderr, "parscore: warning: PARSCORE_TRUST_PLUGIN_DIR=1: loading %s although "
+                "%s: anyone who can write there runs code as this user\n", path, why);
+    }
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h)
         return ps_error_set(err, PS_EPLUGIN, path, 0, 0, "cannot load plugin: %s", dlerror());
@@ -293,6 +360,66 @@ static const struct {
     [PS_REC_COUNTER] = {sizeof(ps_counter), "ps_counter"},
 };
 
+/* The string fields of each record kind, for the PS_VALUE_MAX check. */
+typedef struct str_field {
+    size_t offset;
+    const char *name;
+} str_field;
+#define SF(type, f) {offsetof(type, f), #f}
+static const str_field dossier_fields[] = {
+    SF(ps_dossier, code), SF(ps_dossier, unit_code), SF(ps_dossier, procedure_code),
+    SF(ps_dossier, received_at), SF(ps_dossier, due_at), SF(ps_dossier, finished_at),
+    SF(ps_dossier, returned_at), SF(ps_dossier, apology_at), {0, NULL}};
+static const str_field procedure_fields[] = {
+    SF(ps_procedure, code), SF(ps_procedure, name), SF(ps_procedure, field), {0, NULL}};
+static const str_field feedback_fields[] = {
+    SF(ps_feedback, id), SF(ps_feedback, unit_code), SF(ps_feedback, received_at),
+    SF(ps_feedback, due_at), SF(ps_feedback, answered_at), {0, NULL}};
+static const str_field publicity_fields[] = {SF(ps_publicity, unit_code), {0, NULL}};
+static const str_field form_fields[] = {SF(ps_survey_form, code), SF(ps_survey_form, name),
+                                        {0, NULL}};
+static const str_field response_fields[] = {
+    SF(ps_survey_response, id), SF(ps_survey_response, unit_code), SF(ps_survey_response, date),
+    SF(ps_survey_response, channel), SF(ps_survey_response, procedure_code), {0, NULL}};
+static const str_field kiosk_fields[] = {SF(ps_kiosk, at), SF(ps_kiosk, unit_code),
+                                         SF(ps_kiosk, counter), {0, NULL}};
+static const str_field measure_fields[] = {
+    SF(ps_measure, unit_code), SF(ps_measure, key), SF(ps_measure, text), SF(ps_measure, date),
+    SF(ps_measure, assessed_by), SF(ps_measure, evidence_doc), SF(ps_measure, evidence_date),
+    SF(ps_measure, evidence_ref), SF(ps_measure, note), SF(ps_measure, src_sheet), {0, NULL}};
+static const str_field counter_fields[] = {SF(ps_counter, unit_code), SF(ps_counter, key),
+                                           SF(ps_counter, code), {0, NULL}};
+#undef SF
+static const str_field *const string_fields[PS_REC_KIND_END] = {
+    [PS_REC_PROCEDURE] = procedure_fields, [PS_REC_DOSSIER] = dossier_fields,
+    [PS_REC_FEEDBACK] = feedback_fields, [PS_REC_PUBLICITY] = publicity_fields,
+    [PS_REC_SURVEY_FORM] = form_fields, [PS_REC_SURVEY_RESPONSE] = response_fields,
+    [PS_REC_KIOSK] = kiosk_fields, [PS_REC_MEASURE] = measure_fields,
+    [PS_REC_COUNTER] = counter_fields,
+};
+
+/* One shared bound on every string a source gives, whatever the plugin. */
+static int check_lengths(const ps_sink *sink, ps_record_kind kind, const void *records,
+                         size_t count, size_t record_size, ps_error *err) {
+    const str_field *f = string_fields[kind];
+    for (size_t i = 0; f && i < count; i++) {
+        const char *rec = (const char *)records + i * record_size;
+        for (const str_field *k = f; k->name; k++) {
+            const char *v;
+            memcpy(&v, rec + k->offset, sizeof v);
+            if (v && strnlen(v, PS_VALUE_MAX + 1) > PS_VALUE_MAX) {
+                long line = 0;
+                if (kind == PS_REC_DOSSIER) line = ((const ps_dossier *)(const void *)rec)->src_line;
+                return ps_error_set(err, PS_EDATA, sink->label, line, 0,
+                                    "field %s of a %s record is longer than %u bytes: not a "
+                                    "value this source should hold; fix the source",
+                                    k->name, record_layouts[kind].name, PS_VALUE_MAX);
+            }
+        }
+    }
+    return PS_OK;
+}
+
 static int host_emit(ps_sink *sink, ps_record_kind kind, const void *records, size_t count,
                      size_t record_size, ps_error *err) {
     if (!sink || (!records && count)) return ps_error_set(err, PS_EPLUGIN, NULL, 0, 0, "emit without records");
@@ -309,9 +436,11 @@ static int host_emit(ps_sink *sink, ps_record_kind kind, const void *records, si
                             "parscore) and pass sizeof *records (PS_EMIT)",
                             sink->plugin, record_layouts[kind].name, record_size,
                             record_layouts[kind].name, record_layouts[kind].size);
+    int rc = check_lengths(sink, kind, records, count, record_size, err);
+    if (rc != PS_OK) return rc;
     sink->records += count;
     if (!sink->agg) return PS_OK; /* a check-only read (ps_source_validate) */
-    int rc = ps_agg_add(sink->agg, sink->source, kind, records, count, sink->label, err);
+    rc = ps_agg_add(sink->agg, sink->source, kind, records, count, sink->label, err);
     if (rc != PS_OK && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", sink->label);
     return rc;
 }
@@ -365,6 +494,38 @@ static void host_progress(ps_sink *sink, uint64_t done, uint64_t total) {
 
 static const char *host_source_name(ps_sink *sink) { return sink ? sink->label : ""; }
 
+static void host_period(ps_sink *sink, char first[11], char last[11]) {
+    ps_day_format(sink->agg->cfg.period.first, first, 11);
+    ps_day_format(sink->agg->cfg.period.last, last, 11);
+}
+
+static uint32_t host_examples_max(ps_sink *sink) { return sink->agg->cfg.examples_max; }
+
+static int host_calendar_range(ps_sink *sink, char first[11], char last[11]) {
+    const ps_calendar *cal = sink->agg->cfg.calendar;
+    if (!cal || !cal->prefix) return 0;
+    ps_day_format(cal->first, first, 11);
+    ps_day_format(cal->last, last, 11);
+    return 1;
+}
+
+/* Only the days that change a Monday-Friday count: a holiday on a weekend
+ * or a "working" weekday changes nothing. */
+static int host_calendar_day(ps_sink *sink, size_t i, char day[11], int *working) {
+    const ps_calendar *cal = sink->agg->cfg.calendar;
+    if (!cal || !cal->prefix) return 0;
+    for (ps_day d = cal->first; d <= cal->last; d++) {
+        int weekday = ps_day_weekday(d) < 5;
+        if (ps_calendar_is_working(cal, d) == weekday) continue;
+        if (i-- == 0) {
+            ps_day_format(d, day, 11);
+            *working = !weekday;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static const ps_host host_table = {
     .size = sizeof(ps_host),
     .abi_version = PS_ABI_VERSION,
@@ -374,6 +535,10 @@ static const ps_host host_table = {
     .quality = host_quality,
     .progress = host_progress,
     .source_name = host_source_name,
+    .period = host_period,
+    .examples_max = host_examples_max,
+    .calendar_range = host_calendar_range,
+    .calendar_day = host_calendar_day,
 };
 
 /* ---- options ---------------------------------------------------------- */
@@ -384,7 +549,8 @@ static int is_secret(const char *key) {
 
 const char *ps_source_label(const ps_job_source *src, char *buf, size_t size) {
     const char *what = NULL;
-    static const char *const prefer[] = {"path", "responses", "form", "database"};
+    /* what the source reads, never how it reads it (e.g. aggregate =) */
+    static const char *const prefer[] = {"path", "responses", "form", "database", "schema"};
     for (size_t k = 0; k < sizeof prefer / sizeof prefer[0] && !what; k++)
         for (size_t i = 0; i < src->n_options; i++)
             if (strcmp(src->options[i].key, prefer[k]) == 0) what = src->options[i].value;

@@ -84,6 +84,7 @@ int ps_render_scorecards(const ps_results *r, const ps_render_opts *o,
     ps_layout layout;
     int rc = ps_render_check_dir(o->output_dir, err);
     if (rc) return rc;
+    if ((rc = ps_render_names_unique(r, err))) return rc;
     if ((rc = ps_render_load_layout(&layout, o, "scorecard", err))) return rc;
     char reg[1024], bold[1024];
     if ((rc = ps_render_fonts(&layout, o, reg, bold, sizeof reg, err))) {

@@ -23,7 +23,16 @@ typedef struct ps_render_opts {
     int quiet;
 } ps_render_opts;
 
-/* <output_dir>/<unit code>.pdf for every unit of r. */
+/* The file name (without ".pdf") of a unit's scorecard, injective over
+ * codes: [A-Za-z0-9.-] kept, every other byte (also '_', and a leading
+ * '.') written _XX in upper-case hex; a code whose name would be one of
+ * the run's own files (summary, results, index) has its first byte
+ * escaped; past PS_FILE_NAME_MAX bytes the name is cut and ends in '~'
+ * and a 64-bit hash of the whole code.  docs/layouts.md documents it. */
+#define PS_FILE_NAME_MAX 196
+void ps_unit_file_name(const char *code, char *buf, size_t size);
+
+/* <output_dir>/<ps_unit_file_name>.pdf for every unit of r. */
 int ps_render_scorecards(const ps_results *r, const ps_render_opts *o,
                          ps_error *err);
 /* <output_dir>/summary.pdf: ranking of all units. */

@@ -8,9 +8,11 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,7 +44,7 @@ static const char *const scorecard_texts[] = {"nation", "motto", "title",
     "children_col_change", "children_col_total", "children_col_band", "children_col_rank",
     NULL};
 static const char *const summary_sections[] = {"header", "title", "bands",
-    "histogram", "best_worst", "ranking", "movers", NULL};
+    "histogram", "best_worst", "ranking", "movers", "quality", NULL};
 static const char *const summary_texts[] = {"nation", "motto", "title",
     "label_period", "label_ruleset", "bands_title", "bands_col_band",
     "bands_col_count", "bands_col_share", "bands_none", "histogram_title",
@@ -145,12 +147,10 @@ int ps_render_unit_ok(const ps_unit_result *u) {
 }
 
 void ps_render_file_name(const ps_unit_result *u, char *buf, size_t size) {
-    /* the unit code names the file: anything but [A-Za-z0-9._-] becomes
-     * "_" so a declared code like "15/STP" cannot leave the directory */
-    size_t k = 0;
-    for (const char *c = u->code ? u->code : "unit"; *c && k + 5 < size; c++)
-        buf[k++] = (isalnum((unsigned char)*c) || *c == '.' || *c == '-' || *c == '_') ? *c : '_';
-    snprintf(buf + k, size - k, ".pdf");
+    /* the one encoding of unit codes as file names (ps_unit_file_name) */
+    char name[PS_FILE_NAME_MAX + 1];
+    ps_unit_file_name(u->code, name, sizeof name);
+    snprintf(buf, size, "%s.pdf", name);
 }
 
 ps_trend ps_render_trend(const ps_unit_result *u) {
@@ -219,4 +219,73 @@ int ps_render_check_dir(const char *dir, ps_error *err) {
         return ps_error_set(err, PS_EIO, dir, 0, 0,
                             "output directory is not writable");
     return PS_OK;
+}
+
+/* ---- file names of unit scorecards --------------------------------- */
+
+static const char *const reserved_names[] = {"summary", "results", "index", NULL};
+
+/* FNV-1a: 64 bits, to tell apart long codes that share their first 180
+ * bytes; ps_render_scorecards still refuses two units with one name, so a
+ * collision is an error, never an overwrite. */
+static uint64_t name_hash(const char *s) {
+    uint64_t h = 14695981039346656037ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+void ps_unit_file_name(const char *code, char *buf, size_t size) {
+    static const char hex[] = "0123456789ABCDEF";
+    char name[4 * PS_FILE_NAME_MAX];
+    size_t k = 0, cut = 0;
+    int reserved = 0;
+    if (!code || !*code) code = "_";
+    for (size_t i = 0; reserved_names[i]; i++)
+        if (strcasecmp(code, reserved_names[i]) == 0) reserved = 1;
+    for (const char *c = code; *c && k + 3 < sizeof name; c++) {
+        unsigned char b = (unsigned char)*c;
+        int keep = (isalnum(b) && b < 128) || b == '-' || (b == '.' && c != code);
+        if (keep && !(reserved && c == code)) {
+            name[k++] = (char)b;
+        } else {
+            name[k++] = '_';
+            name[k++] = hex[b >> 4];
+            name[k++] = hex[b & 15];
+        }
+        if (k <= PS_FILE_NAME_MAX - 17) cut = k; /* never inside an escape */
+    }
+    name[k] = '\0';
+    if (k > PS_FILE_NAME_MAX || strlen(code) * 3 + 3 >= sizeof name)
+        snprintf(name + cut, sizeof name - cut, "~%016llx", (unsigned long long)name_hash(code));
+    snprintf(buf, size, "%s", name);
+}
+
+typedef struct named_unit {
+    char name[PS_FILE_NAME_MAX + 1];
+    const char *code;
+} named_unit;
+
+static int by_name(const void *a, const void *b) {
+    return strcmp(((const named_unit *)a)->name, ((const named_unit *)b)->name);
+}
+
+int ps_render_names_unique(const ps_results *r, ps_error *err) {
+    if (r->n_units < 2) return PS_OK;
+    named_unit *v = ps_calloc(r->n_units, sizeof *v);
+    if (!v) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < r->n_units; i++) {
+        v[i].code = r->units[i].code ? r->units[i].code : "";
+        ps_unit_file_name(v[i].code, v[i].name, sizeof v[i].name);
+    }
+    qsort(v, r->n_units, sizeof *v, by_name);
+    int rc = PS_OK;
+    for (size_t i = 1; i < r->n_units && rc == PS_OK; i++)
+        if (strcmp(v[i - 1].name, v[i].name) == 0)
+            rc = ps_error_set(err, PS_ECONFIG, NULL, 0, 0,
+                              "units %.100s and %.100s would share the scorecard file %.100s.pdf "
+                              "(their codes differ only past the first %d bytes): shorten one "
+                              "code in the unit list or the job's `declare`",
+                              v[i - 1].code, v[i].code, v[i].name, PS_FILE_NAME_MAX - 17);
+    ps_free(v);
+    return rc;
 }

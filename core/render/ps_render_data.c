@@ -230,6 +230,10 @@ static json_t *unit_json(const ps_unit_result *u) {
     ps_trend tr = ps_render_trend(u);
     json_object_set_new(o, "trend", tr == PS_TREND_NONE ? json_null()
                                                         : json_string(ps_trend_key(tr)));
+    json_t *dq = json_object();
+    for (size_t k = 0; u->agg && k < u->agg->n_dq; k++)
+        json_object_set_new(dq, u->agg->dq[k].key, json_integer(u->agg->dq[k].count));
+    json_object_set_new(o, "data_quality", dq);
     if (u->has_previous) {
         json_t *p = json_object();
         json_object_set_new(p, "total", jnum(u->prev_total));
@@ -288,6 +292,20 @@ int ps_write_json(const ps_results *r, const char *path, ps_error *err) {
     json_t *units = json_array();
     for (size_t i = 0; i < r->n_units; i++) json_array_append_new(units, unit_json(&r->units[i]));
     json_object_set_new(root, "units", units);
+    /* the records no unit got: the run's warning points here */
+    json_t *dq = json_object();
+    json_t *unknown = json_array();
+    for (size_t i = 0; i < r->n_unknown; i++) {
+        json_t *j = json_object();
+        json_object_set_new(j, "code", jstr(r->unknown[i].code));
+        json_object_set_new(j, "records", json_integer(r->unknown[i].count));
+        json_object_set_new(j, "example", jstr(r->unknown[i].example));
+        json_array_append_new(unknown, j);
+    }
+    json_object_set_new(dq, "unknown_units", unknown);
+    json_object_set_new(dq, "unknown_units_unlisted_records",
+                        json_integer(r->agg ? (json_int_t)r->agg->unknown_unlisted : 0));
+    json_object_set_new(root, "data_quality", dq);
     char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(root);
     if (!text) return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory (JSON)");
@@ -464,7 +482,7 @@ int ps_previous_load(ps_results *r, const char *json_path, ps_error *err) {
 int ps_render_xlsx_open(const char *path, char *tmp, size_t tmp_size, lxw_workbook **wb,
                         ps_error *err) {
     snprintf(tmp, tmp_size, "%s.tmp.%ld", path, (long)getpid());
-    FILE *probe = fopen(tmp, "wb");
+    FILE *probe = ps_open_new(tmp);
     if (!probe)
         return ps_error_set(err, PS_EIO, path, 0, 0, "cannot create output file: %s "
                             "(check that the output directory exists and is writable)",

@@ -35,6 +35,8 @@ double ps_render_footer_height(void);
 void ps_render_subst(char *out, size_t size, const char *tmpl, const char *name,
                      const char *value);
 int ps_render_check_dir(const char *dir, ps_error *err);
+/* Refuse two units whose scorecards would have one file name. */
+int ps_render_names_unique(const ps_results *r, ps_error *err);
 
 /* A workbook written under a temporary name (tmp: at least strlen(path) +
  * 40 bytes) and renamed into place when closed; both fill err. */

@@ -399,6 +399,53 @@ static void ranking(sm *s, const ps_layout_section *sec) {
     }
 }
 
+/* Records naming units that are in neither the unit list nor `declare`:
+ * the warning of the run says they are listed here.  The texts are
+ * optional, so a template made before this section still loads. */
+static const char *TQ(sm *s, const char *key, const char *fallback) {
+    const char *t = ps_layout_text(s->L, key);
+    return t && *t ? t : fallback;
+}
+
+static void quality(sm *s, const ps_layout_section *sec) {
+    ps_pdf *pdf = s->pdf;
+    const ps_layout *L = s->L;
+    const ps_results *r = s->r;
+    size_t n = r->n_unknown;
+    uint64_t unlisted = r->agg ? r->agg->unknown_unlisted : 0;
+    section_title(s, TQ(s, "quality_title", "quality"), 3 * ps_pdf_line_h(s->fs) + 12);
+    if (!n) {
+        ps_pdf_flow(pdf, pdf->reg, s->fs, L->c_text, pdf->left, s->cw,
+                    TQ(s, "quality_none", "-"));
+        pdf->y += 6;
+        return;
+    }
+    static const double def[3] = {30, 15, 55};
+    ps_table t;
+    ps_table_init(&t, pdf, sec->n_widths == 3 ? sec->widths : def, 3, pdf->left, s->cw, s->fs);
+    t.head[0] = TQ(s, "quality_col_code", "code");
+    t.head[1] = TQ(s, "quality_col_count", "records");
+    t.head[2] = TQ(s, "quality_col_example", "example");
+    t.al[0] = PS_AL_LEFT; t.al[1] = PS_AL_RIGHT; t.al[2] = PS_AL_LEFT;
+    char cont[256];
+    snprintf(cont, sizeof cont, "%s %s", TQ(s, "quality_title", "quality"), T(s, "continued"));
+    t.cont_title = cont;
+    ps_table_header(&t);
+    for (size_t i = 0; i < n; i++) {
+        char cnt[48];
+        ps_render_count(L, r->unknown[i].count, cnt, sizeof cnt);
+        const char *cells[3] = {r->unknown[i].code, cnt, r->unknown[i].example};
+        ps_table_row(&t, cells, pdf->reg, i % 2 ? L->c_fill : PS_NO_COLOUR, NULL);
+    }
+    if (unlisted) {
+        char cnt[48];
+        ps_render_count(L, (double)unlisted, cnt, sizeof cnt);
+        const char *cells[3] = {TQ(s, "quality_unlisted", "..."), cnt, ""};
+        ps_table_row(&t, cells, pdf->bold, PS_NO_COLOUR, NULL);
+    }
+    pdf->y += 8;
+}
+
 static void layout_pass(sm *s, int dry) {
     ps_pdf_begin_pass(s->pdf, dry);
     for (size_t i = 0; i < s->L->n_sections && !s->pdf->failed; i++) {
@@ -429,6 +476,7 @@ static void layout_pass(sm *s, int dry) {
         else if (!strcmp(n, "best_worst")) best_worst(s);
         else if (!strcmp(n, "ranking")) ranking(s, sec);
         else if (!strcmp(n, "movers")) movers(s);
+        else if (!strcmp(n, "quality")) quality(s, sec);
     }
 }
 

@@ -17,6 +17,7 @@
 #include <utf8proc.h>
 
 #include "render/ps_render.h"
+#include "run/ps_outdir.h"
 #include "score/ps_score.h"
 
 #ifndef PS_INSTALL_DATA_DIR
@@ -219,7 +220,7 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
     if ((rc = ps_agg_rollup(&run->agg, err)) != PS_OK) goto out;
     run->t_ingest = now_seconds() - t0;
     if (run->agg.n_unknown) {
-        uint64_t total = 0;
+        uint64_t total = run->agg.unknown_unlisted;
         for (size_t i = 0; i < run->agg.n_unknown; i++) total += run->agg.unknown[i].count;
         if (run->job.unknown_units_fatal) {
             rc = ps_error_set(err, PS_EDATA, run->job.path, 0, 0,
@@ -232,10 +233,12 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
         }
         if (run->cfg.verbose >= 0) {
             fprintf(stderr,
-                    "parscore: warning: %llu records name %zu unit codes not in the unit list "
+                    "parscore: warning: %llu records name %s%zu unit codes not in the unit list "
                     "and not declared; they are not scored (listed in the data-quality "
-                    "report):",
-                    (unsigned long long)total, run->agg.n_unknown);
+                    "report%s):",
+                    (unsigned long long)total, run->agg.unknown_unlisted ? "more than " : "",
+                    run->agg.n_unknown,
+                    run->agg.unknown_unlisted ? ", the first ones only" : "");
             for (size_t i = 0; i < run->agg.n_unknown && i < 5; i++)
                 fprintf(stderr, " %s (%u)", run->agg.unknown[i].code, run->agg.unknown[i].count);
             fprintf(stderr, "%s\n", run->agg.n_unknown > 5 ? " ..." : "");
@@ -302,8 +305,6 @@ int ps_run_score(ps_run *run, ps_error *err) {
     return PS_OK;
 }
 
-static int make_dirs(const char *path, ps_error *err);
-
 int ps_run_template(ps_run *run, const char *path, const ps_template_fill *fill,
                     ps_error *err) {
     ps_score_opts so;
@@ -314,7 +315,7 @@ int ps_run_template(ps_run *run, const char *path, const ps_template_fill *fill,
     char def[4096];
     if (!path) {
         /* default: beside the job's outputs, created like them */
-        if ((rc = make_dirs(run->job.output_dir, err)) != PS_OK) {
+        if ((rc = ps_outdir_mkdirs(run->job.output_dir, err)) != PS_OK) {
             ps_measure_decls_free(&d);
             return rc;
         }
@@ -332,89 +333,18 @@ int ps_run_template(ps_run *run, const char *path, const ps_template_fill *fill,
     return rc;
 }
 
-static int make_dirs(const char *path, ps_error *err) {
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(tmp, 0777) != 0 && errno != EEXIST) break;
-        *p = '/';
-    }
-    if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-        return ps_error_set(err, PS_EIO, path, 0, 0,
-                            "cannot create the output directory: %s (choose another `output` "
-                            "in the job)", strerror(errno));
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
-        return ps_error_set(err, PS_EIO, path, 0, 0,
-                            "the output path is not a directory (choose another `output` "
-                            "in the job)");
-    if (access(path, W_OK) != 0)
-        return ps_error_set(err, PS_EIO, path, 0, 0,
-                            "the output directory is not writable: %s (choose another `output` "
-                            "in the job or fix its permissions)", strerror(errno));
-    return PS_OK;
-}
-
-/* Remove the files of a flat directory, then the directory. */
-static void remove_staging(const char *dir) {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *de;
-        char path[PATH_MAX + 260];
-        while ((de = readdir(d))) {
-            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-            unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
-/* Move every file of the staging dir into the output dir.  Each rename is
- * atomic; a failure half way leaves complete files of this run only. */
-static int publish_staging(const char *staging, const char *out, ps_error *err) {
-    DIR *d = opendir(staging);
-    if (!d)
-        return ps_error_set(err, PS_EIO, staging, 0, 0, "cannot read the staging directory: %s",
-                            strerror(errno));
-    struct dirent *de;
-    int rc = PS_OK;
-    while (rc == PS_OK && (de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        char from[PATH_MAX + 260], to[PATH_MAX + 260];
-        snprintf(from, sizeof from, "%s/%s", staging, de->d_name);
-        snprintf(to, sizeof to, "%s/%s", out, de->d_name);
-        if (rename(from, to) != 0)
-            rc = ps_error_set(err, PS_EIO, to, 0, 0, "cannot move the new file into place: %s",
-                              strerror(errno));
-    }
-    closedir(d);
-    return rc;
-}
-
 int ps_run_render(ps_run *run, ps_error *err) {
     const ps_job *job = &run->job;
-    int rc = make_dirs(job->output_dir, err);
-    if (rc != PS_OK) return rc;
     double t0 = now_seconds();
     /* Everything is written into a staging directory inside the output
-     * directory and moved into place only when every output is complete:
-     * a run that fails half way (disk full, out of memory) leaves neither
-     * partial files nor a mix of new and older scorecards (found by
+     * directory and published only when every output is complete: a run
+     * that fails half way (disk full, out of memory, a signal) leaves
+     * neither partial files nor a mix of new and older scorecards (found by
      * tests/fault: a failed summary left the new scorecards behind). */
-    char staging[PATH_MAX - 64];
-    snprintf(staging, sizeof staging, "%.*s/.parscore-new.%ld", PATH_MAX - 128, job->output_dir,
-             (long)getpid());
-    remove_staging(staging); /* left by a killed run with our pid */
-    if (mkdir(staging, 0777) != 0)
-        return ps_error_set(err, PS_EIO, job->output_dir, 0, 0,
-                            "cannot write in the output directory: %s (choose another `output` "
-                            "in the job or fix its permissions)", strerror(errno));
+    ps_outdir od;
+    int rc = ps_outdir_open(&od, job->output_dir, err);
     ps_render_opts ro = {
-        .output_dir = staging,
+        .output_dir = od.stage_path,
         .templates_dir = job->template_dir,
         .scorecard_template = job->scorecard_template,
         .summary_template = job->summary_template,
@@ -426,29 +356,20 @@ int ps_run_render(ps_run *run, ps_error *err) {
         .progress = run->cfg.progress,
     };
     char path[PATH_MAX];
-    rc = PS_OK;
     if ((job->outputs & PS_OUT_PDF) && rc == PS_OK) rc = ps_render_scorecards(&run->results, &ro, err);
     if ((job->outputs & PS_OUT_SUMMARY) && rc == PS_OK) rc = ps_render_summary(&run->results, &ro, err);
-    snprintf(path, sizeof path, "%s/results.csv", staging);
+    snprintf(path, sizeof path, "%s/results.csv", od.stage_path);
     if ((job->outputs & PS_OUT_CSV) && rc == PS_OK) rc = ps_write_csv(&run->results, path, err);
-    snprintf(path, sizeof path, "%s/index.csv", staging);
+    snprintf(path, sizeof path, "%s/index.csv", od.stage_path);
     if ((job->outputs & (PS_OUT_CSV | PS_OUT_PDF)) && rc == PS_OK)
         rc = ps_write_index(&run->results, (job->outputs & PS_OUT_PDF) != 0, path, err);
-    snprintf(path, sizeof path, "%s/results.json", staging);
+    snprintf(path, sizeof path, "%s/results.json", od.stage_path);
     if ((job->outputs & PS_OUT_JSON) && rc == PS_OK) rc = ps_write_json(&run->results, path, err);
-    snprintf(path, sizeof path, "%s/results.xlsx", staging);
+    snprintf(path, sizeof path, "%s/results.xlsx", od.stage_path);
     if ((job->outputs & PS_OUT_XLSX) && rc == PS_OK) rc = ps_write_xlsx(&run->results, path, err);
-    if (rc == PS_OK) rc = publish_staging(staging, job->output_dir, err);
-    if (rc != PS_OK) {
-        /* name the file the user asked for, not its staging copy */
-        size_t sl = strlen(staging);
-        if (err && strncmp(err->file, staging, sl) == 0 && err->file[sl] == '/') {
-            char real[sizeof err->file];
-            snprintf(real, sizeof real, "%s%s", job->output_dir, err->file + sl);
-            memcpy(err->file, real, sizeof real);
-        }
-    }
-    remove_staging(staging);
+    if (rc == PS_OK) rc = ps_outdir_publish(&od, err);
+    if (rc != PS_OK) ps_outdir_fix_error(&od, err);
+    ps_outdir_close(&od);
     if (rc != PS_OK) return rc;
     run->t_render = now_seconds() - t0;
     return PS_OK;
@@ -478,55 +399,24 @@ int ps_run_print_aggregates(const ps_run *run, FILE *out) {
         snprintf(key, sizeof key, "unknown_unit.%s", a->unknown[i].code);
         put(out, "*", key, a->unknown[i].count);
     }
+    put(out, "*", "unknown_unit.unlisted", (double)a->unknown_unlisted);
     for (size_t i = 0; i < a->n_units; i++) {
         const ps_unit *unit = &run->units.items[i];
         if (!unit->selected) continue;
         const ps_unit_agg *u = &a->u[i];
         const char *c = unit->code;
-        const ps_dossier_counts *d = &u->d;
-#define D(field) put(out, c, "d." #field, d->field)
-        D(received);
-        put(out, c, "d.channel.1", d->by_channel[1]);
-        put(out, c, "d.channel.2", d->by_channel[2]);
-        put(out, c, "d.channel.3", d->by_channel[3]);
-        put(out, c, "d.channel.0", d->by_channel[0]);
-        D(finished); D(finished_on_time); D(finished_late); D(in_progress);
-        D(in_progress_within); D(in_progress_over); D(paused); D(synced);
-        D(level4_received); D(level4_online); D(level3_received); D(level3_online);
-        D(fee_received); D(fee_paid_online); D(result_doc_finished); D(result_digitized);
-        D(input_digitized); D(late); D(late_with_apology); D(apology); D(returned);
-        D(returned_late); D(rated);
-        for (int r = 1; r <= 4; r++) {
-            char key[32];
-            snprintf(key, sizeof key, "d.rating.%d", r);
-            put(out, c, key, d->rating[r]);
-        }
-        D(handled_ok); D(cut_n); D(cut_ge30); D(cut_sum); D(days_sum);
-#undef D
-#define F(field) put(out, c, "f." #field, u->f.field)
-        F(received); F(answered); F(answered_on_time); F(answered_late);
-        F(unanswered_within); F(unanswered_over); F(rated_satisfied); F(rated_unsatisfied);
-        F(handled_ok);
-#undef F
-#define P(field) put(out, c, "p." #field, (double)u->p.field)
-        P(reports); P(must_announce); P(announced_on_time); P(must_update);
-        P(updated_on_time); P(published); P(published_full);
-#undef P
-        put(out, c, "s.respondents", u->s.respondents);
-        put(out, c, "s.overall_answered", u->s.overall_answered);
-        put(out, c, "s.overall_satisfied", u->s.overall_satisfied);
-        for (size_t k = 0; u->s.answered && k < a->form.n_criteria; k++) {
-            char key[96];
-            snprintf(key, sizeof key, "s.answered.%s", a->form.criteria[k].code);
-            put(out, c, key, u->s.answered[k]);
-            snprintf(key, sizeof key, "s.satisfied.%s", a->form.criteria[k].code);
-            put(out, c, key, u->s.satisfied[k]);
-        }
-        put(out, c, "k.total", u->k.total);
-        for (int l = 1; l <= 4; l++) {
-            char key[32];
-            snprintf(key, sizeof key, "k.level.%d", l);
-            put(out, c, key, u->k.level[l]);
+        for (size_t k = 0; k < ps_counter_def_count(); k++) {
+            const ps_counter_def *def = ps_counter_def_at(k);
+            /* the form's criteria come between the survey totals and the kiosk */
+            if (strcmp(def->key, "k.total") == 0)
+                for (size_t q = 0; u->s.answered && q < a->form.n_criteria; q++) {
+                    char key[96];
+                    snprintf(key, sizeof key, "s.answered.%s", a->form.criteria[q].code);
+                    put(out, c, key, u->s.answered[q]);
+                    snprintf(key, sizeof key, "s.satisfied.%s", a->form.criteria[q].code);
+                    put(out, c, key, u->s.satisfied[q]);
+                }
+            put(out, c, def->key, ps_counter_get(u, def));
         }
         for (int k = 0; k < PS_EX__COUNT; k++) {
             char key[64];

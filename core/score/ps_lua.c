@@ -39,6 +39,7 @@ struct ps_lua {
     char stop_where[256];
     lua_Integer generation; /* counts ps_lua_pcall calls: marks requires in progress */
     char *roots[2];         /* require roots: scripts_dir, rule_dir */
+    int frozen;             /* ps_lua_freeze: load-time globals are read-only */
 };
 
 static ps_lua *sandbox_of(lua_State *L) {
@@ -148,6 +149,200 @@ int ps_lua_pcall(ps_lua *s, int nargs, int nresults) {
     return st;
 }
 
+/* ---- isolation between units ------------------------------------------ */
+
+/* Every chunk (rule file, module, load()) runs with _ENV = one empty table
+ * G whose metatable looks a name up in three layers: the globals this unit
+ * set, the globals the rule file set while loading, and the sandbox's own
+ * (the libraries).  Writes go to the unit layer once the rule set is
+ * loaded (ps_lua_freeze); ps_lua_new_unit gives every unit an empty one.
+ * Tables reached through the two shared layers come back as read-only
+ * proxies, so `math.min = f` or `CONFIG.x = 1` in one unit is refused
+ * instead of changing the units scored after it.  Locals of the rule file
+ * (upvalues of compute) are the rule writer's own state and stay shared:
+ * docs/rules.md says so. */
+static const char UNIT_KEY = 'u', LOAD_KEY = 'l', BASE_KEY = 'b', ENV_KEY = 'e', RO_KEY = 'r';
+
+static void push_readonly(lua_State *L, int idx);
+
+static int ro_index(lua_State *L) {
+    lua_pushvalue(L, 2);
+    lua_gettable(L, lua_upvalueindex(1));
+    if (lua_type(L, -1) == LUA_TTABLE) push_readonly(L, -1);
+    return 1;
+}
+
+static int ro_newindex(lua_State *L) {
+    return luaL_error(L, "cannot set field '%s': this table is shared by every unit (a library, "
+                      "a module or a table the rule file made while loading) and is read-only; "
+                      "keep per-unit values in locals", luaL_tolstring(L, 2, NULL));
+}
+
+static int ro_next(lua_State *L) {
+    lua_settop(L, 2);
+    if (!lua_next(L, lua_upvalueindex(1))) return 0;
+    if (lua_type(L, -1) == LUA_TTABLE) push_readonly(L, -1);
+    return 2;
+}
+
+static int ro_pairs(lua_State *L) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushcclosure(L, ro_next, 1);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+static int ro_len(lua_State *L) {
+    lua_pushinteger(L, luaL_len(L, lua_upvalueindex(1)));
+    return 1;
+}
+
+static int is_protected(lua_State *L, int idx) {
+    if (!lua_getmetatable(L, idx)) return 0;
+    int ro = lua_getfield(L, -1, "__ps_ro") != LUA_TNIL;
+    lua_pop(L, 2);
+    return ro;
+}
+
+/* Stack: table, metatable.  Hide the metatable from getmetatable, refuse
+ * setmetatable and the sandbox's rawset, and attach it. */
+static void seal(lua_State *L) {
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "__ps_ro");
+    lua_setmetatable(L, -2);
+}
+
+/* Push a read-only view of the table at idx (one per table, cached). */
+static void push_readonly(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    if (is_protected(L, idx)) {
+        lua_pushvalue(L, idx);
+        lua_remove(L, idx);
+        return;
+    }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &RO_KEY);
+    int cache = lua_gettop(L);
+    lua_pushvalue(L, idx);
+    if (lua_rawget(L, cache) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_createtable(L, 0, 6);
+        lua_pushvalue(L, idx);
+        lua_pushcclosure(L, ro_index, 1);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, ro_newindex);
+        lua_setfield(L, -2, "__newindex");
+        lua_pushvalue(L, idx);
+        lua_pushcclosure(L, ro_pairs, 1);
+        lua_setfield(L, -2, "__pairs");
+        lua_pushvalue(L, idx);
+        lua_pushcclosure(L, ro_len, 1);
+        lua_setfield(L, -2, "__len");
+        seal(L);
+        lua_pushvalue(L, idx);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, cache);
+    }
+    lua_remove(L, cache);
+    lua_remove(L, idx);
+}
+
+/* G[k]: this unit's globals, then the rule file's, then the sandbox's. */
+static int env_index(lua_State *L) {
+    ps_lua *s = sandbox_of(L);
+    if (s->frozen && lua_rawgetp(L, LUA_REGISTRYINDEX, &UNIT_KEY) == LUA_TTABLE) {
+        lua_pushvalue(L, 2);
+        if (lua_rawget(L, -2) != LUA_TNIL) return 1;
+    }
+    lua_settop(L, 2);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &LOAD_KEY);
+    lua_pushvalue(L, 2);
+    int t = lua_rawget(L, -2);
+    if (t == LUA_TNIL) {
+        lua_settop(L, 2);
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &BASE_KEY);
+        lua_pushvalue(L, 2);
+        t = lua_rawget(L, -2);
+        if (t == LUA_TTABLE && lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "_G") == 0) {
+            lua_pushvalue(L, 1);
+            return 1;
+        }
+        if (t == LUA_TTABLE) push_readonly(L, -1);
+        return 1;
+    }
+    if (t == LUA_TTABLE && s->frozen) push_readonly(L, -1);
+    return 1;
+}
+
+static int env_newindex(lua_State *L) {
+    ps_lua *s = sandbox_of(L);
+    if (!s->frozen || lua_rawgetp(L, LUA_REGISTRYINDEX, &UNIT_KEY) != LUA_TTABLE) {
+        lua_settop(L, 3);
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &LOAD_KEY);
+    }
+    lua_insert(L, 2);
+    lua_rawset(L, 2);
+    return 0;
+}
+
+/* rawset on a shared table or on G would step around the layers. */
+static int sandbox_rawset(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (is_protected(L, 1))
+        return luaL_error(L, "rawset: this table is shared by every unit and is read-only");
+    lua_settop(L, 3);
+    lua_rawset(L, 1);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* Set the _ENV of the function on top of the stack to G. */
+static void set_env(lua_State *L) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &ENV_KEY);
+    if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+}
+
+/* Runs protected, from open_sandbox: builds the layers and G. */
+static void open_layers(lua_State *L) {
+    lua_pushglobaltable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &BASE_KEY);
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &LOAD_KEY);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &RO_KEY);
+    lua_newtable(L);
+    lua_createtable(L, 0, 4);
+    lua_pushcfunction(L, env_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, env_newindex);
+    lua_setfield(L, -2, "__newindex");
+    seal(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &ENV_KEY);
+    /* getmetatable("").__index is the string library itself */
+    lua_pushliteral(L, "");
+    if (lua_getmetatable(L, -1)) {
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+void ps_lua_freeze(ps_lua *s) { s->frozen = 1; }
+
+int ps_lua_new_unit(lua_State *L) {
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &UNIT_KEY);
+    return 0;
+}
+
 /* ---- errors ---------------------------------------------------------- */
 
 void ps_lua_error_fill(ps_error *err, int status, const char *msg) {
@@ -226,6 +421,7 @@ int ps_lua_loadfile(ps_lua *s, const char *path, const char *display,
         s->slack = 0;
         return status;
     }
+    set_env(s->L);
     return PS_OK;
 }
 
@@ -284,6 +480,7 @@ static int sandbox_require(lua_State *L) {
         lua_pushfstring(L, "@%s", relpath);
         if (luaL_loadbufferx(L, buf, size, lua_tostring(L, -1), "t") != LUA_OK)
             return lua_error(L);
+        set_env(L);
         lua_pushinteger(L, s->generation);
         lua_setfield(L, loading, name);
         lua_pushstring(L, name);
@@ -307,7 +504,11 @@ static int sandbox_require(lua_State *L) {
 /* load(chunk [, name [, mode [, env]]]) with the mode forced to text. */
 static int sandbox_load(lua_State *L) {
     int n = lua_gettop(L);
-    if (n < 3) lua_settop(L, 3);
+    if (n < 4) {
+        lua_settop(L, 4);
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &ENV_KEY); /* not the sandbox's own globals */
+        lua_replace(L, 4);
+    }
     lua_pushliteral(L, "t");
     lua_replace(L, 3);
     lua_pushvalue(L, lua_upvalueindex(1));
@@ -338,17 +539,22 @@ static int sandbox_setmetatable(lua_State *L) {
 /* Lua's pattern matcher backtracks in C, where no hook runs: ".-.-.-b" on
  * a 3,000-byte string ran for over a minute in a test, outside the
  * instruction budget.  Before find/match/gmatch/gsub run, bound their work
- * from above -- each quantified item (*, +, -, ?, %b, a back-reference)
- * may try every position, so steps <= n^(q+1) for an unanchored pattern
- * (n^q anchored), n x m for a plain search -- and refuse calls whose
- * bound exceeds PS_PATTERN_STEPS.  Measured: a call right at the bound
- * (".-.-b" on 999 bytes) takes about 2 s; ordinary rule-script matching
- * (codes, names, option texts of a few dozen bytes) stays far below. */
-#define PS_PATTERN_STEPS 1e9
+ * from above -- the q items that may take any length (*, +, -, %b, a
+ * back-reference) split the subject at q cut points in order, so at most
+ * C(n + q, q) tuples per start position (x n + 1 start positions unless
+ * anchored, x 2 per `?`), n x m for a plain search -- refuse calls whose
+ * bound exceeds PS_PATTERN_STEPS, and charge the bound of the others to
+ * the unit's instruction budget (charge_work).  Measured: ".-.-b" on 999
+ * bytes (bound 5e8) takes about 2 s; ordinary rule-script matching (codes,
+ * names, option texts of a few dozen bytes) stays far below. */
+#define PS_PATTERN_STEPS 5e8
 
-static int pattern_quantifiers(const char *p, size_t m, int *anchored) {
+/* q counts the items that may take any length; *opt the `?` items, which
+ * only choose between two (one or none). */
+static int pattern_quantifiers(const char *p, size_t m, int *anchored, int *opt) {
     size_t i = 0;
     int q = 0;
+    *opt = 0;
     *anchored = m > 0 && p[0] == '^';
     if (*anchored) i = 1;
     while (i < m) {
@@ -377,11 +583,37 @@ static int pattern_quantifiers(const char *p, size_t m, int *anchored) {
         }
     quantifier:
         if (i < m && (p[i] == '*' || p[i] == '+' || p[i] == '-' || p[i] == '?')) {
-            q++;
+            if (p[i] == '?') (*opt)++;
+            else q++;
             i++;
         }
     }
     return q;
+}
+
+/* Charge `work` steps to the call's instruction budget: one bounded call
+ * is short, but without this a loop of calls just under the bound ran for
+ * minutes (60 x ".-.-b" on 999 bytes: 128 s).  The bound, not the steps
+ * actually taken, is charged: it is what can be known before the call,
+ * and it keeps the charge the same from run to run. */
+static void charge_work(lua_State *L, double work) {
+    ps_lua *s = sandbox_of(L);
+    if (s->stopped != STOP_NONE) return; /* the hook raises at the next instruction */
+    if (work <= (double)s->budget - (double)s->count) {
+        s->count += (uint64_t)work;
+        return;
+    }
+    s->count = s->budget + 1;
+    s->stopped = STOP_BUDGET;
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    luaL_where(L, 1);
+    const char *w = lua_tostring(L, -1);
+    size_t wl = w ? strlen(w) : 0;
+    snprintf(s->stop_where, sizeof s->stop_where, "%.*s", (int)(wl > 2 ? wl - 2 : 0), w ? w : "");
+    lua_pop(L, 1);
+    s->slack = 1;
+    luaL_error(L, "instruction budget exceeded (%I instructions per call; the work of "
+               "string patterns counts)", (lua_Integer)s->budget);
 }
 
 static int guarded_pattern(lua_State *L) {
@@ -390,21 +622,25 @@ static int guarded_pattern(lua_State *L) {
         lua_tolstring(L, 1, &n);
         const char *p = lua_tolstring(L, 2, &m);
         int plain = lua_toboolean(L, lua_upvalueindex(3)) && lua_toboolean(L, 4);
-        int anchored = 0;
-        int q = plain ? 0 : pattern_quantifiers(p, m, &anchored);
+        int anchored = 0, opt = 0;
+        int q = plain ? 0 : pattern_quantifiers(p, m, &anchored, &opt);
         double bound;
-        if (q == 0) {
+        if (q == 0 && opt == 0) {
             bound = ((double)n + 1) * ((double)m + 1);
         } else {
-            bound = 1;
-            for (int k = 0; k < q + !anchored && bound <= PS_PATTERN_STEPS; k++)
-                bound *= (double)n + 1;
+            /* the lengths the q items take are cut points of the
+             * subject in order: at most C(n + q, q) tuples to try */
+            bound = anchored ? 1 : (double)n + 1;
+            for (int k = 1; k <= q && bound <= PS_PATTERN_STEPS; k++)
+                bound = bound * ((double)n + k) / k;
+            for (int k = 0; k < opt && bound <= PS_PATTERN_STEPS; k++) bound *= 2;
         }
         if (bound > PS_PATTERN_STEPS)
             return luaL_error(L, "string.%s: this pattern on a %I-byte string could run for "
                               "minutes (Lua cannot stop pattern matching); use a simpler "
                               "pattern or a shorter string", lua_tostring(L, lua_upvalueindex(2)),
                               (lua_Integer)n);
+        charge_work(L, bound);
     }
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
@@ -625,6 +861,8 @@ static int open_sandbox(lua_State *L) {
     lua_setfield(L, 1, "print");
     lua_pushcfunction(L, sandbox_require);
     lua_setfield(L, 1, "require");
+    lua_pushcfunction(L, sandbox_rawset);
+    lua_setfield(L, 1, "rawset");
     /* string.dump makes bytecode; math.random would make scores differ
      * between two runs on the same data. */
     lua_getfield(L, 1, "string");
@@ -648,6 +886,7 @@ static int open_sandbox(lua_State *L) {
     push_ps_table(L);
     lua_setfield(L, 1, "ps");
     lua_settop(L, 0);
+    open_layers(L);
     return 0;
 }
 

@@ -49,6 +49,11 @@ int ps_lua_loadfile(ps_lua *s, const char *path, const char *display,
  * script, "file:line: instruction budget exceeded ..." / "memory limit of
  * N MiB exceeded". */
 int ps_lua_pcall(ps_lua *s, int nargs, int nresults);
+/* After the rule set is loaded: the globals it set become read-only, and
+ * each unit's own go to the table ps_lua_new_unit (a lua_CFunction-style
+ * call, run under ps_lua_pcall) makes empty. */
+void ps_lua_freeze(ps_lua *s);
+int ps_lua_new_unit(lua_State *L);
 
 /* 1 when the last ps_lua_pcall or ps_lua_loadfile met a failed allocation
  * of the process (not the script's own cap): the caller reports PS_ENOMEM,

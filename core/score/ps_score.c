@@ -258,6 +258,7 @@ static void read_result(lua_State *L, int res, unit_ctx *c) {
 static int score_unit_p(lua_State *L) {
     unit_ctx *c = lua_touserdata(L, 1);
     lua_settop(L, 1);
+    ps_lua_new_unit(L);
     lua_getfield(L, LUA_REGISTRYINDEX, "ps.ruleset");
     lua_getfield(L, -1, "score");
     ps_push_unit(L, c->agg, c->units, c->index, c->sipas);

@@ -243,6 +243,7 @@ int ps_ruleset_load(ps_ruleset *rs, const char *rules, const char *scripts_dir,
         ps_ruleset_free(rs);
         return status;
     }
+    ps_lua_freeze(rs->lua);
     return PS_OK;
 }
 

@@ -137,13 +137,16 @@ static int one_row(kiosk_state *st, ps_error *err) {
     size_t k;
     int rc;
 
+    /* a row of the wrong width still names its unit when that column is
+     * there: book the problem under it, not under an unknown unit */
+    unit[0] = '\0';
+    if (st->col[C_UNIT] < r->n_fields) csv_field_trim(r->fields[st->col[C_UNIT]], unit, sizeof unit);
     if (r->n_fields != st->n_cols) {
         snprintf(what, sizeof what, "%zu fields, the header has %zu", r->n_fields, st->n_cols);
         snprintf(example, sizeof example, "%zu fields", r->n_fields);
-        return row_problem(st, err, "kiosk_bad_row", NULL, 0, NULL, example, what);
+        return row_problem(st, err, "kiosk_bad_row", unit, 0, NULL, example, what);
     }
     memset(rec, 0, sizeof *rec);
-    csv_field_trim(r->fields[st->col[C_UNIT]], unit, sizeof unit);
     for (k = 0; k < C_N; k++) {
         if (k == C_COUNTER) continue; /* a device may have no counter number */
         csv_field_trim(r->fields[st->col[k]], shown, sizeof shown);
@@ -162,7 +165,7 @@ static int one_row(kiosk_state *st, ps_error *err) {
         snprintf(example, sizeof example, "muc_do=%s", shown);
         snprintf(what, sizeof what, "\"%s\" is not a rating; use "
                  "rat_hai_long, hai_long, binh_thuong or khong_hai_long", shown);
-        return row_problem(st, err, "kiosk_bad_level", unit, st->col[C_LEVEL] + 1,
+        return row_problem(st, err, "bad_kiosk_level", unit, st->col[C_LEVEL] + 1,
                            "muc_do", example, what);
     }
     rec->level = (int)k + 1;

@@ -56,16 +56,37 @@ typedef struct os_column_info {
     const char *type;
 } os_column_info;
 
+/* Growable string for building SQL; `failed` is set on out of memory and
+ * every later add is a no-op, so callers check once at the end. */
+typedef struct os_sb {
+    char *p;
+    size_t len, cap;
+    int failed;
+} os_sb;
+void os_sb_add(os_sb *b, const char *s);
+void os_sb_addf(os_sb *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void os_sb_ident(os_sb *b, const char *name);   /* "name" */
+
+/* Column `name` of the database type `type` as the text the core parses
+ * (is_time: a timestamp column is formatted as local wall-clock time). */
+void os_column_text(os_sb *b, const char *name, int is_time, const char *type,
+                    int dialect);
+
 /* Check the mapped columns against those found (n_found 0: the table does
  * not exist) and build the SELECT of logical table `table`, columns in
- * logical order (absent columns as NULL), ordered by the record code so
+ * logical order (absent columns as NULL), filtered by `where` (SQL, NULL
+ * for none), ordered by the record code so
  * that reports list the same example codes whichever backend is read.
  * *sql is malloc'd.  Errors (PS_EDATA) name the source, table, column and
  * the mapping key that fixes it. */
 int os_build_select(const os_mapping *m, int table, int dialect,
                     const os_column_info *found, size_t n_found,
-                    const char *source, const ps_host *host, ps_error *err,
-                    char **sql);
+                    const char *where, const char *source,
+                    const ps_host *host, ps_error *err, char **sql);
 
 /* Strings of one batch: a list of blocks reused after every emit. */
 typedef struct os_block os_block;

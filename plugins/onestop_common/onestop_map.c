@@ -8,6 +8,7 @@
  * is a keyword or has capitals works and a mapping can never inject SQL.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,14 +273,7 @@ nomem:
 
 /* ---- SELECT ---------------------------------------------------------- */
 
-/* Growable string for building SQL. */
-typedef struct os_sb {
-    char *p;
-    size_t len, cap;
-    int failed;
-} os_sb;
-
-static void os_sb_add(os_sb *b, const char *s)
+void os_sb_add(os_sb *b, const char *s)
 {
     size_t n = strlen(s);
     if (b->failed)
@@ -300,8 +294,35 @@ static void os_sb_add(os_sb *b, const char *s)
     b->len += n;
 }
 
+void os_sb_addf(os_sb *b, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = 1;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        os_sb_add(b, small);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->failed = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    os_sb_add(b, big);
+    free(big);
+}
+
 /* Identifiers were checked to hold no '"', so quoting is wrapping. */
-static void os_sb_ident(os_sb *b, const char *name)
+void os_sb_ident(os_sb *b, const char *name)
 {
     os_sb_add(b, "\"");
     os_sb_add(b, name);
@@ -367,10 +388,28 @@ static int os_missing_column(const os_mapping *m, int table, size_t col,
     return PS_EDATA;
 }
 
+void os_column_text(os_sb *b, const char *name, int is_time, const char *type,
+                    int dialect)
+{
+    /* PostgreSQL prints timestamptz in the session's zone with a bare
+     * "+07" suffix and timestamps with fractions: hand the core the
+     * local wall-clock text the spec defines instead. */
+    if (dialect == OS_DIALECT_PG && is_time && type &&
+        strncmp(type, "timestamp", 9) == 0) {
+        os_sb_add(b, "to_char(");
+        os_sb_ident(b, name);
+        if (strcmp(type, "timestamp with time zone") == 0)
+            os_sb_add(b, " AT TIME ZONE 'Asia/Ho_Chi_Minh'");
+        os_sb_add(b, ", 'YYYY-MM-DD\"T\"HH24:MI:SS')");
+    } else {
+        os_sb_ident(b, name);
+    }
+}
+
 int os_build_select(const os_mapping *m, int table, int dialect,
                     const os_column_info *found, size_t n_found,
-                    const char *source, const ps_host *host, ps_error *err,
-                    char **sql)
+                    const char *where, const char *source,
+                    const ps_host *host, ps_error *err, char **sql)
 {
     *sql = NULL;
     const char *tkey = os_table_keys[table];
@@ -417,24 +456,15 @@ int os_build_select(const os_mapping *m, int table, int dialect,
             os_sb_add(&b, "NULL");
             continue;
         }
-        const os_column_info *ci = os_lookup(found, n_found, name, dialect);
-        /* PostgreSQL prints timestamptz in the session's zone with a bare
-         * "+07" suffix and timestamps with fractions: hand the core the
-         * local wall-clock text the spec defines instead. */
-        if (dialect == OS_DIALECT_PG &&
-            os_column_def(table, c)->type == OS_COL_TIME &&
-            strncmp(ci->type, "timestamp", 9) == 0) {
-            os_sb_add(&b, "to_char(");
-            os_sb_ident(&b, name);
-            if (strcmp(ci->type, "timestamp with time zone") == 0)
-                os_sb_add(&b, " AT TIME ZONE 'Asia/Ho_Chi_Minh'");
-            os_sb_add(&b, ", 'YYYY-MM-DD\"T\"HH24:MI:SS')");
-        } else {
-            os_sb_ident(&b, name);
-        }
+        os_column_text(&b, name, os_column_def(table, c)->type == OS_COL_TIME,
+                       os_lookup(found, n_found, name, dialect)->type, dialect);
     }
     os_sb_add(&b, " FROM ");
     os_sb_ident(&b, m->table[table]);
+    if (where && *where) {
+        os_sb_add(&b, " WHERE ");
+        os_sb_add(&b, where);
+    }
     os_sb_add(&b, " ORDER BY ");
     os_sb_ident(&b, m->column[table][0]);
     if (b.failed) {

@@ -25,6 +25,7 @@
 #include <libpq-fe.h>
 
 #include "onestop.h"
+#include "pg_sql.h"
 
 typedef struct pg_config {
     char *conninfo;
@@ -32,6 +33,7 @@ typedef struct pg_config {
     char *mapping;
     int feedback;
     long fetch;
+    char *aggregate;
 } pg_config;
 
 static const ps_option pg_options[] = {
@@ -46,6 +48,9 @@ static const ps_option pg_options[] = {
      "read the feedback (PAKN) table; false when the database has none"},
     {"fetch", PS_OPT_INT, "5000", offsetof(pg_config, fetch), 0,
      "rows per FETCH from the server-side cursor (1..1000000)"},
+    {"aggregate", PS_OPT_STRING, "rows", offsetof(pg_config, aggregate), 0,
+     "\"rows\": send every dossier to the core; \"server\": count per unit "
+     "in one grouped query on the server (docs/scale-out.md)"},
     {NULL, 0, NULL, 0, 0, NULL}};
 
 #define PG_EMIT_BATCH 512
@@ -60,6 +65,12 @@ typedef struct pg_state {
     int map_ready;
     char *select[OS_NTABLES];        /* NULL: table not read */
     uint64_t rows[OS_NTABLES];       /* planner's row estimate */
+    pg_table_cols cols[OS_NTABLES];  /* names and types of mapped columns */
+    char *types[OS_NTABLES][OS_MAXCOLS];
+    int server;                      /* aggregate = "server" */
+    pg_job_days job;
+    int has_period;                  /* the host told the period */
+    uint64_t result_rows, counters;  /* server mode, for the -v log */
     os_reader reader;
     int reader_ready;
 } pg_state;
@@ -107,13 +118,17 @@ static int pg_check_conninfo(const ps_host *host, const char *conninfo,
         return rc;
     }
     const char *dbname = "", *hostname = "", *port = "", *user = "";
-    int has_password = 0;
+    /* libpq marks its secret keywords (password, sslpassword, and any it
+     * adds later) with dispchar "*": follow its list instead of keeping
+     * our own. */
+    char secret[64] = "";
     for (PQconninfoOption *o = opts; o->keyword; o++) {
         if (!o->val || !*o->val)
             continue;
-        if (strcmp(o->keyword, "password") == 0)
-            has_password = 1;
-        else if (strcmp(o->keyword, "dbname") == 0)
+        if (o->dispchar && strchr(o->dispchar, '*')) {
+            if (!secret[0])
+                os_strlcpy(secret, o->keyword, sizeof secret);
+        } else if (strcmp(o->keyword, "dbname") == 0)
             dbname = o->val;
         else if (strcmp(o->keyword, "host") == 0 ||
                  (strcmp(o->keyword, "hostaddr") == 0 && !*hostname))
@@ -127,13 +142,21 @@ static int pg_check_conninfo(const ps_host *host, const char *conninfo,
              *dbname ? dbname : "(default)", *user ? " as " : "", user,
              *hostname ? " on " : "", hostname, *port ? ":" : "", port);
     PQconninfoFree(opts);
-    if (has_password)
+    if (strcmp(secret, "password") == 0)
         return host->error(err, PS_ECONFIG, NULL, 0, 0,
                            "%s: the conninfo contains a "
                            "password; remove it and give the password in "
                            "PGPASSWORD, a PGPASSFILE or ~/.pgpass so it "
                            "never sits in a job file",
                            label);
+    if (secret[0])
+        return host->error(err, PS_ECONFIG, NULL, 0, 0,
+                           "%s: the conninfo contains a secret (%s); "
+                           "remove it and keep it in a service file "
+                           "(PGSERVICEFILE, readable only by this user; "
+                           "name it with service=...) so it never sits "
+                           "in a job file",
+                           label, secret);
     return PS_OK;
 }
 
@@ -203,11 +226,81 @@ static int pg_prepare_table(pg_state *s, int t, ps_error *err)
     }
     if (n > 0)
         s->rows[t] = strtoull(PQgetvalue(res, 0, 2), NULL, 10);
-    int rc = os_build_select(&s->map, t, OS_DIALECT_PG, cols, (size_t)n,
-                             s->label, s->host, err, &s->select[t]);
+    for (size_t c = 0; c < os_column_count(t); c++) {
+        const char *name = s->map.column[t][c];
+        s->cols[t].name[c] = name;
+        for (int i = 0; name && i < n; i++)
+            if (strcmp(cols[i].name, name) == 0) {
+                s->types[t][c] = strdup(cols[i].type);
+                if (!s->types[t][c]) {
+                    free(cols);
+                    PQclear(res);
+                    return s->host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+                }
+                s->cols[t].type[c] = s->types[t][c];
+            }
+    }
+    os_sb where = {0};
+    int rcol = t == OS_DOSSIERS ? OD_RECEIVED_AT : OF_RECEIVED_AT;
+    if (t != OS_PROCEDURES && s->has_period)
+        pg_period_where(&where, s->cols[t].name[rcol], s->cols[t].type[rcol], &s->job);
+    int rc = where.failed ? s->host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory")
+                          : os_build_select(&s->map, t, OS_DIALECT_PG, cols, (size_t)n,
+                                            where.p, s->label, s->host, err, &s->select[t]);
+    free(where.p);
     free(cols);
     PQclear(res);
     return rc;
+}
+
+/* ---- the job, as the host tells it ---------------------------------- */
+
+static int pg_push_day(long **days, size_t *n, long day)
+{
+    long *grown = realloc(*days, (*n + 1) * sizeof *grown);
+    if (!grown)
+        return PS_ENOMEM;
+    grown[(*n)++] = day;
+    *days = grown;
+    return PS_OK;
+}
+
+/* The period (for the WHERE of every mode) and, for the server query, the
+ * calendar and the example limit.  A host older than ABI 2's additions
+ * gives none: rows are then read unfiltered, and server mode is refused. */
+static int pg_learn_job(pg_state *s, ps_error *err)
+{
+    const ps_host *h = s->host;
+    pg_job_days *j = &s->job;
+    if (PS_HOST_HAS(h, period) && h->period) {
+        char first[11], last[11];
+        h->period(s->sink, first, last);
+        j->first = pg_day_number(first);
+        j->last = pg_day_number(last);
+        s->has_period = j->first > 0 && j->last >= j->first;
+    }
+    if (!s->server)
+        return PS_OK;
+    if (!s->has_period || !PS_HOST_HAS(h, calendar_day) || !h->calendar_day)
+        return h->error(err, PS_ECONFIG, NULL, 0, 0,
+                        "aggregate = \"server\" needs a parscore that tells plugins the "
+                        "period and calendar (ABI 2 host); use aggregate = \"rows\"");
+    j->examples = h->examples_max(s->sink);
+    char first[11], last[11];
+    j->has_calendar = h->calendar_range(s->sink, first, last);
+    if (j->has_calendar) {
+        j->cal_first = pg_day_number(first);
+        j->cal_last = pg_day_number(last);
+        char day[11];
+        int working;
+        for (size_t i = 0; h->calendar_day(s->sink, i, day, &working); i++) {
+            int rc = working ? pg_push_day(&j->workdays, &j->n_workdays, pg_day_number(day))
+                             : pg_push_day(&j->holidays, &j->n_holidays, pg_day_number(day));
+            if (rc != PS_OK)
+                return h->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+    }
+    return PS_OK;
 }
 
 /* ---- plugin entry points ------------------------------------------- */
@@ -217,8 +310,13 @@ static void pg_close(void *state)
     pg_state *s = state;
     if (!s)
         return;
-    for (int t = 0; t < OS_NTABLES; t++)
+    for (int t = 0; t < OS_NTABLES; t++) {
         free(s->select[t]);
+        for (int c = 0; c < OS_MAXCOLS; c++)
+            free(s->types[t][c]);
+    }
+    free(s->job.holidays);
+    free(s->job.workdays);
     if (s->conn)
         PQfinish(s->conn);
     if (s->map_ready)
@@ -246,7 +344,20 @@ static int pg_open(const ps_host *host, ps_sink *sink, void *config,
     s->host = host;
     s->sink = sink;
     s->cfg = cfg;
-    int rc = pg_check_conninfo(host, cfg->conninfo, s->label, sizeof s->label,
+    int rc = PS_OK;
+    if (cfg->aggregate && strcmp(cfg->aggregate, "server") == 0) {
+        s->server = 1;
+    } else if (cfg->aggregate && strcmp(cfg->aggregate, "rows") != 0) {
+        rc = host->error(err, PS_ECONFIG, NULL, 0, 0,
+                         "aggregate = \"%.40s\": write \"rows\" (the core counts every "
+                         "dossier) or \"server\" (one grouped query on the server)",
+                         cfg->aggregate);
+        goto fail;
+    }
+    rc = pg_learn_job(s, err);
+    if (rc != PS_OK)
+        goto fail;
+    rc = pg_check_conninfo(host, cfg->conninfo, s->label, sizeof s->label,
                                err);
     if (rc != PS_OK)
         goto fail;
@@ -328,6 +439,7 @@ static int pg_read_table(pg_state *s, int t, ps_error *err)
              s->select[t]);
     char doing[128];
     snprintf(doing, sizeof doing, "reading table \"%.60s\"", s->map.table[t]);
+    s->host->log(s->sink, PS_LOG_DEBUG, "%s: %s", doing, s->select[t]);
     int rc = pg_command(s, declare, doing, err);
     free(declare);
     if (rc != PS_OK)
@@ -364,6 +476,245 @@ static int pg_read_table(pg_state *s, int t, ps_error *err)
     return pg_command(s, fetch, doing, err);
 }
 
+/* ---- aggregate = "server" --------------------------------------------- */
+
+/* The counters of one result row (one unit code), handed to the core in
+ * one emit.  Strings point into the PGresult or into `bufs`. */
+typedef struct pg_row_out {
+    ps_counter *c;
+    size_t n, cap;
+    char **bufs;
+    size_t n_bufs;
+    int failed;
+} pg_row_out;
+
+static void pg_out_add(pg_row_out *o, const char *unit, const char *key,
+                       double value, const char *code)
+{
+    if (o->failed)
+        return;
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 128;
+        ps_counter *grown = realloc(o->c, cap * sizeof *grown);
+        if (!grown) {
+            o->failed = 1;
+            return;
+        }
+        o->c = grown;
+        o->cap = cap;
+    }
+    o->c[o->n++] = (ps_counter){.unit_code = unit, .key = key, .value = value,
+                                .code = code};
+}
+
+/* A copy of text split at chr(31) into *tokens (at most max). */
+static size_t pg_split(pg_row_out *o, const char *text, const char **tokens,
+                       size_t max)
+{
+    if (!text || !*text || o->failed)
+        return 0;
+    char **grown = realloc(o->bufs, (o->n_bufs + 1) * sizeof *grown);
+    char *copy = strdup(text);
+    if (!grown || !copy) {
+        free(copy);
+        if (grown)
+            o->bufs = grown;
+        o->failed = 1;
+        return 0;
+    }
+    o->bufs = grown;
+    o->bufs[o->n_bufs++] = copy;
+    size_t n = 0;
+    for (char *p = copy; n < max;) {
+        char *sep = strchr(p, '\x1f');
+        if (sep)
+            *sep = '\0';
+        if (*p)
+            tokens[n++] = p;
+        if (!sep)
+            break;
+        p = sep + 1;
+    }
+    return n;
+}
+
+#define PG_DQ_EXAMPLES 3 /* the core keeps 3 examples per finding */
+
+typedef struct pg_dq {
+    const char *key;
+    double count;
+    const char *codes[PG_DQ_EXAMPLES];
+    size_t n_codes;
+    size_t seq;
+} pg_dq;
+
+/* The core lists a unit's findings in the order it first met them: by the
+ * first record (code order), then by where add_dossier() checks them. */
+static int pg_dq_order(const void *a, const void *b)
+{
+    const pg_dq *x = a, *y = b;
+    int c = strcmp(x->codes[0], y->codes[0]);
+    if (c)
+        return c;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int pg_emit_row(pg_state *s, PGresult *res, int row, int table,
+                       ps_error *err)
+{
+    pg_row_out o = {0};
+    pg_dq dq[16] = {{0}};
+    size_t n_dq = 0;
+    const char *unit = PQgetvalue(res, row, 0);
+    pg_out_add(&o, unit, "rows", strtod(PQgetvalue(res, row, 1), NULL),
+               PQgetvalue(res, row, 2));
+    int f = 3;
+    for (size_t i = 0; i < pg_agg_col_count(table); i++) {
+        const pg_agg_col *col = pg_agg_col_at(table, i);
+        const char *v = PQgetisnull(res, row, f) ? NULL : PQgetvalue(res, row, f);
+        f++;
+        double value = v ? strtod(v, NULL) : 0;
+        if (col->kind == PG_COL_COUNT || col->kind == PG_COL_SUM) {
+            if (value != 0)
+                pg_out_add(&o, unit, col->key, value, NULL);
+        } else if (col->kind == PG_COL_CODES) {
+            const char *codes = PQgetisnull(res, row, f) ? NULL : PQgetvalue(res, row, f);
+            f++;
+            if (value == 0)
+                continue;
+            pg_out_add(&o, unit, col->key, value, NULL);
+            const char *tok[1024];
+            size_t n = pg_split(&o, codes, tok, s->job.examples < 1024 ? s->job.examples : 1024);
+            for (size_t k = 0; k < n; k++)
+                pg_out_add(&o, unit, col->key, 0, tok[k]);
+        } else if (col->kind == PG_COL_DQ) {
+            const char *codes = PQgetisnull(res, row, f) ? NULL : PQgetvalue(res, row, f);
+            f++;
+            if (value == 0 || n_dq == sizeof dq / sizeof dq[0])
+                continue;
+            pg_dq *d = &dq[n_dq];
+            d->key = col->key;
+            d->count = value;
+            d->seq = i;
+            d->n_codes = pg_split(&o, codes, d->codes, PG_DQ_EXAMPLES);
+            if (d->n_codes)
+                n_dq++;
+        } else {
+            const char *tok[4096];
+            size_t n = pg_split(&o, v, tok, sizeof tok / sizeof tok[0]);
+            for (size_t k = 0; k < n; k++)
+                pg_out_add(&o, unit, col->key, 0, tok[k]);
+        }
+    }
+    qsort(dq, n_dq, sizeof dq[0], pg_dq_order);
+    for (size_t i = 0; i < n_dq; i++) {
+        pg_out_add(&o, unit, dq[i].key, dq[i].count, NULL);
+        for (size_t k = 0; k < dq[i].n_codes; k++)
+            pg_out_add(&o, unit, dq[i].key, 0, dq[i].codes[k]);
+    }
+    int rc = o.failed ? s->host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory")
+                      : PS_EMIT(s->host, s->sink, PS_REC_COUNTER, o.c, o.n, err);
+    s->counters += o.n;
+    free(o.c);
+    for (size_t i = 0; i < o.n_bufs; i++)
+        free(o.bufs[i]);
+    free(o.bufs);
+    return rc;
+}
+
+/* The catalogue as jsonb for the grouped query ($1), built by the server
+ * from the same columns the row path reads, with the row path's defaults. */
+static int pg_catalogue_json(pg_state *s, char **json, ps_error *err)
+{
+    const char *const *nm = s->cols[OS_PROCEDURES].name;
+    os_sb b = {0};
+    os_sb_add(&b, "SELECT COALESCE(jsonb_object_agg(");
+    os_sb_ident(&b, nm[OP_CODE]);
+    os_sb_add(&b, ", jsonb_build_array(COALESCE((");
+    /* through text: a REAL column's 2.5 is the double the row path parses */
+    os_sb_add(&b, nm[OP_LEGAL_DAYS] ? "" : "NULL");
+    if (nm[OP_LEGAL_DAYS])
+        os_sb_ident(&b, nm[OP_LEGAL_DAYS]);
+    os_sb_add(&b, ")::text::float8, 0)");
+    static const struct { int col; int null_value; } ints[] = {
+        {OP_ONLINE_LEVEL, 0}, {OP_HAS_FEE, 0}, {OP_HAS_RESULT_DOCUMENT, 1}};
+    for (size_t i = 0; i < 3; i++) {
+        os_sb_add(&b, ", COALESCE((");
+        if (nm[ints[i].col])
+            os_sb_ident(&b, nm[ints[i].col]);
+        else
+            os_sb_add(&b, "NULL");
+        os_sb_addf(&b, ")::int, %d)", ints[i].null_value);
+    }
+    os_sb_add(&b, ")), '{}')::text FROM ");
+    os_sb_ident(&b, s->map.table[OS_PROCEDURES]);
+    os_sb_add(&b, " WHERE ");
+    os_sb_ident(&b, nm[OP_CODE]);
+    os_sb_add(&b, " IS NOT NULL");
+    if (b.failed) {
+        free(b.p);
+        return s->host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    PGresult *res = PQexec(s->conn, b.p);
+    free(b.p);
+    int rc = PS_OK;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        rc = pg_error(s, err, PS_EIO, res, "reading the procedure catalogue");
+    else if (!(*json = strdup(PQgetvalue(res, 0, 0))))
+        rc = s->host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+    PQclear(res);
+    return rc;
+}
+
+static int pg_read_aggregate(pg_state *s, int t, const char *catalogue,
+                             ps_error *err)
+{
+    os_sb b = {0};
+    pg_aggregate_sql(&b, t, &s->map, &s->cols[t], &s->job);
+    if (b.failed) {
+        free(b.p);
+        return s->host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    char doing[128];
+    snprintf(doing, sizeof doing, "counting table \"%.60s\" on the server",
+             s->map.table[t]);
+    s->host->log(s->sink, PS_LOG_DEBUG, "%s: %s", doing, b.p);
+    const char *params[1] = {catalogue};
+    PGresult *res = PQexecParams(s->conn, b.p, t == OS_DOSSIERS ? 1 : 0, NULL,
+                                 params, NULL, NULL, 0);
+    free(b.p);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        int rc = pg_error(s, err, PS_EIO, res, doing);
+        PQclear(res);
+        return rc;
+    }
+    int rc = PS_OK;
+    int rows = PQntuples(res);
+    for (int i = 0; i < rows && rc == PS_OK; i++)
+        rc = pg_emit_row(s, res, i, t, err);
+    s->result_rows += (uint64_t)rows;
+    PQclear(res);
+    return rc;
+}
+
+static int pg_read_server(pg_state *s, ps_error *err)
+{
+    char *catalogue = NULL;
+    int rc = pg_read_table(s, OS_PROCEDURES, err);
+    if (rc == PS_OK)
+        rc = pg_catalogue_json(s, &catalogue, err);
+    if (rc == PS_OK)
+        rc = pg_read_aggregate(s, OS_DOSSIERS, catalogue, err);
+    if (rc == PS_OK && s->select[OS_FEEDBACK])
+        rc = pg_read_aggregate(s, OS_FEEDBACK, NULL, err);
+    free(catalogue);
+    if (rc == PS_OK)
+        s->host->log(s->sink, PS_LOG_INFO,
+                     "server aggregate: %llu result rows received, %llu counters",
+                     (unsigned long long)s->result_rows, (unsigned long long)s->counters);
+    return rc;
+}
+
 static int pg_read(void *state, ps_error *err)
 {
     pg_state *s = state;
@@ -373,7 +724,9 @@ static int pg_read(void *state, ps_error *err)
                         "starting a read-only transaction", err);
     if (rc != PS_OK)
         return rc;
-    for (int t = 0; t < OS_NTABLES && rc == PS_OK; t++)
+    if (s->server)
+        rc = pg_read_server(s, err);
+    for (int t = 0; !s->server && t < OS_NTABLES && rc == PS_OK; t++)
         if (s->select[t])
             rc = pg_read_table(s, t, err);
     PGresult *res = PQexec(s->conn, rc == PS_OK ? "COMMIT" : "ROLLBACK");
@@ -388,7 +741,7 @@ static const ps_plugin onestop_pg_plugin = {
     .version = "1.0",
     .description = "one-stop TTHC database in PostgreSQL (read-only cursor)",
     .record_kinds = PS_KIND_BIT(PS_REC_PROCEDURE) | PS_KIND_BIT(PS_REC_DOSSIER) |
-                    PS_KIND_BIT(PS_REC_FEEDBACK),
+                    PS_KIND_BIT(PS_REC_FEEDBACK) | PS_KIND_BIT(PS_REC_COUNTER),
     .precedence = 10,
     .config_size = sizeof(pg_config),
     .options = pg_options,

@@ -29,7 +29,14 @@ typedef struct sq_config {
     char *mapping;
     int feedback;
     long batch;
+    long max_query_steps;
 } sq_config;
+
+/* The progress handler runs every SQ_PROGRESS_STEP virtual-machine steps;
+ * a query that runs max_query_steps of them without returning a row (a
+ * recursive or runaway view in the file) is stopped, with a warning on
+ * the terminal at a quarter of the way. */
+#define SQ_PROGRESS_STEP 100000
 
 static const ps_option sq_options[] = {
     {"path", PS_OPT_PATH, NULL, offsetof(sq_config, path), 1,
@@ -40,6 +47,8 @@ static const ps_option sq_options[] = {
      "read the feedback (PAKN) table; false when the database has none"},
     {"batch", PS_OPT_INT, "512", offsetof(sq_config, batch), 0,
      "records handed to the core per call (1..65536)"},
+    {"max_query_steps", PS_OPT_INT, "2000000000", offsetof(sq_config, max_query_steps), 0,
+     "SQLite steps a query may run without returning a row before it is stopped"},
     {NULL, 0, NULL, 0, 0, NULL}};
 
 typedef struct sq_state {
@@ -53,7 +62,13 @@ typedef struct sq_state {
     uint64_t rows[OS_NTABLES];        /* row counts, for progress */
     os_reader reader;
     int reader_ready;
+    long steps;                       /* since the last row */
+    long last_row;
+    int query_table;                  /* the table being queried */
+    int last_table, warned;
 } sq_state;
+
+static int sq_progress(void *arg);
 
 /* An error from SQLite, in words a user can act on. */
 static int sq_error(sq_state *s, ps_error *err, int rc, const char *doing)
@@ -80,6 +95,14 @@ static int sq_error(sq_state *s, ps_error *err, int rc, const char *doing)
     case SQLITE_NOMEM:
         return s->host->error(err, PS_ENOMEM, path, 0, 0, "out of memory "
                               "while %s", doing);
+    case SQLITE_INTERRUPT:
+        return s->host->error(err, PS_EDATA, path, 0, 0,
+                              "the query on \"%s\" ran %ld SQLite steps without "
+                              "returning a row and was stopped (while %s): a "
+                              "recursive or runaway view?  Fix the view, or raise "
+                              "max_query_steps if it is only slow",
+                              s->map.table[s->last_table], s->cfg->max_query_steps,
+                              doing);
     default:
         return s->host->error(err, PS_EIO, path, 0, 0, "SQLite: %s (while %s)",
                               msg, doing);
@@ -174,7 +197,7 @@ static int sq_prepare_table(sq_state *s, int t, ps_error *err)
     int rc = sq_columns(s, s->map.table[t], &cols, &n, err);
     char *sql = NULL;
     if (rc == PS_OK)
-        rc = os_build_select(&s->map, t, OS_DIALECT_SQLITE, cols, n,
+        rc = os_build_select(&s->map, t, OS_DIALECT_SQLITE, cols, n, NULL,
                              s->cfg->path, s->host, err, &sql);
     sq_free_columns(cols, n);
     if (rc != PS_OK)
@@ -252,6 +275,13 @@ static int sq_open(const ps_host *host, ps_sink *sink, void *config,
     }
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, SQ_BUSY_TIMEOUT_MS);
+    if (cfg->max_query_steps < SQ_PROGRESS_STEP) {
+        rc = host->error(err, PS_ECONFIG, NULL, 0, 0, "max_query_steps must be at "
+                         "least %d", SQ_PROGRESS_STEP);
+        goto fail;
+    }
+    s->query_table = s->last_table = OS_PROCEDURES;
+    sqlite3_progress_handler(s->db, SQ_PROGRESS_STEP, sq_progress, s);
 
     /* Check every table now, so a wrong schema fails before any record
      * reaches the core. */
@@ -274,9 +304,32 @@ fail:
     return rc;
 }
 
+/* Counts steps since the reader last took a row; 1 stops the query. */
+static int sq_progress(void *arg)
+{
+    sq_state *s = arg;
+    if (s->query_table != s->last_table || (s->reader_ready && s->reader.row != s->last_row)) {
+        s->last_row = s->reader_ready ? s->reader.row : 0;
+        s->last_table = s->query_table;
+        s->steps = 0;
+        s->warned = 0;
+    }
+    s->steps += SQ_PROGRESS_STEP;
+    if (!s->warned && s->steps >= s->cfg->max_query_steps / 4) {
+        s->warned = 1;
+        if (s->host->log)
+            s->host->log(s->sink, PS_LOG_WARN,
+                         "the query on \"%s\" has run %ld SQLite steps without "
+                         "returning a row; it is stopped at %ld (max_query_steps)",
+                         s->map.table[s->last_table], s->steps, s->cfg->max_query_steps);
+    }
+    return s->steps >= s->cfg->max_query_steps;
+}
+
 static int sq_read_table(sq_state *s, int t, ps_error *err)
 {
     sqlite3_stmt *st = s->select[t];
+    s->query_table = t;
     int ncols = sqlite3_column_count(st);
     const char *values[OS_MAXCOLS];
     os_reader_begin(&s->reader, t, s->rows[t]);
@@ -300,6 +353,7 @@ static int sq_read_table(sq_state *s, int t, ps_error *err)
 static void sq_count(sq_state *s)
 {
     char sql[128];
+    s->query_table = OS_DOSSIERS;
     snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"",
              s->map.table[OS_DOSSIERS]);
     sqlite3_stmt *st = NULL;

@@ -53,7 +53,7 @@
 #define PX_SCHEMA_FILE "dvcqg-export.xsd"
 #define PX_BATCH 256
 #define PX_MAX_DEPTH 64              /* the format needs 3 */
-#define PX_MAX_VALUE (1024 * 1024)   /* longest text or attribute value */
+#define PX_MAX_VALUE PS_VALUE_MAX     /* longest text or attribute value: the shared limit */
 #define PX_BLOCK 65536               /* batch arena block size */
 #define PX_CHUNK (256 * 1024)        /* bytes handed to the parser at once */
 #define PX_ADVICE "fix or re-export the file (parscore validate FILE checks it " \

@@ -211,15 +211,19 @@ static int one_row(survey_state *st, ps_error *err) {
     size_t k;
     int rc;
 
+    /* a row of the wrong width still names its unit when that column is
+     * there: book the problem under it, not under an unknown unit */
+    text[0] = '\0';
+    if (st->fixed_col[C_UNIT] < r->n_fields)
+        csv_field_trim(r->fields[st->fixed_col[C_UNIT]], text, sizeof text);
     if (r->n_fields != st->n_cols) {
         snprintf(what, sizeof what, "%zu fields, the header has %zu (a missing or extra "
                  "comma, or an unquoted comma in gop_y?)", r->n_fields, st->n_cols);
         snprintf(example, sizeof example, "%zu fields", r->n_fields);
-        return row_problem(st, err, "survey_bad_row", NULL, 0, NULL, example, what);
+        return row_problem(st, err, "survey_bad_row", text, 0, NULL, example, what);
     }
     memset(rec, 0, sizeof *rec);
     unit = r->fields[st->fixed_col[C_UNIT]];
-    csv_field_trim(unit, text, sizeof text);
     csv_field_trim(r->fields[st->fixed_col[C_ID]], id, sizeof id);
     if (!text[0] || !id[0]) {
         const char *col = id[0] ? "ma_don_vi" : "ma_phieu";

@@ -11,7 +11,7 @@
 . "$PS_SOURCE/tests/e2e/lib.sh"
 mktmp
 SECS=${PS_FUZZ_SECONDS:-10}
-TARGETS=${PS_FUZZ_TARGETS:-"fuzz_portal_xml fuzz_csv fuzz_survey_form fuzz_job fuzz_date fuzz_template fuzz_survey fuzz_kiosk fuzz_measures_csv fuzz_xlsx"}
+TARGETS=${PS_FUZZ_TARGETS:-"fuzz_portal_xml fuzz_csv fuzz_survey_form fuzz_job fuzz_date fuzz_template fuzz_survey fuzz_kiosk fuzz_measures_csv fuzz_xlsx fuzz_rules"}
 S="$PS_SOURCE"
 
 if grep -q '^PS_FUZZ:BOOL=ON' "$PS_BUILD/CMakeCache.txt" 2>/dev/null; then
@@ -46,6 +46,7 @@ seeds() {
     fuzz_xlsx) xlsx_seeds "$2" ;;
     fuzz_template) cp "$S/templates/scorecard.xml" "$S/templates/summary.xml" "$2"/ ;;
     fuzz_job) for f in "$S"/tests/fuzz/seeds/job/*.lua; do cp "$f" "$2/"; done ;;
+    fuzz_rules) for f in "$S"/tests/fuzz/seeds/rules/*.lua; do cp "$f" "$2/"; done ;;
     fuzz_date) cp "$S/data/calendar-vn.csv" "$2/"
       for v in 2025 2025-Q1 2025-03 2025-01-01..2025-06-30 2025-03-10T08:00:00 \
                "2025-03-10 08:00:00+07:00" 2024-02-29 2025-12-31T23:59:59+0700; do

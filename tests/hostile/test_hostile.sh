@@ -9,6 +9,7 @@
 # many bad inputs message by message; the cases here fill their gaps and
 # run each format through `parscore run`, where a partial output would show.
 #
+# HOSTILE_ONLY=REGEXP runs the cases whose names match (anchored at the start).
 # HOSTILE_MD=FILE writes the table with the first error line of each case
 # as markdown (how docs/reliability.md was made).
 . "$PS_SOURCE/tests/e2e/lib.sh"
@@ -179,6 +180,11 @@ gen_resp_bom_crlf_mix() {
 }
 gen_resp_cr_only() { printf '%s\rP01,02647,2025-01-15,giay,,5,5,\r' "$RHDR" > "$D/r.csv"; respjob; }
 gen_resp_empty() { : > "$D/r.csv"; respjob; }
+# skip mode: a short row whose ma_don_vi is readable is booked under 02647
+gen_resp_short_skip() {
+  printf '%s\nP01,02647,2025-01-15,giay,,5,5,\nP02,02647,2025-01-16\n' "$RHDR" > "$D/r.csv"
+  respjob; sed -i 's|responses = "r.csv"|responses = "r.csv", on_error = "skip"|' "$D/job.lua"
+}
 gen_resp_answer_huge() { printf '%s\nP01,02647,2025-01-15,giay,,99999999999999999999,5,\n' "$RHDR" > "$D/r.csv"; respjob; }
 
 # ---- kiosk log CSV ----------------------------------------------------------------
@@ -197,6 +203,9 @@ gen_kiosk_bom_crlf_mix() {
 }
 gen_kiosk_bad_utf8() { printf '%s\n2025-02-03 08:15:00,02647,Qu\341\273,rat_hai_long\n' "$KHDR" > "$D/k.csv"; kiosk k.csv; }
 gen_kiosk_empty() { : > "$D/k.csv"; kiosk k.csv; }
+# skip mode: one key for a bad level everywhere (the template labels it)
+gen_kiosk_level_skip() { printf '%s\n2025-02-03 08:15:00,02647,Q1,so_so\n' "$KHDR" > "$D/k.csv"; job '{ plugin = "kiosk", path = "k.csv", on_error = "skip" }'; }
+gen_kiosk_short_skip() { printf '%s\n2025-02-03 08:15:00,02647\n' "$KHDR" > "$D/k.csv"; job '{ plugin = "kiosk", path = "k.csv", on_error = "skip" }'; }
 gen_kiosk_bad_date() { printf '%s\n2025-02-30 08:15:00,02647,Q1,rat_hai_long\n' "$KHDR" > "$D/k.csv"; kiosk k.csv; }
 
 # ---- measures: CSV and XLSX (gaps of tests/sources/test_measures.sh) ------------------
@@ -255,6 +264,28 @@ gen_sqlite_truncated() {
   sqlitejob o.db
 }
 gen_sqlite_directory() { mkdir "$D/o.db"; sqlitejob o.db; }
+# onestop_pg: every secret keyword of libpq's list (dispchar "*"), refused
+# before connecting, so no server is needed here
+gen_pg_sslpassword() { job '{ plugin = "onestop_pg", conninfo = "host=/nonexistent dbname=x sslpassword=S3cr3tKey" }'; }
+# bounded sources: impossible legal time limits are data-quality findings
+# (02647 has 3 finished dossiers of 1.001193, small.sql), a 2 MB dossier
+# code is refused at emit, 1500 distinct unknown codes keep 1000
+sqlite_small() { sqlite3 "$D/o.db" < "$FIX/onestop/small.sql"; sqlite3 "$D/o.db" "$1"; sqlitejob o.db; }
+gen_sqlite_legal_tiny() { sqlite_small "UPDATE procedures SET legal_days = 1e-300 WHERE code = '1.001193'"; }
+gen_sqlite_legal_zero() { sqlite_small "UPDATE procedures SET legal_days = 0 WHERE code = '1.001193'"; }
+gen_sqlite_legal_negative() { sqlite_small "UPDATE procedures SET legal_days = -3 WHERE code = '1.001193'"; }
+gen_sqlite_code_huge() { sqlite_small "UPDATE dossiers SET code = replace(hex(zeroblob(1000000)), '0', 'x') WHERE rowid = 1"; }
+gen_sqlite_unknown_many() {
+  sqlite_small "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
+    INSERT INTO dossiers (code, unit_code, procedure_code, channel, status, received_at)
+    SELECT 'U' || i, 'X' || i, '1.001193', 1, 2, '2025-03-03T08:00:00' FROM n"
+}
+# a view that recurses for ever: stopped by the progress handler, with a
+# warning on the way (a small max_query_steps keeps the case short)
+gen_sqlite_recursive_view() {
+  sqlite_small "CREATE VIEW dv AS WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT d.* FROM r JOIN dossiers d ON r.i = -1"
+  job '{ plugin = "onestop_sqlite", path = "o.db", mapping = "dossiers=dv", max_query_steps = 20000000 }'
+}
 gen_sqlite_wrong_schema() { sqlite3 "$D/o.db" "CREATE TABLE dossiers (x); CREATE TABLE procedures (y); CREATE TABLE feedback (z)"; sqlitejob o.db; }
 
 # ---- job files ---------------------------------------------------------------------
@@ -292,6 +323,8 @@ gen_rule_forbidden_os() { rulesjob; rule 'os.execute("touch pwned")'; }
 gen_rule_forbidden_load() { rulesjob; rule 'load(string.dump(function() end))'; }
 gen_rule_recursion() { rulesjob; rule 'local function f(n) return 1 + f(n + 1) end f(1)'; }
 gen_rule_measure_undeclared() { rulesjob; rule 'local x = u.m.nope'; }
+# each call just under the pattern bound (about 2 s), sixty of them
+gen_rule_pattern_walk() { rulesjob; rule 'local s = string.rep("a", 990) for i = 1, 60 do s:find(".-.-b") end'; }
 gen_rule_one_unit_strict() { rulesjob; rule 'if u.code == "02647" then error("không tính được") end'; }
 
 # ---- templates (missing keys and wrong types: tests/unit/test_render.c) -------------------
@@ -325,6 +358,21 @@ gen_plugin_no_symbol() { job '{ plugin = "no_symbol" }'; }
 gen_plugin_abi_v1() { job '{ plugin = "abi_v1" }'; }
 gen_plugin_old_layout() { job '{ plugin = "old_layout" }'; }
 gen_plugin_midstream() { job '{ plugin = "fail_midstream" }'; }
+# plugin trust: a .so whose constructor leaves $D/ran, in a directory or as
+# a file others can write; refused before dlopen (no mark), unless trusted
+wwplug() {
+  mkdir -p "$D/ww"; cp "$PS_BUILD/test-plugins-trust/ctor_marker.so" "$D/ww/"
+  job '{ plugin = "ctor_marker" }'
+  printf 'export PARSCORE_PLUGIN_PATH="%s/ww" PS_CTOR_MARKER="%s/ran"\n' "$D" "$D" > "$D/env"
+}
+gen_plugin_ww_dir() { wwplug; chmod 777 "$D/ww"; }
+gen_plugin_ww_file() { wwplug; chmod 755 "$D/ww"; chmod 666 "$D/ww/ctor_marker.so"; }
+gen_plugin_ww_list() { wwplug; chmod 1777 "$D/ww"; }
+gen_plugin_ww_trusted() { wwplug; chmod 777 "$D/ww"; echo 'export PARSCORE_TRUST_PLUGIN_DIR=1' >> "$D/env"; }
+post_plugin_ww_dir() { check_absent "$name: constructor never ran" "$D/ran"; }
+post_plugin_ww_file() { check_absent "$name: constructor never ran" "$D/ran"; }
+post_plugin_ww_list() { check_absent "$name: constructor never ran" "$D/ran"; }
+post_plugin_ww_trusted() { check "$name: a trusted directory loads" yes "$([ -e "$D/ran" ] && echo yes)"; }
 
 # ---- the runner ---------------------------------------------------------------------------
 # ASan reserves terabytes of shadow address space: no ulimit -v under it.
@@ -341,8 +389,11 @@ one() {
   flags=""
   [ "$cmd" = strict ] && { cmd=run; flags=--strict; }
   # SIGXFSZ stays default; stdin closed; only the job's own dir is written
-  (cd "$D" && eval "$VLIMIT" && exec timeout 60 "$PARSCORE" "$cmd" $flags \
-     --plugin-dir "$TP" job.lua) < /dev/null > "$D/stdout" 2> "$D/stderr"
+  # a case may set environment variables in $D/env
+  args="--plugin-dir $TP job.lua"
+  [ "$cmd" = plugins ] && args=""
+  (cd "$D" && { [ ! -f env ] || . ./env; } && eval "$VLIMIT" && exec timeout 60 "$PARSCORE" "$cmd" $flags \
+     $args) < /dev/null > "$D/stdout" 2> "$D/stderr"
   st=$?
   check_status "$name: exit" "$want" "$st"
   if ! grep -Eq -- "$re" "$D/stderr" "$D/stdout"; then
@@ -353,6 +404,9 @@ one() {
     -o -name '*.tmp.*' -o -name '.parscore-new.*' \) -newer "$D/job.lua" 2>/dev/null | grep -v -e '/[rk]\.csv$' | head -3)
   check "$name: no output or temp file left" "" "$left"
   check_not_contains "$name: /etc/passwd never echoed" "root:x:0:" "$D/stderr"
+  check_not_contains "$name: a secret never echoed" "S3cr3tKey" "$D/stderr"
+  # a case may check more in post_NAME
+  if type "post_$name" >/dev/null 2>&1; then "post_$name"; fi
   if [ -n "$MD" ]; then
     msg=$( { grep -v '^ ' "$D/stderr"; grep -E -- "$re" "$D/stdout"; } | head -n 1 | sed "s|$D/||g; s|$T/||g; s|$PS_BUILD/||g; s/|/\\\\|/g; s/\t/ /g" | cut -c1-220)
     printf '| %s | %s | %s | %s |\n' "$name" "$2" "$st" "$msg" >> "$MD"
@@ -362,6 +416,8 @@ one() {
 # NAME                       COMMAND    EXIT  REGEXP the output must match
 while read -r name cmd want re; do
   case "$name" in ''|'#'*) continue ;; esac
+  # HOSTILE_ONLY=ERE runs the matching cases only (while working on them)
+  [ -n "${HOSTILE_ONLY:-}" ] && ! expr "$name" : "${HOSTILE_ONLY}" >/dev/null && continue
   one "$name" "$cmd" "$want" "$re"
 done <<'TABLE'
 # portal export XML
@@ -398,6 +454,7 @@ resp_double_bom              run        4  r.csv:1: missing columns ma_phieu
 resp_bom_crlf_mix            aggregate  0  ^15	s\.respondents	3$
 resp_cr_only                 aggregate  0  ^15	s\.respondents	1$
 resp_empty                   run        4  r.csv:1: the responses file is empty
+resp_short_skip              aggregate  0  ^02647	dq\.survey_bad_row	1$
 resp_answer_huge             run        4  r.csv:2:6: column A1: answer "99999999999999999999" is not a number
 # kiosk log CSV
 kiosk_unterminated           run        4  k.csv:2.*quote opened at line 2
@@ -409,6 +466,8 @@ kiosk_utf16le                run        4  k.csv:1: file is UTF-16, save as UTF-
 kiosk_bom_crlf_mix           aggregate  0  ^15	k\.total	3$
 kiosk_bad_utf8               run        4  k.csv:2.*invalid UTF-8
 kiosk_empty                  run        4  k.csv:1: the kiosk log is empty
+kiosk_level_skip             aggregate  0  ^02647	dq\.bad_kiosk_level	1$
+kiosk_short_skip             aggregate  0  ^02647	dq\.kiosk_bad_row	1$
 kiosk_bad_date               aggregate  0  ^02647	dq\.bad_date	1$
 # measures CSV and XLSX (blank_rows: a template row nobody filled in and a
 # fully blank row give nothing; one appraisal is read)
@@ -437,6 +496,14 @@ sqlite_empty_file            run        4  o.db: procedures: no table "procedure
 sqlite_truncated             run        4  o.db: the SQLite database is damaged
 sqlite_directory             run        4  o.db: not a regular file
 sqlite_wrong_schema          run        4  o.db.*missing column
+sqlite_legal_tiny            aggregate  0  ^02647	dq\.bad_legal_days	3$
+sqlite_legal_zero            aggregate  0  ^02647	dq\.bad_legal_days	3$
+sqlite_legal_negative        aggregate  0  ^02647	dq\.bad_legal_days	3$
+sqlite_code_huge             run        4  o.db: .*field code of a ps_dossier record is longer than 1048576 bytes
+sqlite_recursive_view        run        4  o.db: the query on "dv" ran 20000000 SQLite steps without returning a row
+sqlite_unknown_many          aggregate  0  ^\*	unknown_unit\.unlisted	500$
+# PostgreSQL conninfo
+pg_sslpassword               run        3  conninfo contains a secret \(sslpassword\); remove it
 # job files
 job_no_sources               run        3  job.lua: sources: missing
 job_no_period                run        3  job.lua: period: missing
@@ -461,6 +528,7 @@ rule_forbidden_io            strict     7  rule.lua:6: 15: attempt to index a ni
 rule_forbidden_os            strict     7  rule.lua:6: 15: attempt to index a nil value \(global 'os'\)
 rule_forbidden_load          strict     7  rule.lua:6: 15: attempt to call a nil value \(field 'dump'\)
 rule_recursion               strict     7  rule.lua:6: 15: stack overflow
+rule_pattern_walk            strict     7  rule.lua:6: 15: instruction budget exceeded .*work of string patterns counts
 rule_one_unit_strict         strict     7  rule.lua:6:.*không tính được
 # templates
 tpl_laughs                   run        3  scorecard.xml:22:27: .*entity reference loop
@@ -477,5 +545,9 @@ plugin_no_symbol             run        5  no_symbol.so: not a parscore plugin
 plugin_abi_v1                run        5  abi_v1.so: plugin built for parscore ABI 1, this parscore has ABI 2
 plugin_old_layout            run        5  old_layout.so: plugin old_layout emitted ps_dossier records of [0-9]+ bytes, this parscore.s ps_dossier has [0-9]+
 plugin_midstream             run        4  simulated failure after one batch
+plugin_ww_dir                run        5  ww/ctor_marker.so: refused before loading: the directory .*/ww is writable by others than its owner \(mode 0777\)
+plugin_ww_file               run        5  ww/ctor_marker.so: refused before loading: the file is writable by others than its owner \(mode 0666\)
+plugin_ww_list               plugins    5  ww/ctor_marker.so: refused before loading: the directory .*/ww is writable by others than its owner \(mode 1777\)
+plugin_ww_trusted            run        5  warning: PARSCORE_TRUST_PLUGIN_DIR=1: loading .*ctor_marker.so although
 TABLE
 finish

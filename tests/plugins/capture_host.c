@@ -16,6 +16,7 @@
  */
 #include <dlfcn.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,8 +155,12 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    ps_host host = {sizeof(ps_host), PS_ABI_VERSION, cap_emit, cap_error, cap_log,
-                    cap_quality, cap_progress, cap_source_name};
+    /* the ABI 2 fields from `period` on (job period, calendar) are not
+     * offered: the size says so, as an older host's would */
+    ps_host host = {.size = offsetof(ps_host, period), .abi_version = PS_ABI_VERSION,
+                    .emit = cap_emit, .error = cap_error, .log = cap_log,
+                    .quality = cap_quality, .progress = cap_progress,
+                    .source_name = cap_source_name};
     ps_error err;
     memset(&err, 0, sizeof err);
     void *state = NULL;

@@ -59,5 +59,5 @@ job "$T/skip" "$T/level.csv" ', on_error = "skip"'
 check_status "skip mode succeeds" 0 $?
 check "skip: 02647 total 7 - 1" 6 "$(get "$T/skip.tsv" 02647 k.total)"
 check "skip: no level 3 left" "" "$(get "$T/skip.tsv" 15 k.level.3)"
-check "skip: dq counted" 1 "$(get "$T/skip.tsv" 02647 dq.kiosk_bad_level)"
+check "skip: dq counted" 1 "$(get "$T/skip.tsv" 02647 dq.bad_kiosk_level)"
 finish

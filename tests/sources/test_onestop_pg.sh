@@ -5,47 +5,10 @@
 # checks by hand).  Also: a vendor schema through `schema` + `mapping`, and a
 # conninfo with a password refused without echoing it.
 . "$PS_SOURCE/tests/e2e/lib.sh"
-unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGPASSWORD PGSERVICE PGOPTIONS
-
-# The server binaries: Debian keeps initdb outside PATH, per major version.
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
-  PGBIN=$(pg_config --bindir 2>/dev/null)
-fi
-for tool in initdb pg_ctl postgres; do
-  [ -n "$PGBIN" ] && [ -x "$PGBIN/$tool" ] || { echo "PostgreSQL server binaries not found: skipped"; exit 77; }
-done
-PSQL=$PGBIN/psql
-[ -x "$PSQL" ] || PSQL=$(command -v psql) || { echo "psql not found: skipped"; exit 77; }
+. "$PS_SOURCE/tests/sources/pg_lib.sh"
 command -v sqlite3 >/dev/null 2>&1 || { echo "sqlite3 CLI not installed: skipped"; exit 77; }
-
-# Directly under /tmp, not $TMPDIR: a unix socket path must stay under 108
-# bytes, and the unprivileged server user must be able to reach the dir.
-T=$(mktemp -d /tmp/parscore-pg.XXXXXX)
-chmod 755 "$T"
+pg_start pg
 PGD=$T/pg
-mkdir "$PGD"
-# initdb refuses to run as root: the server runs as an unprivileged user.
-if [ "$(id -u)" = 0 ]; then
-  PGUSER_OS=nobody
-  id "$PGUSER_OS" >/dev/null 2>&1 || useradd -r -M -s /usr/sbin/nologin "$PGUSER_OS"
-  chown "$PGUSER_OS" "$PGD"
-  as_pg() { runuser -u "$PGUSER_OS" -- "$@"; }
-else
-  as_pg() { "$@"; }
-fi
-stop_server() {
-  [ -f "$PGD/data/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -m immediate -w stop >/dev/null 2>&1
-  rm -rf "$T"
-}
-trap stop_server EXIT
-trap 'exit 1' INT TERM
-
-as_pg "$PGBIN/initdb" -D "$PGD/data" -A trust -U parscore -E UTF8 --locale=C --no-sync >"$T/initdb.log" 2>&1 ||
-  { cat "$T/initdb.log"; echo "initdb failed"; exit 1; }
-as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/server.log" -w \
-  -o "-k $PGD -c listen_addresses='' -c fsync=off" start >/dev/null ||
-  { cat "$PGD/server.log"; echo "PostgreSQL did not start"; exit 1; }
 
 psql_q() { "$PSQL" -X -q -v ON_ERROR_STOP=1 -h "$PGD" -U parscore "$@"; }
 psql_q -d postgres -c "CREATE DATABASE onestop" || exit 1
@@ -67,10 +30,6 @@ return {
 EOF
 }
 aggregate() { "$PARSCORE" aggregate --plugin-dir "$PS_PLUGIN_DIR" "$1" > "$2" 2> "$3"; echo $?; }
-same() { # NAME EXPECTED-FILE GOT-FILE
-  if diff "$2" "$3" > "$T/diff.txt"; then PASS=$((PASS+1)); else
-    FAIL=$((FAIL+1)); echo "FAIL: $1 (< sqlite, > postgresql):" >&2; head -40 "$T/diff.txt" >&2; fi
-}
 CONN="host=$PGD dbname=onestop user=parscore"
 
 write_job "$T/sqlite.lua" 'plugin = "onestop_sqlite", path = "small.db"'
@@ -85,25 +44,20 @@ write_job "$T/pg.lua" "plugin = \"onestop_pg\", conninfo = \"$CONN\", schema = \
 rc=$(aggregate "$T/pg.lua" "$T/pg.tsv" "$T/pg.err")
 check "pg run: exit status" 0 "$rc"
 [ "$rc" = 0 ] || cat "$T/pg.err" >&2
-same "postgresql output equals sqlite output" "$T/sqlite.tsv" "$T/pg.tsv"
+pg_same_counters "postgresql output equals sqlite output" "$T/sqlite.tsv" "$T/pg.tsv"
+# Period pushdown: the dossier received in 2024 and the feedback of 2024
+# never leave the server (SQLite reads all 25 and 7).
+check_contains "sqlite reads every dossier" "$(printf '*\trecords.dossier\t25')" "$T/sqlite.tsv"
+check_contains "pg reads only the period's dossiers" "$(printf '*\trecords.dossier\t24')" "$T/pg.tsv"
+check_contains "pg reads only the period's feedback" "$(printf '*\trecords.feedback\t6')" "$T/pg.tsv"
 
 # ---- vendor schema through schema + mapping (a URI conninfo) --------------
-MAP='procedures=thu_tuc,procedures.code=ma_tthc,procedures.name=ten_tthc,procedures.field=,'
-MAP="${MAP}procedures.legal_days=so_ngay,procedures.online_level=muc_do,procedures.has_fee=co_phi,"
-MAP="${MAP}procedures.has_result_document=co_ket_qua,dossiers=ho_so,dossiers.code=ma_ho_so,"
-MAP="${MAP}dossiers.unit_code=MaDonVi,dossiers.procedure_code=ma_tthc,dossiers.channel=kenh,"
-MAP="${MAP}dossiers.status=trang_thai,dossiers.received_at=ngay_tiep_nhan,dossiers.due_at=ngay_hen_tra,"
-MAP="${MAP}dossiers.finished_at=ngay_ket_thuc,dossiers.returned_at=ngay_tra,"
-MAP="${MAP}dossiers.paid_online=thanh_toan_truc_tuyen,dossiers.digitized_input=so_hoa_thanh_phan,"
-MAP="${MAP}dossiers.digitized_result=so_hoa_ket_qua,dossiers.apology_at=ngay_xin_loi,dossiers.rating=danh_gia,"
-MAP="${MAP}feedback=phan_anh,feedback.id=ma_pakn,feedback.unit_code=ma_don_vi,feedback.received_at=ngay_nhan,"
-MAP="${MAP}feedback.due_at=han_xu_ly,feedback.answered_at=ngay_xu_ly,feedback.satisfied=hai_long"
 ENC_DIR=$(printf '%s' "$PGD" | sed 's|/|%2F|g')
-write_job "$T/vendor.lua" "plugin = \"onestop_pg\", conninfo = \"postgresql://parscore@$ENC_DIR/onestop\", schema = \"hcc\", mapping = \"$MAP\""
+write_job "$T/vendor.lua" "plugin = \"onestop_pg\", conninfo = \"postgresql://parscore@$ENC_DIR/onestop\", schema = \"hcc\", mapping = \"$VENDOR_MAP\""
 rc=$(aggregate "$T/vendor.lua" "$T/vendor.tsv" "$T/vendor.err")
 check "pg vendor schema: exit status" 0 "$rc"
 [ "$rc" = 0 ] || cat "$T/vendor.err" >&2
-same "pg vendor schema output equals sqlite output" "$T/sqlite.tsv" "$T/vendor.tsv"
+pg_same_counters "pg vendor schema output equals sqlite output" "$T/sqlite.tsv" "$T/vendor.tsv"
 
 # ---- a password in the conninfo is refused and never echoed ---------------
 SECRET=Zq9-not-a-real-pw

@@ -41,6 +41,12 @@ extern "C" {
  *    match (docs/plugins.md, "Migrating a v1 plugin"). */
 #define PS_ABI_VERSION 2u
 
+/* The longest string any record field may hold, for every plugin: the core
+ * refuses a longer one at emit (PS_EDATA, naming the field), so no source
+ * can hand it a 100 MB "code".  Plugins that buffer values may use it as
+ * their own cap.  Append-only: a later ABI may raise it, never lower it. */
+#define PS_VALUE_MAX (1024u * 1024u)
+
 /* Status codes shared by the core and plugins (libuv-style X-macro). */
 #define PS_STATUS_LIST(X)                                               \
     X(PS_OK, 0, "ok")                                                   \
@@ -305,6 +311,25 @@ typedef struct ps_host {
 
     /* Name of the source being read (its path or connection label). */
     const char *(*source_name)(ps_sink *sink);
+
+    /* ---- appended in ABI 2 (check with PS_HOST_HAS): what a source that
+     * filters or counts on its own server needs to know of the job. */
+
+    /* The job's period: first and last day, inclusive, as "YYYY-MM-DD". */
+    void (*period)(ps_sink *sink, char first[11], char last[11]);
+
+    /* How many example codes the core keeps per unit and reason. */
+    uint32_t (*examples_max)(ps_sink *sink);
+
+    /* The run's working-day calendar: fills its first and last day and
+     * returns 1; returns 0 without a calendar (then Monday-Friday count). */
+    int (*calendar_range)(ps_sink *sink, char first[11], char last[11]);
+
+    /* The i-th day (0-based, in date order) on which the calendar departs
+     * from Monday-Friday: fills day and *working (1: a weekend day worked,
+     * 0: a weekday off) and returns 1; returns 0 past the last one.  Outside
+     * the range, a day counts as 5/7 of a working day (ps_date.c). */
+    int (*calendar_day)(ps_sink *sink, size_t i, char day[11], int *working);
 } ps_host;
 
 #define PS_HOST_HAS(host, field)                                           \

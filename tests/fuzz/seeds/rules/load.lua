@@ -1,0 +1,2 @@
+load("x = 5")()
+return x or 1, 9

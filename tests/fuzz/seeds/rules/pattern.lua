@@ -1,0 +1,3 @@
+local s = string.rep("a", 990)
+for i = 1, 60 do s:find(".-.-b") end
+return 1, 1

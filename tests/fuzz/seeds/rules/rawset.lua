@@ -1,0 +1,2 @@
+rawset(math, "abs", nil)
+return math.abs(-2), 4
