@@ -24,6 +24,11 @@ static const char usage[] =
     "  validate FILE... check files against their full schema without a job\n"
     "                   (the plugin that can validate, e.g. portal_xml and its\n"
     "                   XSD; --plugin NAME chooses one)\n"
+    "  template JOB [-o FILE]\n"
+    "                   write the measures template officials fill in: one row per\n"
+    "                   unit of the job's scope and measure its rule set declares\n"
+    "                   (FILE.xlsx, or FILE.csv for the CSV form; default\n"
+    "                   OUTPUT/measures-template.xlsx); the measures plugin reads it back\n"
     "  help [COMMAND]   this text, or one command's (also COMMAND --help)\n"
     "\n"
     "Options (-- ends them: what follows is an argument even if it starts with -):\n"
@@ -36,6 +41,7 @@ static const char usage[] =
     "  --strict               stop at the first unit whose scoring fails\n"
     "  --threads N            PDF rendering threads (default: all cores)\n"
     "  --plugin NAME          validate: the plugin that reads the files\n"
+    "  -o, --output FILE      template: where to write it\n"
     "  -h, --help             this text\n"
     "  --version              print the version and the plugin ABI version\n"
     "\n"
@@ -96,6 +102,16 @@ static const cli_command commands[] = {
      "with validate = true; records are counted, nothing is scored.  Every file is\n"
      "checked; the exit code is the first failure's.  --plugin NAME chooses the\n"
      "plugin when several can validate.\n"},
+    {"template", "JOB",
+     "usage: parscore template [-o FILE.xlsx|FILE.csv] JOB\n"
+     "\n"
+     "Write the measures workbook officials fill in for the job: one row per unit of\n"
+     "its scope and measure its rule set declares (R.measure), with the label, kind,\n"
+     "allowed range and whether evidence is required filled in, Excel data validation\n"
+     "on the value columns, a frozen header and a sheet explaining the columns.  The\n"
+     "measures plugin reads the filled file back (docs/sources-measures.md).  Default\n"
+     "OUTPUT/measures-template.xlsx; FILE.csv writes the same columns as CSV.  No\n"
+     "source is read; a rule set without measures is refused (exit 3).\n"},
     {"help", "[COMMAND]",
      "usage: parscore help [COMMAND]\n"
      "\n"
@@ -104,7 +120,7 @@ static const cli_command commands[] = {
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static const char *const option_names[] = {"--quiet", "--verbose", "--plugin-dir",
-    "--timestamp", "--strict", "--threads", "--plugin", "--help", "--version", NULL};
+    "--timestamp", "--strict", "--threads", "--plugin", "--output", "--help", "--version", NULL};
 
 /* Edit distance with transpositions, for "did you mean" (short words). */
 static size_t distance(const char *a, const char *b) {
@@ -155,7 +171,7 @@ static int unknown_command(const char *name) {
         fprintf(stderr, "parscore: unknown command \"%s\"; did you mean \"%s\"? "
                 "(see parscore help)\n", name, near);
     else
-        fprintf(stderr, "parscore: unknown command \"%s\" (run, aggregate, plugins, check, "
+        fprintf(stderr, "parscore: unknown command \"%s\" (run, aggregate, template, plugins, check, "
                 "validate, help)\n", name);
     return PS_EXIT_USAGE;
 }
@@ -277,7 +293,7 @@ static int validate_files(const char *plugin, const char *const *files, size_t n
 }
 
 int main(int argc, char **argv) {
-    const char *command = NULL, *arg = NULL, *plugin = NULL;
+    const char *command = NULL, *arg = NULL, *plugin = NULL, *output = NULL;
     const char *args[256];
     size_t n_args = 0;
     const char *dirs[16];
@@ -312,6 +328,12 @@ int main(int argc, char **argv) {
             cfg.verbose = 1;
         } else if (!strcmp(a, "--strict")) {
             cfg.strict = 1;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "parscore: %s needs a file name (see parscore help template)\n", a);
+                return PS_EXIT_USAGE;
+            }
+            output = argv[++i];
         } else if (!strcmp(a, "--plugin-dir") || !strcmp(a, "--timestamp") || !strcmp(a, "--threads") ||
                    !strcmp(a, "--plugin")) {
             if (i + 1 >= argc) {
@@ -360,6 +382,11 @@ int main(int argc, char **argv) {
                 command, arg, command);
         return PS_EXIT_USAGE;
     }
+    if (output && strcmp(command, "template") != 0) {
+        fprintf(stderr, "parscore: -o is for `parscore template` (a run writes into the job's "
+                "`output`)\n");
+        return PS_EXIT_USAGE;
+    }
     cfg.plugin_dirs = dirs;
     cfg.n_plugin_dirs = n_dirs;
     cfg.progress = cfg.verbose >= 0 && isatty(2);
@@ -400,6 +427,12 @@ int main(int argc, char **argv) {
     ps_run run;
     int rc = ps_run_load(&run, &cfg, &err);
     int loading = rc != PS_OK; /* job, unit list, calendar: configuration */
+    if (rc == PS_OK && !strcmp(command, "template")) {
+        rc = ps_run_template(&run, output, NULL, &err);
+        if (rc != PS_OK) print_error(&err);
+        ps_run_free(&run);
+        return rc == PS_OK ? PS_EXIT_OK : rc == PS_EIO ? PS_EXIT_OUTPUT : ps_exit_code(rc);
+    }
     if (rc == PS_OK) rc = ps_run_ingest(&run, &err);
     if (rc == PS_OK && !strcmp(command, "aggregate")) {
         if (run.n_empty && cfg.verbose >= 0)

@@ -152,7 +152,8 @@ static int get_kv(job_ctx *c, lua_State *L, int t, const char *where, const char
 static const char *const known_keys[] = {
     "name", "period", "scope", "units", "calendar", "declare", "sources", "rules",
     "rule_options", "templates", "scorecard_template", "summary_template", "fonts",
-    "output", "outputs", "previous", "issuer", "examples_max", "unknown_units", "dedup", "allow_empty", NULL};
+    "output", "outputs", "previous", "issuer", "examples_max", "unknown_units", "dedup", "allow_empty",
+    "measures_strict", NULL};
 
 static int load_table(job_ctx *c, lua_State *L) {
     ps_job *job = c->job;
@@ -230,6 +231,14 @@ static int load_table(job_ctx *c, lua_State *L) {
     else if (!lua_isnil(L, -1) && !(lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "auto"))) {
         lua_pop(L, 1);
         return bad(c, "dedup", "must be true, false or \"auto\"");
+    }
+    lua_pop(L, 1);
+
+    lua_getfield(L, t, "measures_strict");
+    if (lua_isboolean(L, -1)) job->measures_strict = lua_toboolean(L, -1);
+    else if (!lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return bad(c, "measures_strict", "must be true or false");
     }
     lua_pop(L, 1);
 

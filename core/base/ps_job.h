@@ -57,6 +57,7 @@ typedef struct ps_job {
     uint32_t examples_max;      /* dossier codes listed per reason (50) */
     int unknown_units_fatal;    /* 1: unknown unit codes stop the run */
     int dedup;                  /* -1 auto, 0 off, 1 on (see docs/jobs.md) */
+    int measures_strict;        /* 1: measure findings stop the run (docs/jobs.md) */
     int allow_empty;            /* 1: issue scorecards even when a source has no
                                  * records in the period and scope */
     ps_arena arena;

@@ -629,12 +629,111 @@ static int add_counter(ps_agg *a, const ps_counter *c, const char *source, ps_er
     return set_fee_bit(u, fee == 2, (size_t)pi);
 }
 
-/* Measures are checked for their unit and counted; what a rule set makes
- * of their values is the scoring stage's (work in progress: not stored). */
-static int add_measure(ps_agg *a, const ps_measure *m) {
+/* ---- measures ------------------------------------------------------- */
+
+static int measure_key(ps_agg *a, const char *key, const char *source, long line,
+                       ps_error *err) {
+    int i;
+    if (ps_map_get(&a->measure_key_index, key, &i)) return i;
+    if (a->n_measure_keys >= PS_MEASURE_KEYS_MAX) {
+        ps_error_set(err, PS_EDATA, source, line, 0,
+                     "more than %d different measure keys (at '%s'): a rule set declares a "
+                     "few dozen; check that the key column holds measure keys",
+                     PS_MEASURE_KEYS_MAX, key);
+        return -1;
+    }
+    if (a->n_measure_keys == a->cap_measure_keys) {
+        size_t cap = a->cap_measure_keys ? a->cap_measure_keys * 2 : 32;
+        char **grown = ps_realloc(a->measure_keys, cap * sizeof *grown);
+        if (!grown) goto nomem;
+        a->measure_keys = grown;
+        a->cap_measure_keys = cap;
+    }
+    i = (int)a->n_measure_keys;
+    if (!(a->measure_keys[i] = ps_arena_strdup(&a->arena, key)) ||
+        ps_map_put(&a->measure_key_index, key, i) != PS_OK)
+        goto nomem;
+    a->n_measure_keys++;
+    return i;
+nomem:
+    ps_error_set(err, PS_ENOMEM, source, line, 0, "out of memory");
+    return -1;
+}
+
+/* Copies a field of the record into the arena: "" and NULL stay NULL. */
+static int keep_str(ps_agg *a, const char **dst, const char *src) {
+    *dst = NULL;
+    if (!src || !*src) return 1;
+    return (*dst = ps_arena_strdup(&a->arena, src)) != NULL;
+}
+
+/* One source name per run of records, not one copy per measure. */
+static const char *measure_source(ps_agg *a, const char *source, const char *sheet) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s%s%s", source ? source : "", sheet ? ", " : "", sheet ? sheet : "");
+    if (a->measure_source_copy && strcmp(a->measure_source_copy, buf) == 0)
+        return a->measure_source_copy;
+    a->measure_source_copy = ps_arena_strdup(&a->arena, buf);
+    return a->measure_source_copy;
+}
+
+static int add_measure(ps_agg *a, const ps_measure *m, const char *source, ps_error *err) {
     int rc = PS_OK;
-    (void)find_unit(a, m->unit_code, m->key, &rc);
-    return rc;
+    const char *key = m->key ? m->key : "";
+    int ui = find_unit(a, m->unit_code, key, &rc);
+    if (ui < 0) return rc;
+    ps_unit_agg *u = &a->u[ui];
+    if (!*key) return dq_add(u, "measure_no_key", 1, m->unit_code);
+    if (m->assessor < PS_ASSESS_SELF || m->assessor > PS_ASSESS_SYSTEM)
+        return ps_error_set(err, PS_EPLUGIN, source, m->src_line, 0,
+                            "measure %s of unit %s: assessor %d is not a ps_assessor "
+                            "(1 self, 2 appraisal, 3 system)", key, m->unit_code, m->assessor);
+    if (m->date && *m->date) {
+        ps_day day;
+        if (!ps_parse_date(m->date, &day)) return dq_add(u, "bad_date", 1, key);
+        if (day < a->cfg.period.first || day > a->cfg.period.last) return PS_OK;
+    }
+    int k = measure_key(a, key, source, m->src_line, err);
+    if (k < 0) return err->status;
+    ps_unit_measure *um = NULL;
+    for (size_t i = 0; i < u->n_m && !um; i++)
+        if (u->m[i].key == (uint32_t)k) um = &u->m[i];
+    if (!um) {
+        if (u->n_m == u->cap_m) {
+            size_t cap = u->cap_m ? u->cap_m * 2 : 4;
+            ps_unit_measure *grown = ps_realloc(u->m, cap * sizeof *grown);
+            if (!grown) return PS_ENOMEM;
+            u->m = grown;
+            u->cap_m = cap;
+        }
+        um = &u->m[u->n_m++];
+        memset(um, 0, sizeof *um);
+        um->key = (uint32_t)k;
+    }
+    ps_measure_value *v = &um->by[m->assessor - 1];
+    if (v->count++) {
+        if (a->cfg.measures_strict)
+            return ps_error_set(err, PS_EDATA, source, m->src_line, 0,
+                                "unit %s, measure %s: a second %s value (the first is on row "
+                                "%ld); keep one row per unit, measure and assessor, or set "
+                                "measures_strict = false to keep the first and report it",
+                                m->unit_code, key,
+                                m->assessor == PS_ASSESS_SELF ? "self-assessed"
+                                : m->assessor == PS_ASSESS_APPRAISAL ? "appraised" : "system",
+                                v->src_line);
+        return dq_add(u, "measure_assessed_twice", 1, key);
+    }
+    v->has_value = m->has_value != 0;
+    v->value = m->value;
+    v->src_line = m->src_line;
+    if (!keep_str(a, &v->text, m->text) || !keep_str(a, &v->assessed_by, m->assessed_by) ||
+        !keep_str(a, &v->evidence_doc, m->evidence_doc) ||
+        !keep_str(a, &v->evidence_date, m->evidence_date) ||
+        !keep_str(a, &v->evidence_ref, m->evidence_ref) || !keep_str(a, &v->note, m->note) ||
+        !(v->source = measure_source(a, source, m->src_sheet)))
+        return PS_ENOMEM;
+    if (v->has_value && !isfinite(v->value)) v->has_value = 0;
+    return PS_OK;
 }
 
 int ps_agg_add(ps_agg *a, int source, ps_record_kind kind, const void *recs,
@@ -655,7 +754,10 @@ int ps_agg_add(ps_agg *a, int source, ps_record_kind kind, const void *recs,
             if (rc != PS_OK && err->status == rc) return rc;
             break;
         case PS_REC_KIOSK: rc = add_kiosk(a, (const ps_kiosk *)recs + i); break;
-        case PS_REC_MEASURE: rc = add_measure(a, (const ps_measure *)recs + i); break;
+        case PS_REC_MEASURE:
+            rc = add_measure(a, (const ps_measure *)recs + i, source_name, err);
+            if (rc != PS_OK && err->status == rc) return rc;
+            break;
         case PS_REC_COUNTER:
             rc = add_counter(a, (const ps_counter *)recs + i, source_name, err);
             if (rc != PS_OK && err->status == rc) return rc;
@@ -738,6 +840,8 @@ uint64_t ps_agg_activity(const ps_agg *a) {
         const ps_unit_agg *u = &a->u[i];
         n += (uint64_t)u->d.received + (uint64_t)u->d.finished + (uint64_t)u->d.in_progress +
              (uint64_t)u->f.received + u->p.reports + u->s.respondents + u->k.total;
+        for (size_t k = 0; k < u->n_m; k++)   /* measure values in the period */
+            for (int w = 0; w < PS_ASSESSORS; w++) n += u->m[k].by[w].count;
     }
     return n;
 }
@@ -772,8 +876,11 @@ void ps_agg_free(ps_agg *a) {
         ps_free(u->s.satisfied);
         ps_free(u->fee_with_dossier);
         ps_free(u->fee_with_payment);
+        ps_free(u->m);
     }
     ps_free(a->u);
+    ps_free(a->measure_keys);
+    ps_map_free(&a->measure_key_index);
     ps_free(a->procs);
     ps_map_free(&a->proc_index);
     ps_free(a->unknown);

@@ -117,6 +117,33 @@ typedef struct ps_kiosk_counts {
     uint32_t level[5];          /* [1] rat_hai_long .. [4] khong_hai_long */
 } ps_kiosk_counts;
 
+/* Measures (ps_measure records): per unit and measure key, the value each
+ * assessor gave.  Only the first value of a unit, key and assessor within
+ * the period is kept (a second one is the data-quality finding
+ * "measure_assessed_twice", or an error with measures_strict), so memory
+ * is units x keys x 3, never records.  Keys are interned run-wide and
+ * checked against the rule set's declarations at scoring (docs/rules.md,
+ * "Measures"); measures do not roll up into parents. */
+#define PS_MEASURE_KEYS_MAX 1024    /* distinct measure keys in one run */
+#define PS_ASSESSORS 3              /* PS_ASSESS_SELF .. PS_ASSESS_SYSTEM */
+
+typedef struct ps_measure_value {
+    uint32_t count;             /* values read; 0: this assessor gave none */
+    int has_value;
+    double value;
+    const char *text;           /* the value as written; strings in ps_agg.arena */
+    const char *assessed_by;
+    const char *evidence_doc, *evidence_date, *evidence_ref;
+    const char *note;
+    const char *source;         /* source name (and sheet) of the row */
+    long src_line;
+} ps_measure_value;
+
+typedef struct ps_unit_measure {
+    uint32_t key;               /* index into ps_agg.measure_keys */
+    ps_measure_value by[PS_ASSESSORS]; /* [assessor - 1] */
+} ps_unit_measure;
+
 typedef struct ps_unit_agg {
     ps_dossier_counts d;
     ps_feedback_counts f;
@@ -129,6 +156,8 @@ typedef struct ps_unit_agg {
     ps_examples ex[PS_EX__COUNT];
     ps_dq_entry *dq;
     size_t n_dq, cap_dq;
+    ps_unit_measure *m;         /* measures given for this unit, in arrival order */
+    size_t n_m, cap_m;
 } ps_unit_agg;
 
 /* A procedure of the catalogue, as the core keeps it. */
@@ -176,6 +205,7 @@ typedef struct ps_agg_config {
     const ps_units *units;
     uint32_t examples_max;      /* codes kept per unit and reason (0: none) */
     int dedup;                  /* 1: remember dossier/feedback fingerprints */
+    int measures_strict;        /* 1: a measure assessed twice stops the run */
 } ps_agg_config;
 
 typedef struct ps_agg {
@@ -192,6 +222,10 @@ typedef struct ps_agg {
     uint64_t unknown_unlisted;  /* records naming further unknown codes */
     ps_map unknown_index;
     ps_fpset seen_dossiers, seen_feedback;
+    char **measure_keys;        /* interned measure keys (arena) */
+    size_t n_measure_keys, cap_measure_keys;
+    ps_map measure_key_index;
+    const char *measure_source_copy; /* the source name last interned */
     int current_source;         /* index of the source being read */
     /* run-wide totals for the log and the benchmark */
     uint64_t records[PS_REC_KIND_END]; /* by ps_record_kind */
@@ -208,7 +242,7 @@ int ps_agg_add(ps_agg *a, int source, ps_record_kind kind, const void *recs,
 int ps_agg_quality(ps_agg *a, int unit, const char *key, const char *example);
 /* What the selected units have received so far from all sources (dossiers
  * received or handled in the period, feedback, publicity reports, survey
- * respondents, kiosk presses, and second copies of such dossiers), before
+ * respondents, kiosk presses, measure values, and second copies of such dossiers), before
  * the roll-up: a source after which this did not grow brought nothing for
  * the period and scope. */
 uint64_t ps_agg_activity(const ps_agg *a);

@@ -8,6 +8,7 @@
 #define PS_RENDER_H
 
 #include "score/ps_result.h"
+#include "score/ps_score.h"
 
 typedef struct ps_render_opts {
     const char *output_dir;
@@ -44,6 +45,20 @@ int ps_render_summary(const ps_results *r, const ps_render_opts *o,
 int ps_write_csv(const ps_results *r, const char *path, ps_error *err);
 int ps_write_json(const ps_results *r, const char *path, ps_error *err);
 int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err);
+/* The measures template (`parscore template`): one row per selected unit
+ * and declared measure, columns as the measures plugin reads them.  A path
+ * ending in .csv gets the CSV form, any other the XLSX workbook.  `fill`
+ * (NULL: blank) gives the text of the fill-in columns 7.. (tu_danh_gia ..
+ * ghi_chu) of a row: the generator and tests write filled files with it. */
+#define PS_TEMPLATE_COLUMNS 17
+typedef struct ps_template_fill {
+    const char *(*cell)(void *ctx, const ps_unit *unit, const ps_measure_decl *m, int column);
+    void *ctx;
+} ps_template_fill;
+int ps_write_measures_template(const ps_units *units, const ps_measure_decls *d,
+                               const ps_period *period, const char *path,
+                               const ps_template_fill *fill, ps_error *err);
+
 /* index.csv: one row per unit in ranking order -- its scorecard file
  * (with_pdf), total, band, rank, previous total and rank, change, trend. */
 int ps_write_index(const ps_results *r, int with_pdf, const char *path, ps_error *err);

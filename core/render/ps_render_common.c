@@ -28,7 +28,7 @@ static void join(char *out, size_t size, const char *dir, const char *name) {
 }
 
 static const char *const scorecard_sections[] = {"header", "title", "identity",
-    "total", "criteria", "chart", "trend", "facts", "children", "lost", "quality", NULL};
+    "total", "criteria", "adjust", "chart", "trend", "facts", "children", "lost", "quality", NULL};
 static const char *const scorecard_texts[] = {"nation", "motto", "title",
     "label_unit", "label_parent", "label_period", "label_ruleset", "label_total",
     "label_band", "label_rank", "label_status", "failed_title", "criteria_title",

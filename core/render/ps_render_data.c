@@ -18,7 +18,7 @@
 
 /* ---- CSV ------------------------------------------------------------- */
 
-static void csv_field(ps_buf *b, const char *s) {
+void ps_render_csv_field(ps_buf *b, const char *s) {
     if (!s) s = "";
     if (strpbrk(s, ",\"\r\n") == NULL) {
         ps_buf_add(b, s, strlen(s));
@@ -45,7 +45,7 @@ static void csv_unit(ps_buf *b, const ps_unit_result *u) {
     ps_buf_addc(b, ',');
     if (ok) csv_num(b, u->max);
     ps_buf_addc(b, ',');
-    if (ok) csv_field(b, u->band);
+    if (ok) ps_render_csv_field(b, u->band);
     ps_buf_addc(b, ',');
     if (ok && u->rank > 0) ps_buf_printf(b, "%d,%d", u->rank, u->rank_of);
     else ps_buf_addc(b, ',');
@@ -65,11 +65,11 @@ int ps_write_index(const ps_results *r, int with_pdf, const char *path, ps_error
         const ps_unit_result *u = &r->units[order[i]];
         char file[300] = "";
         if (with_pdf) ps_render_file_name(u, file, sizeof file);
-        csv_field(&b, u->code); ps_buf_addc(&b, ',');
-        csv_field(&b, u->name); ps_buf_addc(&b, ',');
-        csv_field(&b, u->level); ps_buf_addc(&b, ',');
-        csv_field(&b, u->parent_code); ps_buf_addc(&b, ',');
-        csv_field(&b, file); ps_buf_addc(&b, ',');
+        ps_render_csv_field(&b, u->code); ps_buf_addc(&b, ',');
+        ps_render_csv_field(&b, u->name); ps_buf_addc(&b, ',');
+        ps_render_csv_field(&b, u->level); ps_buf_addc(&b, ',');
+        ps_render_csv_field(&b, u->parent_code); ps_buf_addc(&b, ',');
+        ps_render_csv_field(&b, file); ps_buf_addc(&b, ',');
         csv_unit(&b, u); ps_buf_addc(&b, ',');
         ps_trend tr = ps_render_trend(u);
         int prev = u->has_previous && !isnan(u->prev_total);
@@ -79,8 +79,8 @@ int ps_write_index(const ps_results *r, int with_pdf, const char *path, ps_error
         ps_buf_addc(&b, ',');
         if (prev && tr != PS_TREND_NONE) csv_num(&b, u->total - u->prev_total);
         ps_buf_addc(&b, ',');
-        csv_field(&b, ps_trend_key(tr)); ps_buf_addc(&b, ',');
-        csv_field(&b, u->failed ? "failed" : !u->scored ? "not_scored" : "scored");
+        ps_render_csv_field(&b, ps_trend_key(tr)); ps_buf_addc(&b, ',');
+        ps_render_csv_field(&b, u->failed ? "failed" : !u->scored ? "not_scored" : "scored");
         ps_buf_add(&b, "\r\n", 2);
     }
     int rc = b.data ? ps_write_file_atomic(path, b.data, b.len, err)
@@ -102,19 +102,23 @@ int ps_write_csv(const ps_results *r, const char *path, ps_error *err) {
         const ps_unit_result *u = &r->units[i];
         for (size_t k = 0; k < u->n_criteria; k++) {
             const ps_criterion_result *c = &u->criteria[k];
-            csv_field(&b, u->code); ps_buf_addc(&b, ',');
-            csv_field(&b, u->name); ps_buf_addc(&b, ',');
-            csv_field(&b, u->level); ps_buf_addc(&b, ',');
-            csv_field(&b, c->id); ps_buf_addc(&b, ',');
-            csv_field(&b, c->name); ps_buf_addc(&b, ',');
-            csv_field(&b, c->group_id); ps_buf_addc(&b, ',');
+            ps_render_csv_field(&b, u->code); ps_buf_addc(&b, ',');
+            ps_render_csv_field(&b, u->name); ps_buf_addc(&b, ',');
+            ps_render_csv_field(&b, u->level); ps_buf_addc(&b, ',');
+            ps_render_csv_field(&b, c->id); ps_buf_addc(&b, ',');
+            ps_render_csv_field(&b, c->name); ps_buf_addc(&b, ',');
+            ps_render_csv_field(&b, c->section == PS_SECTION_BONUS ? "bonus"
+                          : c->section == PS_SECTION_DEDUCTION ? "deduction" : c->group_id);
+            ps_buf_addc(&b, ',');
             if (c->has_ratio) csv_num(&b, c->num);
             ps_buf_addc(&b, ',');
             if (c->has_ratio) csv_num(&b, c->den);
             ps_buf_addc(&b, ',');
             if (c->has_ratio) csv_num(&b, c->value);
             ps_buf_addc(&b, ',');
-            csv_num(&b, c->points); ps_buf_addc(&b, ',');
+            /* a deduction's points are taken off: negative here */
+            csv_num(&b, c->section == PS_SECTION_DEDUCTION ? -c->points : c->points);
+            ps_buf_addc(&b, ',');
             csv_num(&b, c->max); ps_buf_addc(&b, ',');
             csv_unit(&b, u);
             ps_buf_add(&b, "\r\n", 2);
@@ -144,6 +148,9 @@ static json_t *unit_json(const ps_unit_result *u) {
     json_object_set_new(o, "status", jstr(u->status));
     json_object_set_new(o, "total", jnum(u->total));
     json_object_set_new(o, "max", jnum(u->max));
+    json_object_set_new(o, "base_total", jnum(u->base_total));
+    json_object_set_new(o, "bonus", jnum(u->bonus));
+    json_object_set_new(o, "deduction", jnum(u->deduction));
     json_object_set_new(o, "band", jstr(u->band));
     json_object_set_new(o, "rank", u->rank > 0 ? json_integer(u->rank) : json_null());
     json_object_set_new(o, "rank_of", u->rank > 0 ? json_integer(u->rank_of) : json_null());
@@ -174,6 +181,23 @@ static json_t *unit_json(const ps_unit_result *u) {
         json_object_set_new(j, "points", jnum(c->points));
         json_object_set_new(j, "max", jnum(c->max));
         json_object_set_new(j, "note", jstr(c->note));
+        static const char *const sections[] = {"group", "bonus", "deduction"};
+        json_object_set_new(j, "section", json_string(sections[c->section % 3]));
+        json_object_set_new(j, "lost_reason", jstr(c->lost_reason));
+        if (c->is_measure) {
+            const ps_measure_shown *m = &c->measure;
+            json_t *mj = json_object();
+            json_object_set_new(mj, "key", jstr(m->key));
+            json_object_set_new(mj, "kind", jstr(m->kind));
+            json_object_set_new(mj, "reported", json_boolean(m->reported));
+            json_object_set_new(mj, "source", jstr(m->source));
+            json_object_set_new(mj, "self", jstr(m->self));
+            json_object_set_new(mj, "appraised", jstr(m->appraised));
+            json_object_set_new(mj, "system", jstr(m->system));
+            json_object_set_new(mj, "evidence", jstr(m->evidence));
+            json_object_set_new(mj, "row", jstr(m->row));
+            json_object_set_new(j, "measure", mj);
+        }
         json_t *lost = json_array();
         for (size_t l = 0; l < c->n_lost; l++) {
             json_t *lj = json_object();
@@ -194,6 +218,15 @@ static json_t *unit_json(const ps_unit_result *u) {
     for (size_t f = 0; f < u->n_facts; f++)
         if (u->fact_keys[f]) json_object_set_new(facts, u->fact_keys[f], jstr(u->fact_values[f]));
     json_object_set_new(o, "facts", facts);
+    json_t *quality = json_array();
+    for (size_t q = 0; q < u->n_quality; q++) {
+        json_t *qj = json_object();
+        json_object_set_new(qj, "issue", jstr(u->quality[q].issue));
+        json_object_set_new(qj, "count", json_integer(u->quality[q].count));
+        json_object_set_new(qj, "examples", jstr(u->quality[q].examples));
+        json_array_append_new(quality, qj);
+    }
+    json_object_set_new(o, "measure_findings", quality);
     ps_trend tr = ps_render_trend(u);
     json_object_set_new(o, "trend", tr == PS_TREND_NONE ? json_null()
                                                         : json_string(ps_trend_key(tr)));
@@ -443,6 +476,44 @@ int ps_previous_load(ps_results *r, const char *json_path, ps_error *err) {
 
 /* ---- XLSX ------------------------------------------------------------ */
 
+/* libxlsxwriter writes to a path: a temporary one beside `path` (written
+ * into tmp), renamed by ps_render_xlsx_close.  The path is probed first,
+ * or the library prints its own error on stderr. */
+int ps_render_xlsx_open(const char *path, char *tmp, size_t tmp_size, lxw_workbook **wb,
+                        ps_error *err) {
+    snprintf(tmp, tmp_size, "%s.tmp.%ld", path, (long)getpid());
+    FILE *probe = ps_open_new(tmp);
+    if (!probe)
+        return ps_error_set(err, PS_EIO, path, 0, 0, "cannot create output file: %s "
+                            "(check that the output directory exists and is writable)",
+                            strerror(errno));
+    fclose(probe);
+    lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL,
+                               .use_zip64 = LXW_FALSE};
+    *wb = workbook_new_opt(tmp, &wo);
+    if (!*wb) {
+        unlink(tmp);
+        return ps_error_set(err, PS_ENOMEM, path, 0, 0, "cannot start the workbook");
+    }
+    return PS_OK;
+}
+
+int ps_render_xlsx_close(lxw_workbook *wb, const char *tmp, const char *path, ps_error *err) {
+    lxw_error e = workbook_close(wb);
+    int rc = PS_OK;
+    if (e != LXW_NO_ERROR) {
+        rc = ps_error_set(err, PS_EIO, path, 0, 0, "cannot write the workbook: %s "
+                          "(check that the output directory exists and is writable)",
+                          lxw_strerror(e));
+        unlink(tmp);
+    } else if (rename(tmp, path) != 0) {
+        rc = ps_error_set(err, PS_EIO, path, 0, 0,
+                          "cannot rename the temporary workbook into place: %s", strerror(errno));
+        unlink(tmp);
+    }
+    return rc;
+}
+
 static double xl_num(double v) { return isnan(v) || isinf(v) ? 0 : v; }
 
 int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
@@ -454,27 +525,12 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
         ps_free(order);
         return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
     }
-    /* libxlsxwriter writes to a path: a temporary one, renamed at the end.
-     * Probe it first, or the library prints its own error on stderr. */
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *probe = ps_open_new(tmp);
-    if (!probe) {
-        int e = errno;
+    lxw_workbook *wb;
+    int orc = ps_render_xlsx_open(path, tmp, n, &wb, err);
+    if (orc != PS_OK) {
         ps_free(tmp);
         ps_free(order);
-        return ps_error_set(err, PS_EIO, path, 0, 0, "cannot create output file: %s "
-                            "(check that the output directory exists and is writable)",
-                            strerror(e));
-    }
-    fclose(probe);
-    lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL,
-                               .use_zip64 = LXW_FALSE};
-    lxw_workbook *wb = workbook_new_opt(tmp, &wo);
-    if (!wb) {
-        unlink(tmp);
-        ps_free(tmp);
-        ps_free(order);
-        return ps_error_set(err, PS_ENOMEM, path, 0, 0, "cannot start the workbook");
+        return orc;
     }
     /* fixed document properties so identical results give identical files */
     lxw_doc_properties props;
@@ -513,6 +569,13 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
     for (lxw_col_t g = 0; g < ng; g++)
         worksheet_write_string(ws, 0, nh + g, g0->groups[g].name ? g0->groups[g].name
                                                                  : g0->groups[g].id, head);
+    /* bonus and deduction: after the groups, when the rule set has them */
+    lxw_col_t nb = r->has_bonus || r->has_deduction ? 3 : 0;
+    if (nb) {
+        worksheet_write_string(ws, 0, nh + ng, "Cộng điểm các nhóm", head);
+        worksheet_write_string(ws, 0, nh + ng + 1, "Điểm thưởng", head);
+        worksheet_write_string(ws, 0, nh + ng + 2, "Điểm trừ", head);
+    }
     for (size_t i = 0; i < r->n_units; i++) {
         const ps_unit_result *u = &r->units[order[i]];
         lxw_row_t row = (lxw_row_t)(i + 1);
@@ -544,6 +607,11 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
             for (size_t k = 0; k < u->n_groups; k++)
                 if (u->groups[k].id && g0->groups[g].id && !strcmp(u->groups[k].id, g0->groups[g].id))
                     worksheet_write_number(ws, row, nh + g, xl_num(u->groups[k].points), f_pts);
+        if (ok && nb) {
+            worksheet_write_number(ws, row, nh + ng, xl_num(u->base_total), f_pts);
+            worksheet_write_number(ws, row, nh + ng + 1, xl_num(u->bonus), f_pts);
+            worksheet_write_number(ws, row, nh + ng + 2, xl_num(u->deduction), f_pts);
+        }
     }
     worksheet_set_row(ws, 0, 45, NULL);
     worksheet_set_column(ws, 0, 1, 8, NULL);
@@ -554,16 +622,18 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
     worksheet_set_column(ws, 6, 8, 11, NULL);
     worksheet_set_column(ws, 9, 9, 28, NULL);
     worksheet_set_column(ws, 10, 13, 11, NULL);
-    if (ng) worksheet_set_column(ws, nh, nh + ng - 1, 16, NULL);
+    if (ng + nb) worksheet_set_column(ws, nh, nh + ng + nb - 1, 16, NULL);
     worksheet_freeze_panes(ws, 1, 4);
-    worksheet_autofilter(ws, 0, 0, (lxw_row_t)r->n_units, nh + (ng ? ng : 1) - 1);
+    worksheet_autofilter(ws, 0, 0, (lxw_row_t)r->n_units, nh + (ng + nb ? ng + nb : 1) - 1);
 
     /* sheet 2: every unit's criteria */
     lxw_worksheet *wc = workbook_add_worksheet(wb, "Tiêu chí");
     static const char *const h2[] = {"Mã đơn vị", "Đơn vị", "Cấp", "Mã tiêu chí", "Tiêu chí",
                                      "Nhóm", "Tử số", "Mẫu số", "Kết quả", "Chỉ tiêu",
-                                     "Điểm", "Điểm tối đa", "Hồ sơ làm giảm điểm"};
-    for (lxw_col_t c = 0; c < 13; c++) worksheet_write_string(wc, 0, c, h2[c], head);
+                                     "Điểm", "Điểm tối đa", "Hồ sơ làm giảm điểm",
+                                     "Tự đánh giá", "Thẩm định", "Hệ thống", "Minh chứng",
+                                     "Nguyên nhân mất điểm"};
+    for (lxw_col_t c = 0; c < 18; c++) worksheet_write_string(wc, 0, c, h2[c], head);
     lxw_row_t row = 1;
     for (size_t i = 0; i < r->n_units; i++) {
         const ps_unit_result *u = &r->units[i];
@@ -574,7 +644,9 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
             if (u->level) worksheet_write_string(wc, row, 2, u->level, NULL);
             if (c->id) worksheet_write_string(wc, row, 3, c->id, NULL);
             if (c->name) worksheet_write_string(wc, row, 4, c->name, NULL);
-            if (c->group_id) worksheet_write_string(wc, row, 5, c->group_id, NULL);
+            const char *grp = c->section == PS_SECTION_BONUS ? "Điểm thưởng"
+                              : c->section == PS_SECTION_DEDUCTION ? "Điểm trừ" : c->group_id;
+            if (grp) worksheet_write_string(wc, row, 5, grp, NULL);
             if (c->has_ratio) {
                 worksheet_write_number(wc, row, 6, xl_num(c->num), f_int);
                 worksheet_write_number(wc, row, 7, xl_num(c->den), f_int);
@@ -588,6 +660,11 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
             uint32_t lost = 0;
             for (size_t l = 0; l < c->n_lost; l++) lost += c->lost[l].count;
             if (c->n_lost) worksheet_write_number(wc, row, 12, lost, f_int);
+            const char *mcol[4] = {c->measure.self, c->measure.appraised, c->measure.system,
+                                   c->measure.evidence};
+            for (int k = 0; c->is_measure && k < 4; k++)
+                if (mcol[k]) worksheet_write_string(wc, row, (lxw_col_t)(13 + k), mcol[k], NULL);
+            if (c->lost_reason) worksheet_write_string(wc, row, 17, c->lost_reason, NULL);
         }
     }
     worksheet_set_row(wc, 0, 30, NULL);
@@ -596,21 +673,12 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
     worksheet_set_column(wc, 2, 3, 10, NULL);
     worksheet_set_column(wc, 4, 4, 50, NULL);
     worksheet_set_column(wc, 5, 12, 11, NULL);
+    worksheet_set_column(wc, 13, 15, 12, NULL);
+    worksheet_set_column(wc, 16, 17, 36, NULL);
     worksheet_freeze_panes(wc, 1, 2);
-    worksheet_autofilter(wc, 0, 0, row > 1 ? row - 1 : 1, 12);
+    worksheet_autofilter(wc, 0, 0, row > 1 ? row - 1 : 1, 17);
 
-    lxw_error e = workbook_close(wb);
-    int rc = PS_OK;
-    if (e != LXW_NO_ERROR) {
-        rc = ps_error_set(err, PS_EIO, path, 0, 0, "cannot write the workbook: %s "
-                          "(check that the output directory exists and is writable)",
-                          lxw_strerror(e));
-        unlink(tmp);
-    } else if (rename(tmp, path) != 0) {
-        rc = ps_error_set(err, PS_EIO, path, 0, 0,
-                          "cannot rename the temporary workbook into place: %s", strerror(errno));
-        unlink(tmp);
-    }
+    int rc = ps_render_xlsx_close(wb, tmp, path, err);
     ps_free(tmp);
     ps_free(order);
     return rc;

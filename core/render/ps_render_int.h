@@ -10,6 +10,8 @@
 #include "render/ps_pdf.h"
 #include "render/ps_render.h"
 
+#include <xlsxwriter.h>
+
 /* Load templates/<file> for kind "scorecard" or "summary". */
 int ps_render_load_layout(ps_layout *l, const ps_render_opts *o, const char *kind,
                           ps_error *err);
@@ -35,6 +37,15 @@ void ps_render_subst(char *out, size_t size, const char *tmpl, const char *name,
 int ps_render_check_dir(const char *dir, ps_error *err);
 /* Refuse two units whose scorecards would have one file name. */
 int ps_render_names_unique(const ps_results *r, ps_error *err);
+
+/* A workbook written under a temporary name (tmp: at least strlen(path) +
+ * 40 bytes) and renamed into place when closed; both fill err. */
+int ps_render_xlsx_open(const char *path, char *tmp, size_t tmp_size, lxw_workbook **wb,
+                        ps_error *err);
+int ps_render_xlsx_close(lxw_workbook *wb, const char *tmp, const char *path, ps_error *err);
+
+/* One RFC 4180 field (quoted when it holds a comma, quote or newline). */
+void ps_render_csv_field(ps_buf *b, const char *s);
 
 /* Scored (not failed, total known). */
 int ps_render_unit_ok(const ps_unit_result *u);

@@ -1,6 +1,7 @@
 /*
  * ps_render_scorecard.c -- the per-unit PDF scorecard: state header, total
- * with band and rank, the criteria table grouped with subtotals, a bar
+ * with band and rank, the criteria table grouped with subtotals (measure
+ * values and their evidence under the criterion), bonus and deduction, a bar
  * chart per group, the trend against the previous period, the dossiers
  * that cost points and the data-quality findings.
  *
@@ -271,17 +272,56 @@ static void value_cell(const sc *s, const ps_criterion_result *c, char *buf, siz
     snprintf(buf, n, "%s (%s/%s)", p, a, b);
 }
 
-static void criteria(sc *s, const ps_layout_section *sec) {
-    ps_pdf *pdf = s->pdf;
+/* One criterion of the table.  sign: 0 group points, +1 bonus, -1 a
+ * deduction (printed "−0,50").  A measure-based criterion shows, under its
+ * name, the self-assessed, appraised and system values and the evidence. */
+static void criterion_row(sc *s, ps_table *t, const ps_criterion_result *c, const char *num,
+                          int sign) {
     const ps_layout *L = s->L;
+    ps_buf name;
+    ps_buf_init(&name, 0);
+    /* a name is cut at 1,190 bytes, as it always was: a table cell never
+     * outgrows a page */
+    ps_buf_printf(&name, "%.1190s", c->name ? c->name : c->id ? c->id : "");
+    if (c->note && *c->note) ps_buf_printf(&name, "\n(%s)", c->note);
+    if (c->is_measure) {
+        const ps_measure_shown *m = &c->measure;
+        const char *sep = "\n";
+        if (m->self) { ps_buf_printf(&name, "%s%s %s", sep, T(s, "measure_self"), m->self); sep = " · "; }
+        if (m->appraised) {
+            ps_buf_printf(&name, "%s%s %s", sep, T(s, "measure_appraised"), m->appraised);
+            sep = " · ";
+        }
+        if (m->system) { ps_buf_printf(&name, "%s%s %s", sep, T(s, "measure_system"), m->system); sep = " · "; }
+        if (m->evidence) ps_buf_printf(&name, "\n%s %s", T(s, "measure_evidence"), m->evidence);
+    }
+    char val[160], p[64], pv[48], m[48];
+    value_cell(s, c, val, sizeof val);
+    pts(s, c->points, pv, sizeof pv);
+    if (sign && c->points > 1e-9) snprintf(p, sizeof p, "%s%s", sign > 0 ? "+" : "−", pv);
+    else snprintf(p, sizeof p, "%s", pv);
+    maxpts(s, c->max, m, sizeof m);
+    const char *cells[6] = {num, name.data ? name.data : "", val, c->target ? c->target : "—", p, m};
+    int bad = sign < 0 ? c->points > 1e-9 : sign > 0 ? 0 : c->points + 1e-9 < c->max;
+    uint32_t col[6] = {L->c_text, L->c_text, c->target_met == 0 ? L->c_bad : L->c_text, L->c_text,
+                       bad ? L->c_bad : sign > 0 && c->points > 1e-9 ? L->c_good : L->c_text,
+                       L->c_text};
+    ps_table_row(t, cells, s->pdf->reg, PS_NO_COLOUR, col);
+    ps_buf_free(&name);
+}
+
+/* The section title and the header of a criteria-shaped table (TT,
+ * criterion, result, target, points, max); cont holds the continuation
+ * title the table repeats on a new page. */
+static void criteria_table(sc *s, const ps_layout_section *sec, const char *title_key,
+                           double keep, ps_table *t, char *cont, size_t cont_size) {
+    ps_pdf *pdf = s->pdf;
     const ps_unit_result *u = s->u;
-    if (u->failed || !u->n_criteria) return;
-    section_title(s, T(s, "criteria_title"), 3 * ps_pdf_line_h(s->fs) + 12);
+    section_title(s, T(s, title_key), keep);
     static const double def[6] = {5, 41, 20, 12, 11, 11};
     double rel[6];
     memcpy(rel, sec->n_widths == 6 ? sec->widths : def, sizeof rel);
-    ps_table t;
-    ps_table_init(&t, pdf, rel, 6, pdf->left, s->cw, s->fs);
+    ps_table_init(t, pdf, rel, 6, pdf->left, s->cw, s->fs);
     /* the TT column holds the rule set's ids: words such as "sipas" must not
      * break, so it widens to the longest id, taken from the criterion column */
     double need = 0;
@@ -290,25 +330,35 @@ static void criteria(sc *s, const ps_layout_section *sec) {
             double w = ps_pdf_width(pdf, pdf->reg, s->fs, u->criteria[i].id);
             if (w > need) need = w;
         }
-    double have = t.w[0] - 2 * t.pad;
-    if (need > have && t.w[1] > 4 * (need - have)) {
+    double have = t->w[0] - 2 * t->pad;
+    if (need > have && t->w[1] > 4 * (need - have)) {
         double sum = 0;
         for (int i = 0; i < 6; i++) sum += rel[i];
         double extra = (need - have + 1) * sum / s->cw;
         rel[0] += extra;
         rel[1] -= extra;
-        ps_table_init(&t, pdf, rel, 6, pdf->left, s->cw, s->fs);
+        ps_table_init(t, pdf, rel, 6, pdf->left, s->cw, s->fs);
     }
     const char *heads[6] = {T(s, "col_no"), T(s, "col_criterion"), T(s, "col_value"),
                             T(s, "col_target"), T(s, "col_points"), T(s, "col_max")};
     ps_align al[6] = {PS_AL_CENTER, PS_AL_LEFT, PS_AL_RIGHT, PS_AL_CENTER, PS_AL_RIGHT, PS_AL_RIGHT};
-    memcpy(t.head, heads, sizeof heads);
-    memcpy(t.al, al, sizeof al);
+    memcpy(t->head, heads, sizeof heads);
+    memcpy(t->al, al, sizeof al);
+    snprintf(cont, cont_size, "%s %s", T(s, title_key), T(s, "continued"));
+    t->cont_title = cont;
+    ps_table_header(t);
+}
+
+static void criteria(sc *s, const ps_layout_section *sec) {
+    ps_pdf *pdf = s->pdf;
+    const ps_layout *L = s->L;
+    const ps_unit_result *u = s->u;
+    if (u->failed || !u->n_criteria) return;
+    ps_table t;
     char cont[256];
-    snprintf(cont, sizeof cont, "%s %s", T(s, "criteria_title"), T(s, "continued"));
-    t.cont_title = cont;
-    ps_table_header(&t);
+    criteria_table(s, sec, "criteria_title", 3 * ps_pdf_line_h(s->fs) + 12, &t, cont, sizeof cont);
     int no = 0;
+    char num[64];
     /* groups in order, then criteria without a valid group */
     for (long g = 0; g <= (long)u->n_groups; g++) {
         int any = 0;
@@ -316,7 +366,7 @@ static void criteria(sc *s, const ps_layout_section *sec) {
             const ps_criterion_result *c = &u->criteria[i];
             int in = g < (long)u->n_groups ? c->group == g
                                            : (c->group < 0 || c->group >= (int)u->n_groups);
-            if (!in) continue;
+            if (!in || c->section != PS_SECTION_GROUP) continue;
             if (!any && g < (long)u->n_groups) {
                 /* a group heading never ends a page: keep room for a row */
                 ps_table_need(&t, 4 * ps_pdf_line_h(s->fs) + 4 * t.pad);
@@ -326,20 +376,10 @@ static void criteria(sc *s, const ps_layout_section *sec) {
             }
             any = 1;
             /* the rule set's own numbering ("2.1"), which officials quote */
-            char num[64], name[1200], val[160], p[48], m[48];
             if (c->id) snprintf(num, sizeof num, "%s", c->id);
             else snprintf(num, sizeof num, "%d", no + 1);
             no++;
-            if (c->note && *c->note) snprintf(name, sizeof name, "%s\n(%s)", c->name, c->note);
-            else snprintf(name, sizeof name, "%s", c->name ? c->name : c->id);
-            value_cell(s, c, val, sizeof val);
-            pts(s, c->points, p, sizeof p);
-            maxpts(s, c->max, m, sizeof m);
-            const char *cells[6] = {num, name, val, c->target ? c->target : "—", p, m};
-            uint32_t col[6] = {L->c_text, L->c_text,
-                               c->target_met == 0 ? L->c_bad : L->c_text, L->c_text,
-                               c->points + 1e-9 < c->max ? L->c_bad : L->c_text, L->c_text};
-            ps_table_row(&t, cells, pdf->reg, PS_NO_COLOUR, col);
+            criterion_row(s, &t, c, num, 0);
         }
         if (any && g < (long)u->n_groups) {
             char p[48], m[48];
@@ -350,10 +390,74 @@ static void criteria(sc *s, const ps_layout_section *sec) {
         }
     }
     char p[48], m[48];
-    pts(s, u->total, p, sizeof p);
+    /* with bonus or deduction the groups' sum is not the final total: the
+     * adjustments section carries that */
+    int adjusted = s->r->has_bonus || s->r->has_deduction;
+    pts(s, adjusted ? u->base_total : u->total, p, sizeof p);
     maxpts(s, u->max, m, sizeof m);
-    const char *cells[6] = {"", T(s, "grand_total"), "", "", p, m};
+    const char *cells[6] = {"", T(s, adjusted ? "groups_total" : "grand_total"), "", "", p, m};
     ps_table_row(&t, cells, pdf->bold, L->c_head, NULL);
+    pdf->y += 8;
+}
+
+/* Bonus (điểm thưởng) and deduction (điểm trừ): criteria outside the
+ * groups, then how the final total comes out of them. */
+static void adjust(sc *s, const ps_layout_section *sec) {
+    ps_pdf *pdf = s->pdf;
+    const ps_layout *L = s->L;
+    const ps_unit_result *u = s->u;
+    if (u->failed || !(s->r->has_bonus || s->r->has_deduction)) return;
+    ps_table t;
+    char cont[256];
+    criteria_table(s, sec, "adjust_title", 4 * ps_pdf_line_h(s->fs) + 12, &t, cont, sizeof cont);
+    for (int part = PS_SECTION_BONUS; part <= PS_SECTION_DEDUCTION; part++) {
+        if (part == PS_SECTION_BONUS ? !s->r->has_bonus : !s->r->has_deduction) continue;
+        int bonus = part == PS_SECTION_BONUS;
+        ps_table_need(&t, 4 * ps_pdf_line_h(s->fs) + 4 * t.pad);
+        ps_table_span(&t, T(s, bonus ? "bonus_title" : "deduction_title"), pdf->bold, L->c_fill,
+                      PS_AL_LEFT);
+        int no = 0;
+        double sum_max = 0;
+        for (size_t i = 0; i < u->n_criteria; i++) {
+            const ps_criterion_result *c = &u->criteria[i];
+            if (c->section != part) continue;
+            char num[64];
+            if (c->id) snprintf(num, sizeof num, "%s", c->id);
+            else snprintf(num, sizeof num, "%s%d", bonus ? "T" : "Đ", no + 1);
+            no++;
+            criterion_row(s, &t, c, num, bonus ? 1 : -1);
+            sum_max += c->max;
+        }
+        char p[48], sp[64], m[48];
+        pts(s, bonus ? u->bonus : u->deduction, p, sizeof p);
+        snprintf(sp, sizeof sp, "%s%s", bonus ? "+" : "−", p);
+        maxpts(s, sum_max, m, sizeof m);
+        const char *cells[6] = {"", T(s, bonus ? "bonus_total" : "deduction_total"), "", "", sp, m};
+        ps_table_row(&t, cells, pdf->bold, PS_NO_COLOUR, NULL);
+    }
+    /* "TỔNG ĐIỂM: 82,87 + 1,00 − 0,50 = 83,37" (and the cap when it applied) */
+    char base[48], b[48], d[48], tot[48], line[400];
+    pts(s, u->base_total, base, sizeof base);
+    pts(s, u->bonus, b, sizeof b);
+    pts(s, u->deduction, d, sizeof d);
+    pts(s, u->total, tot, sizeof tot);
+    double raw = u->base_total + u->bonus - u->deduction;
+    if (s->r->total_cap > 0 && raw > s->r->total_cap + 1e-9) {
+        char rawt[48], cap[48], capped[128];
+        pts(s, raw, rawt, sizeof rawt);
+        maxpts(s, s->r->total_cap, cap, sizeof cap);
+        subst(capped, sizeof capped, T(s, "total_capped"), "cap", cap);
+        snprintf(line, sizeof line, "%s: %s + %s − %s = %s → %s", T(s, "final_total"), base, b, d,
+                 rawt, capped);
+    } else {
+        snprintf(line, sizeof line, "%s: %s + %s − %s = %s", T(s, "final_total"), base, b, d, tot);
+    }
+    const char *cells[6] = {"", line, "", "", tot, ""};
+    ps_table_row(&t, cells, pdf->bold, L->c_head, NULL);
+    if (s->r->bands_before) {
+        pdf->y += 3;
+        ps_pdf_flow(pdf, pdf->reg, s->fs - 0.5, L->c_text, pdf->left, s->cw, T(s, "bands_before"));
+    }
     pdf->y += 8;
 }
 
@@ -516,31 +620,44 @@ static void facts(sc *s) {
     s->pdf->y += 6;
 }
 
+/* Points a criterion cost that the appendix explains: a group or bonus
+ * criterion's shortfall when it names a reason (dossier lists or, for a
+ * measure, words); a deduction's points taken off.  A bonus not earned is
+ * no loss. */
+static double lost_points(const ps_criterion_result *c) {
+    if (c->section == PS_SECTION_DEDUCTION) return c->points;
+    if (c->section == PS_SECTION_BONUS) return 0;
+    if (!c->n_lost && !c->n_explain && !c->lost_reason) return 0;
+    return c->max - c->points;
+}
+
 static void lost(sc *s) {
     ps_pdf *pdf = s->pdf;
     const ps_layout *L = s->L;
     const ps_unit_result *u = s->u;
     if (u->failed) return;
     int any = 0;
-    for (size_t i = 0; i < u->n_criteria; i++)
-        if ((u->criteria[i].n_lost || u->criteria[i].n_explain) &&
-            u->criteria[i].points + 1e-9 < u->criteria[i].max)
-            any = 1;
+    for (size_t i = 0; i < u->n_criteria; i++) any |= lost_points(&u->criteria[i]) > 1e-9;
     if (!any) return;
     section_title(s, T(s, "lost_title"), 3 * ps_pdf_line_h(s->fs));
     double ind = 12;
     for (size_t i = 0; i < u->n_criteria; i++) {
         const ps_criterion_result *c = &u->criteria[i];
-        if (!(c->n_lost || c->n_explain) || !(c->points + 1e-9 < c->max)) continue;
+        double lp_n = lost_points(c);
+        if (!(lp_n > 1e-9)) continue;
         char n[48], lp[96], head[1300], no[64];
-        pts(s, c->max - c->points, n, sizeof n);
-        subst(lp, sizeof lp, T(s, "lost_points"), "n", n);
+        pts(s, lp_n, n, sizeof n);
+        subst(lp, sizeof lp, T(s, c->section == PS_SECTION_DEDUCTION ? "deducted_points" : "lost_points"),
+              "n", n);
         if (c->id) snprintf(no, sizeof no, "%s", c->id);
         else snprintf(no, sizeof no, "%zu", i + 1);
         snprintf(head, sizeof head, "%s. %s — %s", no, c->name ? c->name : no, lp);
         ps_pdf_need(pdf, 3 * ps_pdf_line_h(s->fs));
         pdf->y += 2;
         ps_pdf_flow(pdf, pdf->bold, s->fs, L->c_text, pdf->left, s->cw, head);
+        if (c->lost_reason)
+            ps_pdf_flow(pdf, pdf->reg, s->fs - 0.5, L->c_text, pdf->left + ind, s->cw - ind,
+                        c->lost_reason);
         for (size_t k = 0; k < c->n_lost; k++) {
             const ps_lost *l = &c->lost[k];
             ps_buf b;
@@ -572,7 +689,8 @@ static void quality(sc *s, const ps_layout_section *sec) {
     ps_pdf *pdf = s->pdf;
     const ps_layout *L = s->L;
     const ps_unit_agg *a = s->u->agg;
-    int none = !a || !a->n_dq;
+    const ps_unit_result *u = s->u;
+    int none = (!a || !a->n_dq) && !u->n_quality;
     section_title(s, T(s, "quality_title"),
                   none ? ps_pdf_line_h(s->fs) : 3 * ps_pdf_line_h(s->fs) + 12);
     if (none) {
@@ -592,7 +710,16 @@ static void quality(sc *s, const ps_layout_section *sec) {
     snprintf(cont, sizeof cont, "%s %s", T(s, "quality_title"), T(s, "continued"));
     t.cont_title = cont;
     ps_table_header(&t);
-    for (size_t i = 0; i < a->n_dq; i++) {
+    for (size_t i = 0; i < u->n_quality; i++) {
+        const ps_quality_line *q = &u->quality[i];
+        char key[80], cnt[48];
+        snprintf(key, sizeof key, "dq.%s", q->issue);
+        const char *label = ps_layout_text(L, key);
+        ps_render_count(L, q->count, cnt, sizeof cnt);
+        const char *cells[3] = {*label ? label : q->issue, cnt, q->examples ? q->examples : ""};
+        ps_table_row(&t, cells, pdf->reg, PS_NO_COLOUR, NULL);
+    }
+    for (size_t i = 0; a && i < a->n_dq; i++) {
         const ps_dq_entry *e = &a->dq[i];
         char key[80], cnt[48], ex[3 * PS_CODE_MAX + 8] = "";
         snprintf(key, sizeof key, "dq.%s", e->key);
@@ -618,6 +745,7 @@ static void layout(sc *s) {
         else if (!strcmp(n, "identity")) identity(s);
         else if (!strcmp(n, "total")) total(s);
         else if (!strcmp(n, "criteria")) criteria(s, sec);
+        else if (!strcmp(n, "adjust")) adjust(s, sec);
         else if (!strcmp(n, "chart")) chart(s);
         else if (!strcmp(n, "trend")) trend(s, sec);
         else if (!strcmp(n, "facts")) facts(s);

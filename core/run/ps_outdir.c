@@ -98,7 +98,7 @@ static void watch_start(ps_outdir *o) {
     else pthread_sigmask(SIG_SETMASK, &o->old_mask, NULL);
 }
 
-static int make_dirs(const char *path, ps_error *err) {
+int ps_outdir_mkdirs(const char *path, ps_error *err) {
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s", path);
     for (char *p = tmp + 1; *p; p++) {
@@ -118,7 +118,7 @@ int ps_outdir_open(ps_outdir *o, const char *output_dir, ps_error *err) {
     memset(o, 0, sizeof *o);
     o->output_dir = output_dir;
     o->out_fd = o->stage_fd = -1;
-    int rc = make_dirs(output_dir, err);
+    int rc = ps_outdir_mkdirs(output_dir, err);
     if (rc != PS_OK) return rc;
     o->out_fd = open(output_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (o->out_fd < 0 && errno == ENOTDIR)

@@ -35,6 +35,9 @@ typedef struct ps_outdir {
 
 /* Create out/ if needed, the staging dir inside it, and watch signals. */
 int ps_outdir_open(ps_outdir *o, const char *output_dir, ps_error *err);
+/* mkdir -p of the output directory alone (no staging): `parscore template`
+ * writes one file beside the outputs. */
+int ps_outdir_mkdirs(const char *path, ps_error *err);
 /* Move every staged file into out/ and remove the files of the previous
  * run (by the manifest) that this run did not write. */
 int ps_outdir_publish(ps_outdir *o, ps_error *err);

@@ -197,6 +197,7 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
         .units = &run->units,
         .examples_max = run->job.examples_max,
         .dedup = run->job.dedup < 0 ? mixed : run->job.dedup,
+        .measures_strict = run->job.measures_strict,
     };
     run->have_agg = 1;
     if ((rc = ps_agg_init(&run->agg, &ac, err)) != PS_OK) goto out;
@@ -250,6 +251,14 @@ out:
     return rc;
 }
 
+static void score_opts(const ps_run *run, ps_score_opts *so) {
+    memset(so, 0, sizeof *so);
+    so->rules = run->job.rules;
+    so->scripts_dir = run->cfg.paths.scripts_dir;
+    so->options = run->job.rule_options;
+    so->n_options = run->job.n_rule_options;
+}
+
 static int64_t generated_at(const ps_run *run) {
     if (run->cfg.timestamp >= 0) return run->cfg.timestamp;
     const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -268,15 +277,12 @@ int ps_run_score(ps_run *run, ps_error *err) {
                             "criteria they have no data for; check `period` and `scope`, or "
                             "set allow_empty = true in the job to issue them anyway",
                             run->empty_msg, run->n_empty > 1 ? " (and more sources, above)" : "");
-    ps_score_opts so = {
-        .rules = run->job.rules,
-        .scripts_dir = run->cfg.paths.scripts_dir,
-        .options = run->job.rule_options,
-        .n_options = run->job.n_rule_options,
-        .strict = run->cfg.strict,
-        .issuer = run->job.issuer,
-        .generated_at = generated_at(run),
-    };
+    ps_score_opts so;
+    score_opts(run, &so);
+    so.strict = run->cfg.strict;
+    so.measures_strict = run->job.measures_strict;
+    so.issuer = run->job.issuer;
+    so.generated_at = generated_at(run);
     double t0 = now_seconds();
     int rc = ps_score_run(&run->agg, &run->units, &so, &run->results, &run->n_failed, err);
     run->have_results = 1;
@@ -297,6 +303,34 @@ int ps_run_score(ps_run *run, ps_error *err) {
         (rc = ps_previous_load(r, run->job.previous_results, err)) != PS_OK)
         return rc;
     return PS_OK;
+}
+
+int ps_run_template(ps_run *run, const char *path, const ps_template_fill *fill,
+                    ps_error *err) {
+    ps_score_opts so;
+    score_opts(run, &so);
+    ps_measure_decls d;
+    int rc = ps_rules_measures(&so, &run->job.period, &d, err);
+    if (rc != PS_OK) return rc;
+    char def[4096];
+    if (!path) {
+        /* default: beside the job's outputs, created like them */
+        if ((rc = ps_outdir_mkdirs(run->job.output_dir, err)) != PS_OK) {
+            ps_measure_decls_free(&d);
+            return rc;
+        }
+        snprintf(def, sizeof def, "%.4000s/measures-template.xlsx", run->job.output_dir);
+        path = def;
+    }
+    rc = ps_write_measures_template(&run->units, &d, &run->job.period, path, fill, err);
+    if (rc == PS_OK && run->cfg.verbose >= 0) {
+        size_t n_units = 0;
+        for (size_t i = 0; i < run->units.count; i++) n_units += run->units.items[i].selected != 0;
+        fprintf(stdout, "%s: %zu units x %zu measures of %s\n", path, n_units, d.n,
+                d.ruleset_id ? d.ruleset_id : run->job.rules);
+    }
+    ps_measure_decls_free(&d);
+    return rc;
 }
 
 int ps_run_render(ps_run *run, ps_error *err) {
@@ -396,6 +430,20 @@ int ps_run_print_aggregates(const ps_run *run, FILE *out) {
             char key[64];
             snprintf(key, sizeof key, "dq.%s", u->dq[k].key);
             put(out, c, key, u->dq[k].count);
+        }
+        /* m.<key>.<assessor>: the value kept (the text when not a number) */
+        static const char *const who[PS_ASSESSORS] = {"self", "appraisal", "system"};
+        for (size_t k = 0; k < u->n_m; k++) {
+            const ps_unit_measure *m = &u->m[k];
+            for (int w = 0; w < PS_ASSESSORS; w++) {
+                const ps_measure_value *v = &m->by[w];
+                if (!v->count) continue;
+                if (v->has_value)
+                    fprintf(out, "%s\tm.%s.%s\t%.10g\n", c, a->measure_keys[m->key], who[w], v->value);
+                else
+                    fprintf(out, "%s\tm.%s.%s\t%s\n", c, a->measure_keys[m->key], who[w],
+                            v->text ? v->text : "");
+            }
         }
         for (size_t k = 0; k < ps_indicator_count(); k++) {
             ps_indicator ind;

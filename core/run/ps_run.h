@@ -10,6 +10,7 @@
 #include "ingest/ps_agg.h"
 #include "base/ps_job.h"
 #include "ingest/ps_plugin.h"
+#include "render/ps_render.h"
 #include "score/ps_result.h"
 
 /* Exit codes of the CLI (documented in README and `parscore --help`). */
@@ -62,6 +63,11 @@ int ps_run_load(ps_run *run, const ps_run_config *cfg, ps_error *err);
 int ps_run_ingest(ps_run *run, ps_error *err);
 int ps_run_score(ps_run *run, ps_error *err);
 int ps_run_render(ps_run *run, ps_error *err);
+/* `parscore template`: the measures template of the job (its scope, its
+ * rule set's measures) at path, or <output>/measures-template.xlsx when
+ * path is NULL.  Needs ps_run_load only: no source is read. */
+int ps_run_template(ps_run *run, const char *path, const ps_template_fill *fill,
+                    ps_error *err);
 /* Print the per-unit counters (`parscore aggregate`). */
 int ps_run_print_aggregates(const ps_run *run, FILE *out);
 /* Rule mistakes seen while scoring (points outside 0..max), each once with

@@ -21,6 +21,22 @@ typedef struct ps_lost {
     const char **codes;
 } ps_lost;
 
+/* Where a criterion counts: in its group, or outside the groups as a bonus
+ * (added to the total) or a deduction (subtracted). */
+enum { PS_SECTION_GROUP = 0, PS_SECTION_BONUS = 1, PS_SECTION_DEDUCTION = 2 };
+
+/* A measure-based criterion's values as the scorecard shows them (texts
+ * formatted by the rules: "95%", "Có"); NULL when not given. */
+typedef struct ps_measure_shown {
+    const char *key;
+    const char *kind;           /* "number", "percent", "yesno", "count" */
+    int reported;               /* 0: no assessor gave a value */
+    const char *source;         /* whose value counted: "appraisal", "system", "self" */
+    const char *self, *appraised, *system;
+    const char *evidence;       /* document number, date, link */
+    const char *row;            /* source file and row of the value that counted */
+} ps_measure_shown;
+
 typedef struct ps_criterion_result {
     const char *id;
     const char *name;
@@ -36,9 +52,23 @@ typedef struct ps_criterion_result {
     const char *note;           /* optional: "không phát sinh: đủ điểm" */
     size_t n_lost;
     ps_lost *lost;              /* why points were lost */
+    const char *lost_reason;    /* the same in words (measures: not reported,
+                                   appraisal lowered the value, no evidence) */
+    int section;                /* PS_SECTION_*; points of a deduction are
+                                   the points taken off (>= 0) */
+    int is_measure;
+    ps_measure_shown measure;   /* when is_measure */
     size_t n_explain;           /* lines explaining lost points that no dossier */
     const char **explain;       /* list does (e.g. a survey's elements) */
 } ps_criterion_result;
+
+/* A data-quality finding of scoring (measures checked against the rule
+ * set's declarations), shown beside the sources' findings. */
+typedef struct ps_quality_line {
+    const char *issue;          /* "measure_out_of_range", ... */
+    uint32_t count;
+    const char *examples;       /* "kpi (tự đánh giá, measures.csv, dòng 4), ..." */
+} ps_quality_line;
 
 typedef struct ps_group_result {
     const char *id;
@@ -54,7 +84,10 @@ typedef struct ps_unit_result {
     const char *error;          /* message with script file:line + traceback */
     int scored;                 /* 0: not scored (e.g. insufficient sample) */
     const char *status;         /* e.g. "Chưa đủ mẫu (12/30 phiếu)", or NULL */
-    double total, max;
+    double total, max;          /* total: groups + bonus - deduction, capped */
+    double base_total;          /* the groups' points alone */
+    double bonus, deduction;    /* points added / taken off (>= 0) */
+    double band_total;          /* what the bands compare (bands_on) */
     const char *band;           /* "Xuất sắc", ... NULL if none */
     int rank, rank_of;          /* among scored units of the same level; 0 none */
     size_t n_groups;
@@ -64,6 +97,8 @@ typedef struct ps_unit_result {
     size_t n_facts;             /* extra key/value lines the rules chose to show */
     const char **fact_keys, **fact_values;
     const ps_unit_agg *agg;     /* for the data-quality section */
+    size_t n_quality;
+    ps_quality_line *quality;   /* scoring's own findings (measures) */
     size_t n_warnings;          /* rule mistakes seen on this unit's data (points */
     const char **warnings;      /* outside 0..max): "file:line: criterion ..." */
     /* previous period (trend), when the job gives a previous results file */
@@ -83,6 +118,9 @@ typedef struct ps_results {
     int64_t generated_at;       /* unix time (SOURCE_DATE_EPOCH/--timestamp) */
     size_t n_sources;
     const char **sources;       /* "onestop_sqlite: onestop.db" ... */
+    int has_bonus, has_deduction; /* the rule set declares such criteria */
+    double total_cap;           /* 0: none */
+    int bands_before;           /* 1: bands on the groups' total (bands_on = "before") */
     size_t n_bands;
     const char **band_names;    /* best first */
     double *band_mins;

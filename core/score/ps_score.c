@@ -62,7 +62,9 @@ static double field_num(lua_State *L, int idx, const char *k, double dflt) {
  * the unit's aggregates, listed only when the criterion lost points. */
 static void read_lost(lua_State *L, int cidx, const ps_unit_agg *g,
                       ps_criterion_result *cr, ps_arena *ar) {
-    if (lua_getfield(L, cidx, "lost") != LUA_TTABLE || cr->points >= cr->max - 1e-9) {
+    /* a deduction "loses" the points it takes off */
+    int lost = cr->section == PS_SECTION_DEDUCTION ? cr->points > 1e-9 : cr->points < cr->max - 1e-9;
+    if (lua_getfield(L, cidx, "lost") != LUA_TTABLE || !lost) {
         lua_pop(L, 1);
         return;
     }
@@ -98,6 +100,10 @@ static void read_result(lua_State *L, int res, unit_ctx *c) {
         luaL_error(L, "ruleset.score must return a table, got %s", luaL_typename(L, res));
     ur->total = field_num(L, res, "total", 0);
     ur->max = field_num(L, res, "max", 0);
+    ur->base_total = field_num(L, res, "base_total", ur->total);
+    ur->bonus = field_num(L, res, "bonus", 0);
+    ur->deduction = field_num(L, res, "deduction", 0);
+    ur->band_total = field_num(L, res, "band_total", ur->total);
     lua_getfield(L, res, "scored");
     ur->scored = lua_isnil(L, -1) ? 1 : lua_toboolean(L, -1);
     lua_pop(L, 1);
@@ -144,6 +150,33 @@ static void read_result(lua_State *L, int res, unit_ctx *c) {
             cr->points = field_num(L, ci, "points", 0);
             cr->max = field_num(L, ci, "max", 0);
             cr->note = field_str(L, ci, "note", ar);
+            cr->lost_reason = field_str(L, ci, "lost_reason", ar);
+            const char *section = field_str(L, ci, "section", ar);
+            cr->section = !section ? PS_SECTION_GROUP
+                          : !strcmp(section, "bonus") ? PS_SECTION_BONUS
+                          : !strcmp(section, "deduction") ? PS_SECTION_DEDUCTION
+                                                          : PS_SECTION_GROUP;
+            if (cr->section != PS_SECTION_GROUP) {
+                cr->group = -1;
+                cr->group_id = NULL;
+            }
+            if (lua_getfield(L, ci, "measure") == LUA_TTABLE) {
+                int mi = lua_gettop(L);
+                ps_measure_shown *m = &cr->measure;
+                cr->is_measure = 1;
+                m->key = field_str(L, mi, "key", ar);
+                m->kind = field_str(L, mi, "kind", ar);
+                lua_getfield(L, mi, "reported");
+                m->reported = lua_toboolean(L, -1);
+                lua_pop(L, 1);
+                m->source = field_str(L, mi, "source", ar);
+                m->self = field_str(L, mi, "self_text", ar);
+                m->appraised = field_str(L, mi, "appraised_text", ar);
+                m->system = field_str(L, mi, "system_text", ar);
+                m->evidence = field_str(L, mi, "evidence", ar);
+                m->row = field_str(L, mi, "row", ar);
+            }
+            lua_pop(L, 1);
             read_lost(L, ci, g, cr, ar);
             if (lua_getfield(L, ci, "explain") == LUA_TTABLE && cr->points < cr->max - 1e-9) {
                 size_t ne = (size_t)luaL_len(L, -1);
@@ -169,6 +202,34 @@ static void read_result(lua_State *L, int res, unit_ctx *c) {
             const char *w = lua_tostring(L, -1);
             if (w) ur->warnings[ur->n_warnings++] = arena_str(L, ar, w);
             lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+
+    if (lua_getfield(L, res, "quality") == LUA_TTABLE) {
+        size_t n = (size_t)luaL_len(L, -1);
+        ur->quality = arena_array(L, ar, n, sizeof *ur->quality);
+        for (size_t i = 0; i < n; i++) {
+            lua_geti(L, -1, (lua_Integer)i + 1);
+            int qi = lua_gettop(L);
+            ps_quality_line *q = &ur->quality[ur->n_quality];
+            q->issue = field_str(L, qi, "issue", ar);
+            q->count = (uint32_t)field_num(L, qi, "count", 1);
+            if (lua_getfield(L, qi, "examples") == LUA_TTABLE) {
+                luaL_Buffer b;
+                luaL_buffinit(L, &b);
+                lua_Integer ne = luaL_len(L, -2);
+                for (lua_Integer e = 1; e <= ne; e++) {
+                    lua_geti(L, -2, e);
+                    if (e > 1) luaL_addstring(&b, "; ");
+                    luaL_addvalue(&b);
+                }
+                luaL_pushresult(&b);
+                q->examples = arena_str(L, ar, lua_tostring(L, -1));
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 2);
+            if (q->issue) ur->n_quality++;
         }
     }
     lua_pop(L, 1);
@@ -258,7 +319,7 @@ static void apply_bands(ps_results *r) {
         ps_unit_result *u = &r->units[i];
         if (u->failed || !u->scored) continue;
         for (size_t b = 0; b < r->n_bands; b++) {
-            if (u->total >= r->band_mins[b] - 1e-9) {
+            if (u->band_total >= r->band_mins[b] - 1e-9) {
                 u->band = r->band_names[b];
                 break;
             }
@@ -331,6 +392,13 @@ static int read_meta_p(lua_State *L) {
     r->title = field_str(L, rs, "title", &r->arena);
     if (!r->title) r->title = r->ruleset_name;
     m->children_mean = field_str(L, rs, "children_mean", &r->arena);
+    r->total_cap = field_num(L, rs, "total_cap", 0);
+    const char *bands_on = field_str(L, rs, "bands_on", &r->arena);
+    r->bands_before = bands_on && !strcmp(bands_on, "before");
+    if (lua_getfield(L, rs, "bonus") == LUA_TTABLE) r->has_bonus = luaL_len(L, -1) > 0;
+    lua_pop(L, 1);
+    if (lua_getfield(L, rs, "deduction") == LUA_TTABLE) r->has_deduction = luaL_len(L, -1) > 0;
+    lua_pop(L, 1);
     if (lua_getfield(L, rs, "bands") == LUA_TTABLE) {
         size_t n = (size_t)luaL_len(L, -1);
         r->band_names = arena_array(L, &r->arena, n, sizeof *r->band_names);
@@ -364,7 +432,57 @@ static void fail_unit(ps_unit_result *ur, ps_arena *ar, const char *msg) {
     ur->groups = NULL;
     ur->criteria = NULL;
     ur->fact_keys = ur->fact_values = NULL;
-    ur->total = ur->max = 0;
+    ur->total = ur->max = ur->base_total = ur->bonus = ur->deduction = ur->band_total = 0;
+    ur->n_quality = 0;
+    ur->quality = NULL;
+}
+
+/* measures_strict: a measure the rule set cannot use stops the run.  A
+ * measure not reported is not an error of the file (missing = "fail" in
+ * the declaration makes the unit fail instead). */
+static int measures_strict_check(const ps_unit_result *ur, const char *rules, ps_error *err) {
+    for (size_t i = 0; i < ur->n_quality; i++) {
+        const ps_quality_line *q = &ur->quality[i];
+        if (!strcmp(q->issue, "measure_not_reported")) continue;
+        ps_error_set(err, PS_EDATA, NULL, 0, 0,
+                     "%s: %s (rule set %s); fix the measures file, or set "
+                     "measures_strict = false to score with a data-quality line instead",
+                     q->issue, q->examples ? q->examples : "?", rules);
+        ps_error_where(err, ur->code);
+        return PS_EDATA;
+    }
+    return PS_OK;
+}
+
+/* The same findings `parscore check` prints: a run refuses them, naming
+ * the first. */
+static int refuse_findings(ps_ruleset *rs, const char *rules, ps_error *err) {
+    if (rs->n_findings && ps_lua_oom(rs->lua)) {
+        /* the lint caught an out-of-memory error as a finding: not the
+         * script's fault */
+        return ps_error_set(err, PS_ENOMEM, NULL, 0, 0,
+                            "out of memory while checking the rule set");
+    }
+    if (rs->n_findings) {
+        /* The same findings `parscore check` prints: a run refuses them. */
+        const char *first = rs->findings.data;
+        const char *nl = strchr(first, '\n');
+        char line[700];
+        snprintf(line, sizeof line, "%.*s", (int)(nl ? nl - first : (long)strlen(first)), first);
+        size_t dl = strlen(rs->display);
+        if (strncmp(line, rs->display, dl) == 0 && line[dl] == ':' && line[dl + 1] == ' ')
+            ps_error_set(err, PS_ESCRIPT, rs->display, 0, 0, "%s", line + dl + 2);
+        else
+            ps_lua_error_fill(err, PS_ESCRIPT, line);
+        if (rs->n_findings > 1) {
+            size_t len = strlen(err->message);
+            snprintf(err->message + len, sizeof err->message - len,
+                     " (and %zu more problems: run `parscore check %s`)",
+                     rs->n_findings - 1, rules);
+        }
+        return PS_ESCRIPT;
+    }
+    return PS_OK;
 }
 
 int ps_score_run(const ps_agg *agg, const ps_units *units,
@@ -381,32 +499,9 @@ int ps_score_run(const ps_agg *agg, const ps_units *units,
                              opts->n_options, &agg->cfg.period, opts->memory_cap,
                              opts->instruction_budget, err);
     if (st != PS_OK) return st;
-    if (rs.n_findings && ps_lua_oom(rs.lua)) {
-        /* the lint caught an out-of-memory error as a finding: not the
-         * script's fault */
+    if ((st = refuse_findings(&rs, opts->rules, err)) != PS_OK) {
         ps_ruleset_free(&rs);
-        return ps_error_set(err, PS_ENOMEM, NULL, 0, 0,
-                            "out of memory while checking the rule set");
-    }
-    if (rs.n_findings) {
-        /* The same findings `parscore check` prints: a run refuses them. */
-        const char *first = rs.findings.data;
-        const char *nl = strchr(first, '\n');
-        char line[700];
-        snprintf(line, sizeof line, "%.*s", (int)(nl ? nl - first : (long)strlen(first)), first);
-        size_t dl = strlen(rs.display);
-        if (strncmp(line, rs.display, dl) == 0 && line[dl] == ':' && line[dl + 1] == ' ')
-            ps_error_set(err, PS_ESCRIPT, rs.display, 0, 0, "%s", line + dl + 2);
-        else
-            ps_lua_error_fill(err, PS_ESCRIPT, line);
-        if (rs.n_findings > 1) {
-            size_t len = strlen(err->message);
-            snprintf(err->message + len, sizeof err->message - len,
-                     " (and %zu more problems: run `parscore check %s`)",
-                     rs.n_findings - 1, opts->rules);
-        }
-        ps_ruleset_free(&rs);
-        return PS_ESCRIPT;
+        return st;
     }
     lua_State *L = ps_lua_state(rs.lua);
 
@@ -477,6 +572,9 @@ int ps_score_run(const ps_agg *agg, const ps_units *units,
                 goto fail;
             }
             lua_pop(L, 1);
+        } else if (opts->measures_strict &&
+                   (st = measures_strict_check(ur, opts->rules, err)) != PS_OK) {
+            goto fail;
         }
     }
     apply_bands(out);
@@ -490,6 +588,62 @@ int ps_score_run(const ps_agg *agg, const ps_units *units,
 fail:
     ps_ruleset_free(&rs);
     return st;
+}
+
+/* ---- declared measures (the template) ------------------------------- */
+
+static int read_measures_p(lua_State *L) {
+    ps_measure_decls *d = lua_touserdata(L, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, "ps.ruleset");
+    int rs = lua_gettop(L);
+    d->ruleset_id = field_str(L, rs, "id", &d->arena);
+    d->ruleset_name = field_str(L, rs, "name", &d->arena);
+    if (lua_getfield(L, rs, "measures") != LUA_TTABLE) return 0;
+    size_t n = (size_t)luaL_len(L, -1);
+    d->items = arena_array(L, &d->arena, n, sizeof *d->items);
+    for (size_t i = 0; i < n; i++) {
+        lua_geti(L, -1, (lua_Integer)i + 1);
+        int mi = lua_gettop(L);
+        ps_measure_decl *m = &d->items[d->n];
+        m->key = field_str(L, mi, "key", &d->arena);
+        m->name = field_str(L, mi, "name", &d->arena);
+        m->kind = field_str(L, mi, "kind", &d->arena);
+        m->min = field_num(L, mi, "min", NAN);
+        m->max = field_num(L, mi, "max", NAN);
+        lua_getfield(L, mi, "evidence");
+        m->evidence = lua_toboolean(L, -1);
+        lua_pop(L, 2);
+        if (m->key && m->kind) d->n++;
+    }
+    return 0;
+}
+
+int ps_rules_measures(const ps_score_opts *opts, const ps_period *period,
+                      ps_measure_decls *out, ps_error *err) {
+    memset(out, 0, sizeof *out);
+    ps_ruleset rs;
+    int st = ps_ruleset_load(&rs, opts->rules, opts->scripts_dir, opts->options,
+                             opts->n_options, period, opts->memory_cap,
+                             opts->instruction_budget, err);
+    if (st != PS_OK) return st;
+    if ((st = refuse_findings(&rs, opts->rules, err)) == PS_OK) {
+        lua_State *L = ps_lua_state(rs.lua);
+        lua_pushcfunction(L, read_measures_p);
+        lua_pushlightuserdata(L, out);
+        if (ps_lua_pcall(rs.lua, 1, 0) != LUA_OK) {
+            lua_pop(L, 1);
+            st = ps_error_set(err, PS_ENOMEM, rs.display, 0, 0, "out of memory reading the measures");
+        }
+    }
+    ps_ruleset_free(&rs);
+    if (st != PS_OK) ps_measure_decls_free(out);
+    return st;
+}
+
+void ps_measure_decls_free(ps_measure_decls *d) {
+    if (!d) return;
+    ps_arena_free(&d->arena);
+    memset(d, 0, sizeof *d);
 }
 
 void ps_results_free(ps_results *r) {

@@ -19,6 +19,8 @@ typedef struct ps_score_opts {
     uint64_t instruction_budget;/* per unit; 0: default (50 million) */
     size_t memory_cap;          /* bytes per Lua state; 0: default (256 MiB) */
     int strict;                 /* 1: stop at the first unit that fails */
+    int measures_strict;        /* 1: a measure finding (out of range, kind, evidence,
+                                   unknown key) stops the run instead of a card line */
     const char *issuer;         /* job's issuer (may be NULL) */
     int64_t generated_at;
 } ps_score_opts;
@@ -30,6 +32,28 @@ typedef struct ps_score_opts {
 int ps_score_run(const ps_agg *agg, const ps_units *units,
                  const ps_score_opts *opts, ps_results *out,
                  size_t *n_failed, ps_error *err);
+
+/* The measures a rule set declares (R.measure), for the template writer. */
+typedef struct ps_measure_decl {
+    const char *key;            /* ma_chi_tieu */
+    const char *name;           /* Vietnamese label */
+    const char *kind;           /* "number", "percent", "yesno", "count" */
+    double min, max;            /* NaN: no bound */
+    int evidence;               /* 1: a document must back a self-assessment */
+} ps_measure_decl;
+
+typedef struct ps_measure_decls {
+    size_t n;
+    ps_measure_decl *items;
+    const char *ruleset_name, *ruleset_id;
+    ps_arena arena;             /* owns every string and the array */
+} ps_measure_decls;
+
+/* Load the rule set (refusing it with its lint findings, as a run does)
+ * and list its declared measures. */
+int ps_rules_measures(const ps_score_opts *opts, const ps_period *period,
+                      ps_measure_decls *out, ps_error *err);
+void ps_measure_decls_free(ps_measure_decls *d);
 
 /* `parscore check RULES`: load and lint a rule file without data.  Prints
  * findings to `report`; returns PS_OK when clean. */

@@ -194,7 +194,7 @@ int ps_ruleset_load(ps_ruleset *rs, const char *rules, const char *scripts_dir,
         int st = ps_error_set(err, PS_ESCRIPT, rs->display, 0, 0,
                               "rule set '%s' not found (looked for %s); shipped sets: "
                               "national/index766, national/sipas, provinces/hue, "
-                              "provinces/khanh_hoa, provinces/lao_cai, or give a .lua path",
+                              "provinces/khanh_hoa, provinces/lao_cai, provinces/lao_cai_par, or give a .lua path",
                               rules, rs->path);
         ps_ruleset_free(rs);
         return st;
@@ -263,6 +263,38 @@ static void set_ratio(lua_State *L, const char *k, double num, double den) {
     set_num(L, "den", den);
     if (den > 0) set_num(L, "value", num / den);
     lua_setfield(L, -2, k);
+}
+
+/* u.m[key] = { raw = { self = {...}, appraisal = {...}, system = {...} } }:
+ * what each assessor gave, as read.  parscore/rules.lua turns it into the
+ * documented view (value with appraisal winning, .self, .appraised, ...)
+ * once it knows the declarations. */
+static void push_assessor(lua_State *L, const char *name, const ps_measure_value *v) {
+    if (!v->count) return;
+    lua_createtable(L, 0, 10);
+    if (v->has_value) set_num(L, "value", v->value);
+    set_str(L, "text", v->text);
+    set_str(L, "by", v->assessed_by);
+    set_str(L, "evidence_doc", v->evidence_doc);
+    set_str(L, "evidence_date", v->evidence_date);
+    set_str(L, "evidence_ref", v->evidence_ref);
+    set_str(L, "note", v->note);
+    set_str(L, "source", v->source);
+    if (v->src_line > 0) set_int(L, "line", v->src_line);
+    set_int(L, "count", v->count);
+    lua_setfield(L, -2, name);
+}
+
+static void push_measures(lua_State *L, const ps_agg *a, const ps_unit_agg *g) {
+    static const char *const names[PS_ASSESSORS] = {"self", "appraisal", "system"};
+    lua_createtable(L, 0, (int)g->n_m);
+    for (size_t i = 0; i < g->n_m; i++) {
+        const ps_unit_measure *m = &g->m[i];
+        if (m->key >= a->n_measure_keys) continue;
+        lua_createtable(L, 0, 3);
+        for (int k = 0; k < PS_ASSESSORS; k++) push_assessor(L, names[k], &m->by[k]);
+        lua_setfield(L, -2, a->measure_keys[m->key]);
+    }
 }
 
 void ps_push_unit(lua_State *L, const ps_agg *a, const ps_units *units,
@@ -400,4 +432,7 @@ void ps_push_unit(lua_State *L, const ps_agg *a, const ps_units *units,
     lua_createtable(L, 0, 1);
     set_num(L, "fee_procs", a->fee_procs);
     lua_setfield(L, -2, "catalogue");
+
+    push_measures(L, a, g);
+    lua_setfield(L, -2, "m");
 }

@@ -10,8 +10,13 @@
 --     },
 --   }
 --
+-- Measures (values the records cannot show: self-assessment, appraisal, KPI
+-- exports) are declared with R.measure and read as u.m[key]; bonus and
+-- deduction criteria sit outside the groups (`bonus = {...}`,
+-- `deduction = {...}`).
+--
 -- The engine (core/score/ps_score.c) reads `id`, `name`, `version`, `title`,
--- `bands`, `children_mean` and calls `ruleset.score(u)` and
+-- `bands`, `children_mean`, `measures` and calls `ruleset.score(u)` and
 -- `ruleset.lint()`.  Ranking and bands are applied in C after all units.
 
 local R = {}
@@ -137,6 +142,15 @@ function R.all_or_nothing(threshold)
   end
 end
 
+-- points = min(max, k x value): "0,5 điểm mỗi lần, tối đa 2 điểm" for a
+-- count measure, a bonus or a deduction
+function R.per(k)
+  if not (type(k) == "number" and k > 0) then
+    bad_call(fmt("R.per(k): k must be a number > 0, got %s", shown(k)))
+  end
+  return function(v, max) return math.min(max, k * v) end
+end
+
 -- ---------------------------------------------------------------------
 -- Options (the job's rule_options, always text)
 
@@ -236,6 +250,25 @@ function R.group(spec)
   return setmetatable(spec, GROUP)
 end
 
+-- R.measure{ key = "kpi", name = "Kết quả KPI", kind = "percent", min = 0,
+--   max = 100, evidence = true, missing = 0 }: a value the rule set reads
+-- from a measures source (u.m[key]).
+local MEASURE = {}
+local KINDS = { number = true, percent = true, yesno = true, count = true }
+local KIND_RANGE = { percent = { 0, 100 }, yesno = { 0, 1 }, count = { 0, nil } }
+
+function R.measure(spec)
+  assert(type(spec) == "table", "R.measure{ key = ..., name = ..., kind = ... }")
+  declared_at(spec)
+  spec.kind = spec.kind or "number"
+  local r = KIND_RANGE[spec.kind]
+  if r then
+    if spec.min == nil then spec.min = r[1] end
+    if spec.max == nil then spec.max = r[2] end
+  end
+  return setmetatable(spec, MEASURE)
+end
+
 -- ---------------------------------------------------------------------
 -- Lint: everything `parscore check` reports, also refused by a run.
 
@@ -250,10 +283,13 @@ local function near(a, b) return math.abs(a - b) < 1e-9 end
 -- otherwise be ignored (`traget = 0.60`).  Extend these when a key is added.
 local CRITERION_KEYS = { "id", "name", "max", "indicator", "compute", "award", "score", "zero",
   "zero_note", "target", "target_text", "lower_is_better", "examples", "format", "note",
-  "show_ratio", "explain" }
+  "show_ratio", "explain", "measure", "missing" }
 local GROUP_KEYS = { "id", "name", "max", "criteria", "note" }
 local RULESET_KEYS = { "id", "name", "version", "title", "total", "bands", "groups", "accepts",
-  "eligible", "facts", "children_mean", "score", "lint" }
+  "eligible", "facts", "children_mean", "score", "lint", "measures", "bonus", "deduction",
+  "total_cap", "bands_on" }
+local MEASURE_KEYS = { "key", "name", "kind", "min", "max", "evidence", "missing", "no_evidence",
+  "unit" }
 R.CRITERION_KEYS, R.GROUP_KEYS, R.RULESET_KEYS = CRITERION_KEYS, GROUP_KEYS, RULESET_KEYS
 
 -- The criterion keys of one Lua type, with what lint says when it is not.
@@ -343,6 +379,146 @@ local function lint(rs)
   unknown_keys(rs, RULESET_KEYS, function(...) add(rs, nil, ...) end, "ruleset",
                function(k, ...) add(rs, nil, ...); findings[#findings].key = k end)
   local seen, seen_groups, sum_groups = {}, {}, 0
+  local measures = {}
+  if rs.measures ~= nil and type(rs.measures) ~= "table" then
+    add(rs, nil, "measures must be a list of R.measure{...}")
+  end
+  for i, m in ipairs(type(rs.measures) == "table" and rs.measures or {}) do
+    local mname = fmt("measure '%s'", tostring(type(m) == "table" and m.key or i))
+    if getmetatable(m) ~= MEASURE then
+      add(rs, nil, "measures: entry %d is not an R.measure{...}", i)
+      goto next_measure
+    end
+    if type(m.key) ~= "string" or m.key == "" or m.key:find("[^%w_%.%-]") then
+      add(m, rs, "measure %d needs a key of letters, digits, '_', '.' or '-' (the ma_chi_tieu column)", i)
+    elseif measures[m.key] then
+      add(m, rs, "%s is declared twice", mname)
+    else
+      measures[m.key] = m
+    end
+    unknown_keys(m, MEASURE_KEYS, function(...) add(m, rs, ...) end, mname)
+    if type(m.name) ~= "string" or m.name == "" then
+      add(m, rs, "%s has no name (its Vietnamese label, printed in the template and on scorecards)", mname)
+    end
+    if not KINDS[m.kind] then
+      add(m, rs, "%s: kind must be \"number\", \"percent\", \"yesno\" or \"count\", got '%s'",
+          mname, tostring(m.kind))
+    else
+      if m.min ~= nil and type(m.min) ~= "number" then add(m, rs, "%s: min must be a number", mname) end
+      if m.max ~= nil and type(m.max) ~= "number" then add(m, rs, "%s: max must be a number", mname) end
+      if type(m.min) == "number" and type(m.max) == "number" and m.min > m.max then
+        add(m, rs, "%s: min (%s) is above max (%s)", mname, tostring(m.min), tostring(m.max))
+      end
+      if m.kind == "percent" and ((type(m.min) == "number" and m.min < 0)
+          or (type(m.max) == "number" and (m.max > 100 or m.max <= 1))) then
+        add(m, rs, "%s: a percent is written 0..100 (95 for 95%%), so its range must lie in 0..100 " ..
+            "and max = 1 would be a ratio", mname)
+      end
+      if m.kind == "yesno" and (m.min ~= 0 or m.max ~= 1) then
+        add(m, rs, "%s: a yes/no measure is 0 or 1; leave min and max out", mname)
+      end
+      if m.kind == "count" and type(m.min) == "number" and m.min < 0 then
+        add(m, rs, "%s: a count cannot be negative (min %s)", mname, tostring(m.min))
+      end
+    end
+    if m.evidence ~= nil and type(m.evidence) ~= "boolean" then
+      add(m, rs, "%s: evidence must be true or false (whether a document must back the value)", mname)
+    end
+    if m.missing ~= nil and type(m.missing) ~= "number" and m.missing ~= "fail" then
+      add(m, rs, "%s: missing must be points (a number) or \"fail\"", mname)
+    end
+    if m.no_evidence ~= nil and type(m.no_evidence) ~= "number" then
+      add(m, rs, "%s: no_evidence must be points (a number)", mname)
+    end
+    ::next_measure::
+  end
+
+  -- checks every criterion shares, in a group or among bonus/deduction;
+  -- returns whether its max is a valid number
+  local function lint_criterion(c, g, cname)
+      if c.id ~= nil then
+        if seen[c.id] then add(c, g, "%s is declared twice", cname) else seen[c.id] = true end
+      end
+      if type(c.name) ~= "string" or c.name == "" then add(c, g, "%s has no name", cname) end
+      local function cadd(...) add(c, g, ...) end
+      unknown_keys(c, CRITERION_KEYS, cadd, cname)
+      local max_ok = check_max(c.max, cadd, cname)
+      local steps = c.score ~= nil and STEP_LISTS[c.score]
+      if steps and type(c.max) == "number" then
+        for _, st in ipairs(steps) do
+          if st[2] > c.max + 1e-9 then
+            cadd("%s: R.steps gives %s points, more than its max %s", cname, tostring(st[2]),
+                 tostring(c.max))
+          elseif st[2] < 0 then
+            cadd("%s: R.steps gives %s points, less than 0", cname, tostring(st[2]))
+          end
+        end
+      end
+      local sources = (c.indicator and 1 or 0) + (c.compute and 1 or 0) + (c.measure and 1 or 0)
+      if c.indicator ~= nil then
+        if type(c.indicator) ~= "string" or not ps.indicators[c.indicator] then
+          add(c, g, "%s: unknown indicator key '%s' (docs/rules.md lists the keys)",
+              cname, tostring(c.indicator))
+        end
+      end
+      for _, kt in ipairs(CRITERION_TYPES) do
+        local v = c[kt[1]]
+        if v ~= nil and type(v) ~= kt[2] then add(c, g, "%s: %s", cname, kt[3]) end
+      end
+      if c.measure ~= nil then
+        local m = measures[c.measure]
+        if type(c.measure) ~= "string" or not m then
+          add(c, g, "%s: measure '%s' is not declared in the rule set's measures = { R.measure{...} }",
+              cname, tostring(c.measure))
+        elseif c.target ~= nil and type(c.target) == "number" and type(m.max) == "number" then
+          local top = m.kind == "percent" and m.max / 100 or m.max
+          if c.target > top + 1e-12 then
+            add(c, g, "%s: target %s can never be met: measure '%s' is at most %s%s", cname,
+                tostring(c.target), m.key, tostring(m.max),
+                m.kind == "percent" and " (a percent target is a ratio: 0.9 for 90%)" or "")
+          end
+        end
+      end
+      if c.missing ~= nil and (type(c.missing) ~= "number" or c.missing < 0
+                               or (type(c.max) == "number" and c.missing > c.max)) then
+        add(c, g, "%s: missing (points when the measure is not reported) must be between 0 and max", cname)
+      end
+      if sources > 1 then
+        add(c, g, "%s: give one of indicator, compute or measure, not several", cname)
+      elseif sources == 0 and c.award == nil then
+        add(c, g, "%s: needs an indicator key, a measure, a compute function or an award function", cname)
+      end
+      if c.zero ~= nil and type(c.zero) ~= "function" and (type(c.zero) ~= "number" or c.zero < 0
+                            or (type(c.max) == "number" and c.zero > c.max)) then
+        add(c, g, "%s: zero (points when the denominator is 0) must be between 0 and max, "
+            .. "or a function(u) returning them", cname)
+      end
+      if c.target ~= nil and type(c.target) ~= "number" then
+        add(c, g, "%s: target must be a ratio such as 0.99", cname)
+      elseif type(c.target) == "number" and (c.format == nil or c.format == "percent")
+             and c.measure == nil and (c.target < 0 or c.target > 1) then
+        -- a percentage written as a percent prints "≥ 9800%"
+        add(c, g, "%s: target is a ratio 0..1, did you mean %s?", cname,
+            c.target > 1 and c.target <= 100 and fmt("%g", c.target / 100) or "a value from 0 to 1")
+      end
+      if c.format ~= nil and type(c.format) ~= "function" and c.format ~= "percent"
+         and c.format ~= "days" and c.format ~= "number" and c.format ~= "index" then
+        add(c, g, "%s: format must be \"percent\", \"days\", \"number\", \"index\" or a function",
+            cname)
+      end
+      if c.examples ~= nil then
+        if type(c.examples) ~= "table" then
+          add(c, g, "%s: examples must be a list of example keys", cname)
+        else
+          for _, k in ipairs(c.examples) do
+            if not ps.examples[k] then
+              add(c, g, "%s: unknown example list '%s'", cname, tostring(k))
+            end
+          end
+        end
+      end
+      return max_ok
+  end
   for gi, g in ipairs(rs.groups) do
     local gname = fmt("group '%s'", tostring(g.id or gi))
     if g.id ~= nil then
@@ -366,79 +542,33 @@ local function lint(rs)
         add(g, rs, "%s: entry %d is not a criterion", gname, ci)
         goto continue
       end
-      if c.id == nil then add(c, g, "criterion %d of %s has no id", ci, gname)
-      elseif seen[c.id] then add(c, g, "%s is declared twice", cname)
-      else seen[c.id] = true end
-      if type(c.name) ~= "string" or c.name == "" then add(c, g, "%s has no name", cname) end
-      local function cadd(...) add(c, g, ...) end
-      unknown_keys(c, CRITERION_KEYS, cadd, cname)
-      if check_max(c.max, cadd, cname) then
-        sum = sum + c.max
-      else
-        all_max = false
-      end
-      local steps = c.score ~= nil and STEP_LISTS[c.score]
-      if steps and type(c.max) == "number" then
-        for _, st in ipairs(steps) do
-          if st[2] > c.max + 1e-9 then
-            cadd("%s: R.steps gives %s points, more than its max %s", cname, tostring(st[2]),
-                 tostring(c.max))
-          elseif st[2] < 0 then
-            cadd("%s: R.steps gives %s points, less than 0", cname, tostring(st[2]))
-          end
-        end
-      end
-      local sources = (c.indicator and 1 or 0) + (c.compute and 1 or 0)
-      if c.indicator ~= nil then
-        if type(c.indicator) ~= "string" or not ps.indicators[c.indicator] then
-          add(c, g, "%s: unknown indicator key '%s' (docs/rules.md lists the keys)",
-              cname, tostring(c.indicator))
-        end
-      end
-      for _, kt in ipairs(CRITERION_TYPES) do
-        local v = c[kt[1]]
-        if v ~= nil and type(v) ~= kt[2] then add(c, g, "%s: %s", cname, kt[3]) end
-      end
-      if sources > 1 then
-        add(c, g, "%s: give either indicator or compute, not both", cname)
-      elseif sources == 0 and c.award == nil then
-        add(c, g, "%s: needs an indicator key, a compute function or an award function", cname)
-      end
-      if c.zero ~= nil and type(c.zero) ~= "function" and (type(c.zero) ~= "number" or c.zero < 0
-                            or (type(c.max) == "number" and c.zero > c.max)) then
-        add(c, g, "%s: zero (points when the denominator is 0) must be between 0 and max, "
-            .. "or a function(u) returning them", cname)
-      end
-      if c.target ~= nil and type(c.target) ~= "number" then
-        add(c, g, "%s: target must be a ratio such as 0.99", cname)
-      elseif type(c.target) == "number" and (c.format == nil or c.format == "percent")
-             and (c.target < 0 or c.target > 1) then
-        -- a percentage written as a percent prints "≥ 9800%"
-        add(c, g, "%s: target is a ratio 0..1, did you mean %s?", cname,
-            c.target > 1 and c.target <= 100 and fmt("%g", c.target / 100) or "a value from 0 to 1")
-      end
-      if c.format ~= nil and type(c.format) ~= "function" and c.format ~= "percent"
-         and c.format ~= "days" and c.format ~= "number" and c.format ~= "index" then
-        add(c, g, "%s: format must be \"percent\", \"days\", \"number\", \"index\" or a function",
-            cname)
-      end
-      if c.examples ~= nil then
-        if type(c.examples) ~= "table" then
-          add(c, g, "%s: examples must be a list of example keys", cname)
-        else
-          for _, k in ipairs(c.examples) do
-            if not ps.examples[k] then
-              add(c, g, "%s: unknown example list '%s'", cname, tostring(k))
-            end
-          end
-        end
-      end
+      if c.id == nil then add(c, g, "criterion %d of %s has no id", ci, gname) end
+      if lint_criterion(c, g, cname) then sum = sum + c.max else all_max = false end
       ::continue::
     end
     if type(g.max) == "number" and all_max and not near(sum, g.max) then
       add(g, rs, "%s: max is %s but its criteria add up to %s", gname,
           tostring(g.max), tostring(sum))
     end
+  end
+  for _, part in ipairs({ "bonus", "deduction" }) do
+    local list = rs[part]
+    for ci, c in ipairs(list) do
+      local cname = fmt("%s criterion '%s'", part, tostring(type(c) == "table" and c.id or ci))
+      if type(c) ~= "table" then
+        add(rs, nil, "%s: entry %d is not a criterion", part, ci)
+      else
+        if c.id == nil then add(c, rs, "%s criterion %d has no id", part, ci) end
+        lint_criterion(c, rs, cname)
+      end
+    end
+  end
+  if rs.total_cap ~= nil and (type(rs.total_cap) ~= "number" or rs.total_cap <= 0) then
+    add(rs, nil, "total_cap must be a number > 0 (the highest final total, e.g. 100)")
+  end
+  if rs.bands_on ~= nil and rs.bands_on ~= "before" and rs.bands_on ~= "after" then
+    add(rs, nil, "bands_on must be \"after\" (bands on the total with bonus and deduction, " ..
+        "the default) or \"before\" (on the groups' total)")
   end
   if rs.total ~= nil then
     if type(rs.total) ~= "number" then
@@ -524,13 +654,165 @@ local function target_text(c)
   return nil
 end
 
+-- ---------------------------------------------------------------------
+-- Measures of one unit: u.m[key] as the rules read it
+
+-- 95.5 -> "95,5", 3 -> "3"
+local function short_number(v)
+  if near(v, math.floor(v + 0.5)) then return fmt("%d", math.floor(v + 0.5)) end
+  local s = fmt("%.2f", v):gsub("0+$", "")
+  return (s:gsub("%.", ","))
+end
+
+local function measure_text(d, v)
+  if v == nil then return nil end
+  if d.kind == "percent" then return short_number(v) .. "%" end
+  if d.kind == "yesno" then return v >= 0.5 and "Có" or "Không" end
+  return short_number(v) .. (d.unit and (" " .. d.unit) or "")
+end
+R.measure_text = measure_text
+
+local ASSESSORS = { { "appraisal", "appraised", "thẩm định" }, { "system", "system", "hệ thống" },
+                    { "self", "self", "tự đánh giá" } }
+
+local function row_of(a)
+  if not a then return nil end
+  if a.line then return fmt("%s, dòng %d", a.source or "?", a.line) end
+  return a.source
+end
+
+-- "2025-03-05" -> "05/03/2025"; other texts as they are
+local function date_vn(s)
+  local day = ps.date.parse(s)
+  return day and ps.date.format(day, "vn") or s
+end
+
+local function evidence_of(a)
+  if not a or not (a.evidence_doc or a.evidence_ref) then return nil end
+  local parts = {}
+  if a.evidence_doc then parts[#parts + 1] = a.evidence_doc end
+  if a.evidence_date then parts[#parts + 1] = "ngày " .. date_vn(a.evidence_date) end
+  if a.evidence_ref then parts[#parts + 1] = a.evidence_ref end
+  return { doc = a.evidence_doc, date = a.evidence_date, ref = a.evidence_ref,
+           text = table.concat(parts, ", ") }
+end
+
+-- Findings of one unit, grouped by issue: { issue = { count, examples } }
+local function finding(q, issue, example)
+  local f = q[issue]
+  if not f then
+    f = { issue = issue, count = 0, examples = {} }
+    q[issue] = f
+    q[#q + 1] = f
+  end
+  f.count = f.count + 1
+  if #f.examples < 3 then f.examples[#f.examples + 1] = example end
+end
+
+-- One assessor's value, checked against the declaration: nil and the
+-- reason when it cannot be used.
+local function check_value(d, a, q, who)
+  local where = row_of(a)
+  local ex = fmt("%s (%s%s)", d.key, who, where and (", " .. where) or "")
+  if a.value == nil then
+    if a.text == nil then return nil end    -- a row with evidence but no value
+    finding(q, "measure_kind_mismatch", ex)
+    return nil, fmt("'%s' không phải %s", a.text,
+                    d.kind == "yesno" and "có/không" or "một số")
+  end
+  local v = a.value
+  if d.kind == "count" and not near(v, math.floor(v + 0.5)) then
+    finding(q, "measure_kind_mismatch", ex)
+    return nil, fmt("'%s' không phải số nguyên", a.text or short_number(v))
+  end
+  if d.kind == "yesno" and not (near(v, 0) or near(v, 1)) then
+    finding(q, "measure_kind_mismatch", ex)
+    return nil, fmt("'%s' không phải có/không", a.text or short_number(v))
+  end
+  if (d.min and v < d.min - 1e-9) or (d.max and v > d.max + 1e-9) then
+    finding(q, "measure_out_of_range", ex)
+    return nil, fmt("%s ngoài khoảng %s–%s", measure_text(d, v),
+                    d.min and measure_text(d, d.min) or "…", d.max and measure_text(d, d.max) or "…")
+  end
+  return v
+end
+
+-- raw: u.m[key] from the engine ({ self = {...}, appraisal = {...}, system = {...} })
+local function measure_view(d, raw, q)
+  local m = { key = d.key, name = d.name, kind = d.kind, reported = false }
+  local invalid
+  for _, a in ipairs(ASSESSORS) do
+    local r = raw and raw[a[1]]
+    if r then
+      m.reported = true
+      local v, why = check_value(d, r, q, a[3])
+      m[a[2]] = v
+      m[a[2] .. "_text"] = r.text or measure_text(d, v)
+      if v ~= nil and m.value == nil then
+        m.value, m.source, m.row, m.text = v, a[1], row_of(r), r.text or measure_text(d, v)
+        m.by = r.by
+      elseif v == nil and why and not invalid then
+        invalid = why
+      end
+    end
+  end
+  local self = raw and raw.self
+  m.evidence = evidence_of(self) or evidence_of(raw and raw.appraisal) or evidence_of(raw and raw.system)
+  if not m.reported then
+    finding(q, "measure_not_reported", d.key)
+  elseif m.value == nil then
+    m.invalid = invalid or "không có giá trị"
+  elseif d.evidence and m.source == "self" and not evidence_of(self) and not near(m.value, 0) then
+    -- an unevidenced self-assessment is not accepted (appraised and
+    -- system values stand on their own; a 0 or "Không" claims nothing
+    -- and needs no document)
+    m.no_evidence = true
+    finding(q, "measure_no_evidence", fmt("%s (%s)", d.key, m.row or "?"))
+  end
+  return m
+end
+
+local function undeclared(_, key)
+  error(fmt("u.m['%s']: measure '%s' is not declared in the rule set's measures", tostring(key),
+            tostring(key)), 2)
+end
+
+-- Replaces the engine's u.m by the declared measures' views; keys the rule
+-- set does not declare become findings.
+local function prepare_measures(rs, u)
+  local q = {}
+  local raw = u.m or {}
+  local view = {}
+  for _, d in ipairs(rs.measures) do view[d.key] = measure_view(d, raw[d.key], q) end
+  local unknown = {}
+  for k in pairs(raw) do
+    if not rs.__measures[k] then unknown[#unknown + 1] = k end
+  end
+  table.sort(unknown)
+  for _, k in ipairs(unknown) do finding(q, "measure_unknown_key", k) end
+  u.m = setmetatable(view, { __index = undeclared })
+  return q
+end
+
+-- ---------------------------------------------------------------------
+-- Criteria of one unit
+
 -- Per-criterion constants, worked out once (on the first unit, after lint
 -- has passed) rather than for every unit.
 local DEFAULT_SCORE = R.ratio()
-local function prepare(c)
+local function prepare(c, rs)
   c.__id = tostring(c.id)
-  c.__target = target_text(c)
   c.__score = c.score or DEFAULT_SCORE
+  if c.measure then
+    local d = rs.__measures[c.measure]
+    c.__decl = d
+    if c.target_text then c.__target = c.target_text
+    elseif type(c.target) == "number" then
+      c.__target = "≥ " .. measure_text(d, d.kind == "percent" and c.target * 100 or c.target)
+    end
+  else
+    c.__target = target_text(c)
+  end
   if c.examples then
     c.__lost = c.examples
   elseif type(c.indicator) == "string" and ps.indicators[c.indicator] then
@@ -538,43 +820,95 @@ local function prepare(c)
   end
 end
 
-local function evaluate(c, u, warnings)
-  local cr = { id = c.__id, name = c.name, max = c.max, target = c.__target }
-  local num, den
-  if c.indicator then
-    local ind = u.ind[c.indicator]
-    num, den = ind.num, ind.den
-  elseif c.compute then
-    num, den = c.compute(u, options)
-    if type(num) ~= "number" or type(den) ~= "number" then
-      fail_in(c, "compute must return two numbers (numerator, denominator), got "
-              .. type(num) .. ", " .. type(den))
+-- A measure-based criterion: points from the measure's value (a percent
+-- as a ratio, other kinds as they are), with the values and the reason for
+-- lost points kept for the scorecard.
+local function evaluate_measure(c, u, cr)
+  local d = c.__decl
+  local m = u.m[c.measure]
+  local missing = c.missing
+  if missing == nil then missing = d.missing end
+  cr.measure = { key = d.key, kind = d.kind, reported = m.reported, source = m.source,
+                 self_text = m.self_text, appraised_text = m.appraised_text,
+                 system_text = m.system_text, evidence = m.evidence and m.evidence.text,
+                 row = m.row }
+  local r
+  if m.value ~= nil then r = d.kind == "percent" and m.value / 100 or m.value end
+  if not m.reported or m.invalid then
+    if missing == "fail" then
+      fail_in(c, fmt("measure '%s' %s (the rule set says missing = \"fail\")", d.key,
+                     m.reported and ("is not valid: " .. m.invalid) or "is not reported"))
     end
-    if den < 0 or den ~= den or num ~= num then
-      fail_in(c, fmt("compute returned %s / %s: the denominator must be a number >= 0",
-                     tostring(num), tostring(den)))
+    cr.points = type(missing) == "number" and missing or 0
+    if m.reported then
+      cr.note = "Giá trị không hợp lệ: " .. m.invalid
+      cr.lost_reason = "Giá trị không hợp lệ (" .. m.invalid .. "), chấm như chưa báo cáo"
+    else
+      cr.note = "Chưa báo cáo"
+      cr.lost_reason = "Chưa báo cáo: không có giá trị tự đánh giá, thẩm định hay của hệ thống"
     end
-  end
-  local value
-  if den and den > 0 then value = num / den end
-  if c.award then
-    local p, note = c.award(u, options, num, den)
-    if type(p) ~= "number" then fail_in(c, "award must return a number of points") end
-    cr.points, cr.note = p, note
-  elseif den == 0 or den == nil then
-    local z, znote = c.zero, nil
-    -- a function decides from the unit when "nothing to measure" is worth
-    -- points (766's 6.2: only when the unit had no feedback at all)
-    if type(z) == "function" then
-      z, znote = z(u, options)
-      if type(z) ~= "number" then fail_in(c, "zero must return a number of points[, note]") end
-    end
-    cr.points = z or 0
-    cr.note = znote or c.zero_note or default_zero_note(cr.points, c.max)
+  elseif m.no_evidence then
+    cr.points = d.no_evidence or 0
+    cr.note = "Thiếu tài liệu kiểm chứng"
+    cr.lost_reason = fmt("Thiếu tài liệu kiểm chứng cho giá trị tự đánh giá %s", m.text)
   else
-    local p = c.__score(value, c.max, u)
+    local p = c.__score(r, c.max, u)
     if type(p) ~= "number" or p ~= p then fail_in(c, "the scoring function returned no number") end
     cr.points = p
+    if m.appraised ~= nil and m.self ~= nil and m.appraised < m.self - 1e-9 then
+      cr.lost_reason = fmt("Thẩm định giảm từ %s (tự đánh giá) xuống %s",
+                           measure_text(d, m.self), measure_text(d, m.appraised))
+    else
+      cr.lost_reason = fmt("Kết quả %s (%s)", measure_text(d, m.value),
+                           m.source == "self" and "tự đánh giá" or
+                           m.source == "system" and "hệ thống" or "thẩm định")
+    end
+  end
+  cr.has_ratio = false
+  cr.value_text = m.value ~= nil and measure_text(d, m.value) or "—"
+  if c.target ~= nil and r ~= nil then cr.target_met = r >= c.target - 1e-12 end
+end
+
+local function evaluate(c, u, warnings)
+  local cr = { id = c.__id, name = c.name, max = c.max, target = c.__target }
+  local num, den, value
+  if c.measure then
+    evaluate_measure(c, u, cr)
+  else
+    if c.indicator then
+      local ind = u.ind[c.indicator]
+      num, den = ind.num, ind.den
+    elseif c.compute then
+      num, den = c.compute(u, options)
+      if type(num) ~= "number" or type(den) ~= "number" then
+        fail_in(c, "compute must return two numbers (numerator, denominator), got "
+                .. type(num) .. ", " .. type(den))
+      end
+      if den < 0 or den ~= den or num ~= num then
+        fail_in(c, fmt("compute returned %s / %s: the denominator must be a number >= 0",
+                       tostring(num), tostring(den)))
+      end
+    end
+    if den and den > 0 then value = num / den end
+    if c.award then
+      local p, note = c.award(u, options, num, den)
+      if type(p) ~= "number" then fail_in(c, "award must return a number of points") end
+      cr.points, cr.note = p, note
+    elseif den == 0 or den == nil then
+      local z, znote = c.zero, nil
+      -- a function decides from the unit when "nothing to measure" is worth
+      -- points (766's 6.2: only when the unit had no feedback at all)
+      if type(z) == "function" then
+        z, znote = z(u, options)
+        if type(z) ~= "number" then fail_in(c, "zero must return a number of points[, note]") end
+      end
+      cr.points = z or 0
+      cr.note = znote or c.zero_note or default_zero_note(cr.points, c.max)
+    else
+      local p = c.__score(value, c.max, u)
+      if type(p) ~= "number" or p ~= p then fail_in(c, "the scoring function returned no number") end
+      cr.points = p
+    end
   end
   if cr.points > c.max + 1e-9 or cr.points < -1e-9 then
     -- kept within 0..max so totals stay meaningful, but said on the card
@@ -590,14 +924,16 @@ local function evaluate(c, u, warnings)
                                   tostring(cr.points))
   end
   if c.note and not cr.note then cr.note = c.note end
-  cr.has_ratio = den ~= nil
-  cr.num, cr.den, cr.value = num or 0, den or 0, value
-  cr.value_text = value_text(c, num, den, value)
-  if c.target ~= nil and value ~= nil then
-    if c.lower_is_better then cr.target_met = value <= c.target + 1e-12
-    else cr.target_met = value >= c.target - 1e-12 end
+  if not c.measure then
+    cr.has_ratio = den ~= nil
+    cr.num, cr.den, cr.value = num or 0, den or 0, value
+    cr.value_text = value_text(c, num, den, value)
+    if c.target ~= nil and value ~= nil then
+      if c.lower_is_better then cr.target_met = value <= c.target + 1e-12
+      else cr.target_met = value >= c.target - 1e-12 end
+    end
+    cr.lost = c.__lost
   end
-  cr.lost = c.__lost
   if c.explain and cr.points < c.max - 1e-9 then
     -- lines for the lost-points appendix when no dossier list explains it
     local lines = c.explain(u, cr, options)
@@ -612,6 +948,7 @@ end
 local function score(rs, u)
   local res = { groups = {}, criteria = {}, facts = {}, warnings = {}, total = 0, max = 0,
                 scored = true }
+  res.quality = prepare_measures(rs, u)
   for gi, g in ipairs(rs.groups) do
     local gp = 0
     for _, c in ipairs(g.criteria) do
@@ -624,6 +961,23 @@ local function score(rs, u)
     res.total = res.total + gp
     res.max = res.max + g.max
   end
+  -- bonus and deduction: outside the groups, added after them
+  local adjust = { bonus = 0, deduction = 0 }
+  for _, part in ipairs({ "bonus", "deduction" }) do
+    for _, c in ipairs(rs[part]) do
+      local cr = evaluate(c, u, res.warnings)
+      cr.section = part
+      adjust[part] = adjust[part] + cr.points
+      res.criteria[#res.criteria + 1] = cr
+    end
+  end
+  res.base_total = res.total
+  res.bonus, res.deduction = adjust.bonus, adjust.deduction
+  local final = res.total + adjust.bonus - adjust.deduction
+  if rs.total_cap and final > rs.total_cap then final = rs.total_cap end
+  if final < 0 then final = 0 end
+  res.total = final
+  res.band_total = rs.bands_on == "before" and res.base_total or final
   if rs.eligible then
     local ok, status = rs.eligible(u, options)
     res.scored = ok and true or false
@@ -631,8 +985,8 @@ local function score(rs, u)
     if not res.scored then
       -- shown with its values but no points: not ranked, no band
       for _, g in ipairs(res.groups) do g.points = 0 end
-      for _, cr in ipairs(res.criteria) do cr.points = 0; cr.lost = nil end
-      res.total = 0
+      for _, cr in ipairs(res.criteria) do cr.points = 0; cr.lost = nil; cr.lost_reason = nil end
+      res.total, res.base_total, res.bonus, res.deduction, res.band_total = 0, 0, 0, 0, 0
     end
   end
   if rs.facts then
@@ -648,6 +1002,9 @@ end
 
 -- R.ruleset{ id=, name=, version=, title=, total=, bands=, groups... ,
 --            accepts = { "bands", ... },   -- the rule_options it reads
+--            measures = { R.measure{...}, ... },
+--            bonus = { R.criterion{...} }, deduction = { R.criterion{...} },
+--            total_cap = 100, bands_on = "after" | "before",
 --            eligible = function(u) return ok, status end,
 --            facts = function(u, result) return { {"Nhãn", "giá trị"}, ... } end,
 --            children_mean = "Bình quân điểm các xã" }
@@ -661,6 +1018,15 @@ function R.ruleset(spec)
     if getmetatable(g) ~= GROUP and type(g) == "table" then groups[i] = R.group(g) end
   end
   spec.groups = groups
+  spec.measures = spec.measures or {}
+  spec.bonus = spec.bonus or {}
+  spec.deduction = spec.deduction or {}
+  spec.__measures = {}
+  if type(spec.measures) == "table" then
+    for _, m in ipairs(spec.measures) do
+      if type(m) == "table" and type(m.key) == "string" then spec.__measures[m.key] = m end
+    end
+  end
   spec.bands = spec.bands or {}
   if type(spec.bands) == "string" then spec.bands = R.bands(spec.bands) end
   spec.version = spec.version and tostring(spec.version) or nil
@@ -668,8 +1034,10 @@ function R.ruleset(spec)
   spec.score = function(u)
     if not prepared then
       for _, g in ipairs(spec.groups) do
-        for _, c in ipairs(g.criteria) do prepare(c) end
+        for _, c in ipairs(g.criteria) do prepare(c, spec) end
       end
+      for _, c in ipairs(spec.bonus) do prepare(c, spec) end
+      for _, c in ipairs(spec.deduction) do prepare(c, spec) end
       prepared = true
     end
     return score(spec, u)

@@ -36,8 +36,9 @@ typedef struct fault_env {
     const char *plugin_dirs[1];
 } fault_env;
 
-/* The job: three sources of the fixtures (portal export, survey, kiosk) over
- * the three Lào Cai units, scored by the tutorial's rule script. */
+/* The job: four sources of the fixtures (portal export, survey, kiosk,
+ * measures) over the three Lào Cai units, scored by the tutorial's rule
+ * script (which declares no measures: their keys become card findings). */
 static int write_job(fault_env *e, const char *outputs) {
     const char *tmp = getenv("TMPDIR");
     if (!e->dir[0]) {
@@ -57,6 +58,7 @@ static int write_job(fault_env *e, const char *outputs) {
             "    { plugin = \"portal_xml\", path = F .. \"portal/export-laocai.xml\", validate = false },\n"
             "    { plugin = \"survey\", form = F .. \"survey/form.xml\", responses = F .. \"survey/responses.csv\" },\n"
             "    { plugin = \"kiosk\", path = F .. \"survey/kiosk.csv\" },\n"
+            "    { plugin = \"measures\", path = F .. \"measures/measures.csv\" },\n"
             "  },\n"
             "  rules = \"%s/tests/rules/example_commune.lua\",\n"
             "  output = \"out\", outputs = { %s },\n"

@@ -298,6 +298,20 @@ gen_job_scope_number() { printf 'return { period = "2025", scope = 15, sources =
 gen_job_not_table() { printf 'return "hello"\n' > "$D/job.lua"; }
 gen_job_memory_bomb() { printf 'local s = "x" while true do s = s .. s end\n' > "$D/job.lua"; }
 gen_job_binary_chunk() { printf '\033LuaT\000\031\223\r\n\032\n' > "$D/job.lua"; }
+gen_job_measures_strict_text() { job '{ plugin = "fixed_measures" }' '
+  measures_strict = "yes",'; }
+# the fixed test source's self-assessment without its required evidence
+gen_measures_strict_evidence() {
+  job '{ plugin = "fixed_measures" }' '
+  measures_strict = true,'
+  sed -i 's|national/index766|provinces/lao_cai_par|' "$D/job.lua"
+}
+# `parscore template` into an output directory that cannot exist (a file is in the way)
+gen_measures_template_no_dir() {
+  job '{ plugin = "fixed_measures" }'
+  : > "$D/f"
+  sed -i 's|national/index766|provinces/lao_cai_par|; s|output = "out"|output = "f/out"|' "$D/job.lua"
+}
 gen_job_option_table() { printf 'return { period = "2025", sources = { { plugin = "kiosk", path = { "k.csv" } } }, rules = "national/index766", output = "out" }\n' > "$D/job.lua"; }
 
 # ---- rule scripts --------------------------------------------------------------------
@@ -308,6 +322,7 @@ gen_rule_forbidden_io() { rulesjob; rule 'io.open("/etc/passwd")'; }
 gen_rule_forbidden_os() { rulesjob; rule 'os.execute("touch pwned")'; }
 gen_rule_forbidden_load() { rulesjob; rule 'load(string.dump(function() end))'; }
 gen_rule_recursion() { rulesjob; rule 'local function f(n) return 1 + f(n + 1) end f(1)'; }
+gen_rule_measure_undeclared() { rulesjob; rule 'local x = u.m.nope'; }
 # each call just under the pattern bound (about 2 s), sixty of them
 gen_rule_pattern_walk() { rulesjob; rule 'local s = string.rep("a", 990) for i = 1, 60 do s:find(".-.-b") end'; }
 gen_rule_one_unit_strict() { rulesjob; rule 'if u.code == "02647" then error("không tính được") end'; }
@@ -507,6 +522,11 @@ job_not_table                run        3  must `return \{ \.\.\. \}` a table
 job_memory_bomb              run        3  job file fails: not enough memory
 job_binary_chunk             run        3  does not parse: attempt to load a binary chunk
 job_option_table             run        3  sources\[1\]: option path must be a string
+# measures in scoring (the measures file reader has its own cases)
+job_measures_strict_text     run        3  measures_strict: must be true or false
+measures_strict_evidence     run        4  02647: measure_no_evidence: bao_cao_dung_han \(fixed_measures, dòng 4\)
+measures_template_no_dir     template   6  cannot create the output directory
+rule_measure_undeclared      strict     7  rule.lua:6: 15: u.m\['nope'\]: measure 'nope' is not declared
 # rule scripts
 rule_syntax                  run        7  rule.lua:2:
 rule_runaway                 strict     7  instruction budget exceeded

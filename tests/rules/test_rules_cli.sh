@@ -6,7 +6,7 @@
 mktmp
 cd "$T"
 
-for r in national/index766 national/sipas provinces/hue provinces/khanh_hoa provinces/lao_cai; do
+for r in national/index766 national/sipas provinces/hue provinces/khanh_hoa provinces/lao_cai provinces/lao_cai_par; do
   "$PARSCORE" check "$r" >out.txt 2>&1; check_status "check $r" 0 $?
   check_contains "check $r" "$r.lua: ok" out.txt
 done

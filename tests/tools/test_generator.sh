@@ -101,6 +101,27 @@ check "online share 30-90%" yes "$(q "$P" "SELECT CASE WHEN r BETWEEN 0.30 AND 0
 check "late with and without apology" yes "$(q "$P" "SELECT CASE WHEN sum(apology_at IS NULL) > 0 AND sum(apology_at IS NOT NULL) > 0 THEN 'yes' ELSE 'no' END FROM dossiers WHERE status IN (9,10) AND substr(finished_at,1,10) > substr(due_at,1,10)")"
 check "province job uses the Lào Cai rules" yes "$(grep -q 'rules = "provinces/lao_cai"' "$T/p/job.lua" && echo yes || echo no)"
 
+# ---- measures: the filled template for provinces/lao_cai_par (province 15)
+"$GEN" -q --scale province --province 15 --seed 5 --dossiers 2000 --formats measures --out "$T/m"
+check_status "measures run" 0 $?
+M="$T/m/measures.csv"
+check "measures files" "job.lua measures.csv measures.xlsx" "$(ls "$T/m" | paste -sd' ' -)"
+check "measures header" "ma_don_vi,ten_don_vi,ma_chi_tieu,ten_chi_tieu,kieu,khoang_gia_tri,bat_buoc_minh_chung,tu_danh_gia,minh_chung_so,minh_chung_ngay,minh_chung_lien_ket,nguoi_danh_gia,tham_dinh,don_vi_tham_dinh,he_thong,ngay,ghi_chu" "$(head -1 "$M" | tr -d '\r')"
+check "one row per unit and measure" 700 "$(( $(wc -l < "$M") - 1 ))"
+"$GEN" -q --scale province --province 15 --seed 5 --dossiers 2000 --formats measures --out "$T/m2"
+check "measures deterministic" "" "$(cmp "$M" "$T/m2/measures.csv")"
+# realistic gaps: units never sending it back, missing evidence, appraisal
+# lowering the self-assessment, system values in their own column
+# (plain split on commas: the filled columns hold none)
+awk -F, 'NR > 1 && $3 == "hoan_thanh_ke_hoach" {
+  n++; if ($8 == "" && $13 == "" && $15 == "") blank++
+  if ($8 != "" && $9 == "") noev++
+  if ($8 != "" && $13 != "" && $13 + 0 < $8 + 0) lower++ }
+  END { printf "%d %d %d", (blank > 0 && blank < n / 4), (noev > 0), (lower > 0) }' "$M" > "$T/mstats"
+check "blank, unevidenced and lowered rows" "1 1 1" "$(cat "$T/mstats")"
+check "system values only in he_thong" 0 "$(awk -F, 'NR > 1 && $3 == "van_ban_ky_so" && ($8 != "" || $13 != "")' "$M" | wc -l | tr -d ' ')"
+check "a Khánh Hòa file has its own measures" yes "$("$GEN" -q --scale commune --province 56 --seed 5 --formats measures --out "$T/k" && grep -q ',kpi_ket_qua,' "$T/k/measures.csv" && ! grep -q ',ke_hoach_cchc,' "$T/k/measures.csv" && echo yes || echo no)"
+
 # ---- the portal export follows the shipped XSD; national scale writes one
 # export per province (MaTinh is required): 34 files
 XSD="$PS_SOURCE/plugins/portal_xml/dvcqg-export.xsd"

@@ -17,6 +17,8 @@
 #define FX_MAX_UNITS 8
 
 typedef struct fx {
+    struct ps_form_criterion form_criteria[3];
+    struct ps_form_element form_elements[2];
     ps_unit items[FX_MAX_UNITS];
     ps_unit_agg ua[FX_MAX_UNITS];
     ps_units units;
@@ -33,12 +35,42 @@ static inline void fx_init(fx *f) {
     memset(f, 0, sizeof *f);
     f->units.items = f->items;
     f->agg.u = f->ua;
+    f->agg.cfg.units = &f->units;
     f->agg.cfg.period.first = 20089;   /* 2025-01-01 */
     f->agg.cfg.period.last = 20453;    /* 2025-12-31 */
     strcpy(f->agg.cfg.period.label, "2025");
     strcpy(f->agg.cfg.period.label_vn, "Năm 2025");
     f->opts.scripts_dir = PS_SOURCE_DIR "/scripts";
     f->opts.generated_at = 1760000000;
+}
+
+/* A survey form of 2 elements and 3 criteria (YT1: TC1, TC2; YT2: TC3),
+ * satisfied from 4, as the run's form. */
+static inline void fx_survey_form(fx *f) {
+    static const struct ps_form_criterion c[3] = {
+        {"TC1", "Tiếp cận dịch vụ dễ dàng", "YT1", "Tiếp cận dịch vụ", 0},
+        {"TC2", "Nơi ngồi chờ đầy đủ", "YT1", "Tiếp cận dịch vụ", 0},
+        {"TC3", "Công chức lịch sự", "YT2", "Công chức", 1},
+    };
+    static const struct ps_form_element e[2] = {{"YT1", "Tiếp cận dịch vụ"}, {"YT2", "Công chức"}};
+    memcpy(f->form_criteria, c, sizeof c);
+    memcpy(f->form_elements, e, sizeof e);
+    f->agg.form.present = 1;
+    f->agg.form.n_criteria = 3;
+    f->agg.form.criteria = f->form_criteria;
+    f->agg.form.n_elements = 2;
+    f->agg.form.elements = f->form_elements;
+    f->agg.form.satisfied_from = 4;
+}
+
+/* Survey answers of a unit on that form: per criterion answered, satisfied. */
+static inline void fx_answers(ps_unit_agg *u, uint32_t respondents, const uint32_t ans[3],
+                              const uint32_t sat[3]) {
+    u->s.respondents = respondents;
+    u->s.answered = calloc(3, sizeof(uint32_t));
+    u->s.satisfied = calloc(3, sizeof(uint32_t));
+    memcpy(u->s.answered, ans, 3 * sizeof(uint32_t));
+    memcpy(u->s.satisfied, sat, 3 * sizeof(uint32_t));
 }
 
 /* Add a unit; returns its aggregate. */
@@ -51,6 +83,7 @@ static inline ps_unit_agg *fx_unit(fx *f, const char *code, const char *name,
     f->items[i].parent = parent;
     f->items[i].selected = 1;
     f->agg.n_units = f->units.count;
+    ps_map_put(&f->units.by_code, code, (int)i);
     return &f->ua[i];
 }
 
@@ -79,6 +112,25 @@ static inline void fx_fees(ps_unit_agg *u, unsigned used, unsigned paid) {
     u->fee_with_payment = calloc(2, sizeof(uint64_t));
     for (unsigned i = 0; i < used; i++) u->fee_with_dossier[i / 64] |= 1ull << (i % 64);
     for (unsigned i = 0; i < paid; i++) u->fee_with_payment[i / 64] |= 1ull << (i % 64);
+}
+
+/* A measure value as a measures source emits it (through the aggregator,
+ * so keys, duplicates and the period are handled as in a run).  text NULL:
+ * the number as written; evidence NULL: none. */
+static inline int fx_measure(fx *f, const char *unit, const char *key, int assessor,
+                             double value, const char *text, const char *evidence) {
+    char written[32];
+    snprintf(written, sizeof written, "%g", value);
+    ps_measure m = {0};
+    m.unit_code = unit;
+    m.key = key;
+    m.has_value = text == NULL || value == value;
+    m.value = value;
+    m.text = text ? text : written;
+    m.assessor = assessor;
+    m.evidence_doc = evidence;
+    m.src_line = 2 + (long)f->agg.records[PS_REC_MEASURE];
+    return ps_agg_add(&f->agg, 0, PS_REC_MEASURE, &m, 1, "measures.csv", &f->err);
 }
 
 static inline int fx_run(fx *f, const char *rules) {
@@ -117,7 +169,15 @@ static inline void fx_free(fx *f) {
         free(f->ua[i].fee_with_payment);
         free(f->ua[i].s.answered);
         free(f->ua[i].s.satisfied);
+        ps_free(f->ua[i].m);
+        ps_free(f->ua[i].dq);
     }
+    ps_free(f->agg.measure_keys);
+    ps_free(f->agg.unknown);
+    ps_map_free(&f->agg.unknown_index);
+    ps_map_free(&f->agg.measure_key_index);
+    ps_map_free(&f->units.by_code);
+    ps_arena_free(&f->agg.arena);
 }
 
 #endif

@@ -55,7 +55,7 @@ int main(void) {
     ps_tally t = {0, 0};
     static const char *const shipped[] = {"national/index766", "national/sipas",
                                           "provinces/hue", "provinces/khanh_hoa",
-                                          "provinces/lao_cai"};
+                                          "provinces/lao_cai", "provinces/lao_cai_par"};
     for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
         char *rep = NULL;
         CHECK_INT(&t, check(shipped[i], &rep), PS_OK);
@@ -97,7 +97,7 @@ int main(void) {
     expect(&t, rep, "bad.lua:4: group '1': max is 20 but its criteria add up to 15\n");
     expect(&t, rep, "bad.lua:9: criterion '2.1' has no max (its points, a number >= 0)\n");
     expect(&t, rep, "bad.lua:10: criterion '2.2': unknown example list 'nope'\n");
-    expect(&t, rep, "bad.lua:12: criterion '2.3': needs an indicator key, a compute function or an award function\n");
+    expect(&t, rep, "bad.lua:12: criterion '2.3': needs an indicator key, a measure, a compute function or an award function\n");
     expect(&t, rep, "bad.lua:13: criterion '1.1' is declared twice\n");
     expect(&t, rep, "bad.lua: total is 100 but the groups add up to 30\n");
     expect(&t, rep, "bad.lua:3: bands are not sorted best first: 'Xuất sắc' (90) comes after 'Tốt' (80)\n");
@@ -128,6 +128,60 @@ int main(void) {
     CHECK_INT(&t, check("zero.lua", &rep), PS_ESCRIPT);
     expect(&t, rep, "scoring a province with no data failed: zero.lua:5: attempt to perform "
                     "arithmetic on a nil value (field 'sipas')");
+    free(rep);
+
+    /* Measures, bonus and deduction: nonsense declarations and uses. */
+    write_file("measures.lua",
+        "local R = require('parscore.rules')\n"                                     /* 1 */
+        "return R.ruleset{ id = 'm', name = 'M', total = 10, total_cap = -1,\n"    /* 2 */
+        "  bands_on = 'later',\n"                                                  /* 3 */
+        "  measures = {\n"                                                         /* 4 */
+        "    R.measure{ key = 'kpi', name = 'KPI', kind = 'percent', max = 1 },\n"  /* 5 */
+        "    R.measure{ key = 'kpi', name = 'KPI lần hai' },\n"                     /* 6 */
+        "    R.measure{ key = 'bad key', kind = 'ratio' },\n"                       /* 7 */
+        "    R.measure{ key = 'n', name = 'N', min = 5, max = 1, missing = 'zero' },\n" /* 8 */
+        "    R.measure{ key = 'yn', name = 'YN', kind = 'yesno', max = 5 },\n"      /* 9 */
+        "  },\n"                                                                   /* 10 */
+        "  R.group{ id = '1', name = 'G', max = 10,\n"                             /* 11 */
+        "    R.criterion{ id = '1.1', name = 'A', max = 5, measure = 'kpii' },\n"  /* 12 */
+        "    R.criterion{ id = '1.2', name = 'B', max = 5, measure = 'kpi', target = 2 },\n" /* 13 */
+        "  },\n"                                                                   /* 14 */
+        "  bonus = { R.criterion{ id = 'T', name = 'Thưởng', measure = 'n' } },\n" /* 15 */
+        "  deduction = { R.criterion{ id = '1.1', name = 'Trừ', max = 1, indicator = 'late',\n" /* 16 */
+        "                             measure = 'n' } },\n"                        /* 17 */
+        "}\n");
+    CHECK_INT(&t, check("measures.lua", &rep), PS_ESCRIPT);
+    expect(&t, rep, "measures.lua:5: measure 'kpi': a percent is written 0..100");
+    expect(&t, rep, "measures.lua:6: measure 'kpi' is declared twice\n");
+    expect(&t, rep, "measures.lua:7: measure 3 needs a key of letters, digits");
+    expect(&t, rep, "measures.lua:7: measure 'bad key' has no name");
+    expect(&t, rep, "measures.lua:7: measure 'bad key': kind must be \"number\", \"percent\", \"yesno\" or \"count\", got 'ratio'\n");
+    expect(&t, rep, "measures.lua:8: measure 'n': min (5) is above max (1)\n");
+    expect(&t, rep, "measures.lua:8: measure 'n': missing must be points (a number) or \"fail\"\n");
+    expect(&t, rep, "measures.lua:9: measure 'yn': a yes/no measure is 0 or 1; leave min and max out\n");
+    expect(&t, rep, "measures.lua:12: criterion '1.1': measure 'kpii' is not declared");
+    expect(&t, rep, "measures.lua:13: criterion '1.2': target 2 can never be met: measure 'kpi' "
+                    "is at most 1 (a percent target is a ratio: 0.9 for 90%)\n");
+    expect(&t, rep, "measures.lua:15: bonus criterion 'T' has no max");
+    expect(&t, rep, "measures.lua:16: deduction criterion '1.1' is declared twice\n");
+    expect(&t, rep, "measures.lua:16: deduction criterion '1.1': give one of indicator, compute or "
+                    "measure, not several\n");
+    expect(&t, rep, "measures.lua: total_cap must be a number > 0");
+    expect(&t, rep, "measures.lua: bands_on must be \"after\"");
+    free(rep);
+
+    /* Reading u.m with a key the rule set does not declare fails the dry run. */
+    write_file("undeclared.lua",
+        "local R = require('parscore.rules')\n"
+        "return R.ruleset{ id = 'u', name = 'U', total = 5, bands = '0:Đạt',\n"
+        "  measures = { R.measure{ key = 'kpi', name = 'KPI', kind = 'percent' } },\n"
+        "  R.group{ id = '1', name = 'G', max = 5,\n"
+        "    R.criterion{ id = '1.1', name = 'KPI', max = 5,\n"
+        "      award = function(u) return u.m.kpl.value or 0 end },\n"
+        "  },\n"
+        "}\n");
+    CHECK_INT(&t, check("undeclared.lua", &rep), PS_ESCRIPT);
+    expect(&t, rep, "undeclared.lua:6: u.m['kpl']: measure 'kpl' is not declared in the rule set's measures");
     free(rep);
 
     /* A missing rule set is reported, not crashed on. */
@@ -204,6 +258,8 @@ int main(void) {
     unlink("bad.lua");
     unlink("syntax.lua");
     unlink("zero.lua");
+    unlink("measures.lua");
+    unlink("undeclared.lua");
     if (chdir("/") == 0) rmdir(dir);
     return ps_test_done(&t);
 }

@@ -5,51 +5,27 @@
  */
 #include "score_fixture.h"
 
-static void answers(ps_unit_agg *u, uint32_t respondents, const uint32_t ans[3],
-                    const uint32_t sat[3]) {
-    u->s.respondents = respondents;
-    u->s.answered = calloc(3, sizeof(uint32_t));
-    u->s.satisfied = calloc(3, sizeof(uint32_t));
-    memcpy(u->s.answered, ans, 3 * sizeof(uint32_t));
-    memcpy(u->s.satisfied, sat, 3 * sizeof(uint32_t));
-}
-
 int main(void) {
     ps_tally t = {0, 0};
-    /* the survey form of the run */
-    struct ps_form_criterion crits[3] = {
-        {"TC1", "Tiếp cận dịch vụ dễ dàng", "YT1", "Tiếp cận dịch vụ", 0},
-        {"TC2", "Nơi ngồi chờ đầy đủ", "YT1", "Tiếp cận dịch vụ", 0},
-        {"TC3", "Công chức lịch sự", "YT2", "Công chức", 1},
-    };
-    struct ps_form_element elems[2] = {
-        {"YT1", "Tiếp cận dịch vụ"},
-        {"YT2", "Công chức"},
-    };
     fx f;
     fx_init(&f);
-    f.agg.form.present = 1;
-    f.agg.form.n_criteria = 3;
-    f.agg.form.criteria = crits;
-    f.agg.form.n_elements = 2;
-    f.agg.form.elements = elems;
-    f.agg.form.satisfied_from = 4;
+    fx_survey_form(&f);      /* YT1: TC1, TC2; YT2: TC3 */
 
     /* X: TC1 36/40 = 0.9, TC2 14/20 = 0.7 -> YT1 = 0.8; TC3 27/30 = 0.9 -> YT2 = 0.9
      *    SIPAS = (0.8 + 0.9) / 2 = 0.85 -> 85 points, "Hài lòng" (>= 80)
      *    overall 34/40 = 0.85; kiosk (20 + 25)/50 = 0.9 */
     ps_unit_agg *x = fx_unit(&f, "26", "Thành phố Huế", PS_LEVEL_PROVINCE, -1);
-    answers(x, 40, (const uint32_t[]){40, 20, 30}, (const uint32_t[]){36, 14, 27});
+    fx_answers(x, 40, (const uint32_t[]){40, 20, 30}, (const uint32_t[]){36, 14, 27});
     x->s.overall_answered = 40; x->s.overall_satisfied = 34;
     x->k.total = 50; x->k.level[1] = 20; x->k.level[2] = 25; x->k.level[4] = 5;
     /* Y: 12 respondents < 30 -> not scored, "Chưa đủ mẫu (12/30 phiếu)" */
     ps_unit_agg *y = fx_unit(&f, "26001", "Phường A", PS_LEVEL_COMMUNE, 0);
-    answers(y, 12, (const uint32_t[]){12, 12, 12}, (const uint32_t[]){12, 12, 12});
+    fx_answers(y, 12, (const uint32_t[]){12, 12, 12}, (const uint32_t[]){12, 12, 12});
     /* Z: 30 respondents (= the minimum); TC1 30/30 = 1, TC2 15/30 = 0.5 ->
      *    YT1 = 0.75; nobody answered TC3 -> YT2 left out; SIPAS = 0.75 -> 75,
      *    "Khá" (>= 65); no kiosk presses: kiosk criterion den 0 */
     ps_unit_agg *z = fx_unit(&f, "26002", "Phường B", PS_LEVEL_COMMUNE, 0);
-    answers(z, 30, (const uint32_t[]){30, 30, 0}, (const uint32_t[]){30, 15, 0});
+    fx_answers(z, 30, (const uint32_t[]){30, 30, 0}, (const uint32_t[]){30, 15, 0});
 
     CHECK_INT(&t, fx_run(&f, "national/sipas"), PS_OK);
     CHECK_INT(&t, f.n_failed, 0);

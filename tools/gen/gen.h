@@ -261,6 +261,11 @@ void gen_pg_between(FILE *fp);                       /* dossiers -> feedback */
 void gen_pg_feedback(FILE *fp, const gen_feedback *f);
 void gen_pg_end(FILE *fp);
 
+/* measures.csv and measures.xlsx (gen_out_measures.c): the measures
+ * template filled in for the shipped rule sets' measures */
+int gen_measures_write(const char *out_dir, const gen_units *u, int year, uint64_t seed,
+                       ps_error *err);
+
 /* job.lua for the written sources */
 typedef struct gen_job_info {
     enum gen_scale scale;

@@ -33,6 +33,7 @@ typedef struct options {
     double faults;
     long long dossiers;      /* -1: the scale's default */
     int want[OUT_N];
+    int measures;            /* measures.csv and measures.xlsx */
     int quiet;
 } options;
 
@@ -40,11 +41,11 @@ static void usage(FILE *fp) {
     fputs("Usage: parscore-gen --scale commune|province|national [--province CODE]\n"
           "                    --seed N --year YYYY --out DIR [--faults RATE]\n"
           "                    [--units FILE] [--calendar FILE]\n"
-          "                    [--formats sqlite,xml,survey,kiosk,pgsql]\n"
+          "                    [--formats sqlite,xml,survey,kiosk,pgsql,measures]\n"
           "                    [--dossiers N] [-q]\n"
           "Writes realistic, deterministic parscore input data into DIR:\n"
           "  onestop.db, portal.xml, survey-form.xml, survey-responses.csv,\n"
-          "  kiosk.csv, onestop-pg.sql and job.lua.\n"
+          "  kiosk.csv, onestop-pg.sql, measures.csv, measures.xlsx and job.lua.\n"
           "  --province CODE  2-digit province (commune scale: its first commune,\n"
           "                   or give a 5-digit commune code)\n"
           "  --faults RATE    share of dossiers with a deliberate data-quality fault\n"
@@ -58,15 +59,17 @@ static int parse_formats(options *o, const char *s) {
     snprintf(buf, sizeof buf, "%s", s);
     for (int i = 0; i < OUT_N; i++) o->want[i] = 0;
     o->want[OUT_JOB] = 1;
+    o->measures = 0;
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         if (strcmp(t, "sqlite") == 0) o->want[OUT_SQLITE] = 1;
         else if (strcmp(t, "xml") == 0) o->want[OUT_XML] = 1;
         else if (strcmp(t, "survey") == 0) o->want[OUT_SURVEY] = o->want[OUT_SURVEY_FORM] = 1;
         else if (strcmp(t, "kiosk") == 0) o->want[OUT_KIOSK] = 1;
         else if (strcmp(t, "pgsql") == 0) o->want[OUT_PG] = 1;
+        else if (strcmp(t, "measures") == 0) o->measures = 1;
         else {
             fprintf(stderr, "parscore-gen: unknown format '%s' in --formats "
-                            "(use sqlite, xml, survey, kiosk, pgsql)\n", t);
+                            "(use sqlite, xml, survey, kiosk, pgsql, measures)\n", t);
             return 0;
         }
     }
@@ -81,6 +84,7 @@ static int parse_args(int argc, char **argv, options *o) {
     o->dossiers = -1;
     int have_seed = 0;
     for (int i = 0; i < OUT_N; i++) o->want[i] = 1;
+    o->measures = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -386,6 +390,7 @@ int main(int argc, char **argv) {
     if (rc == PS_OK) rc = generate(&o, &model, &w, &n, &err);
     int crc = close_outputs(&w, rc == PS_OK, &err);
     if (rc == PS_OK) rc = crc;
+    if (rc == PS_OK && o.measures) rc = gen_measures_write(o.out, &units, o.year, o.seed, &err);
     gen_model_free(&model);
     gen_catalog_free(&cat);
     gen_calendar_free(&cal);
