@@ -33,6 +33,8 @@ static const char usage[] =
     "                         SOURCE_DATE_EPOCH, else now): fixed => identical PDFs\n"
     "  --strict               stop at the first unit whose scoring fails\n"
     "  --threads N            PDF rendering threads (default: all cores)\n"
+    "  --jobs N               provinces read at once while ingesting (default:\n"
+    "                         all cores; outputs are the same for any N)\n"
     "  -h, --help             this text\n"
     "  --version              print the version and the plugin ABI version\n"
     "\n"
@@ -120,7 +122,8 @@ int main(int argc, char **argv) {
             cfg.verbose = 1;
         } else if (!strcmp(a, "--strict")) {
             cfg.strict = 1;
-        } else if (!strcmp(a, "--plugin-dir") || !strcmp(a, "--timestamp") || !strcmp(a, "--threads")) {
+        } else if (!strcmp(a, "--plugin-dir") || !strcmp(a, "--timestamp") || !strcmp(a, "--threads") ||
+                   !strcmp(a, "--jobs")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "parscore: %s needs a value (see parscore --help)\n", a);
                 return PS_EXIT_USAGE;
@@ -140,6 +143,13 @@ int main(int argc, char **argv) {
                     return PS_EXIT_USAGE;
                 }
                 cfg.timestamp = t;
+            } else if (!strcmp(a, "--jobs")) {
+                long t = strtol(v, &end, 10);
+                if (*end || t < 1 || t > 64) {
+                    fprintf(stderr, "parscore: --jobs takes a number from 1 to 64\n");
+                    return PS_EXIT_USAGE;
+                }
+                cfg.jobs = (int)t;
             } else {
                 long t = strtol(v, &end, 10);
                 if (*end || t < 1 || t > 256) {

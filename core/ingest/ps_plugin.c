@@ -176,7 +176,9 @@ void ps_plugin_unload(ps_loaded_plugin *p) {
 /* ---- host table ------------------------------------------------------- */
 
 struct ps_sink {
-    ps_agg *agg;
+    ps_agg *agg;                /* NULL while probing */
+    const ps_units *units;      /* probing: the units of the run */
+    int probe_province;         /* probing: the answer, -2 none yet */
     int source;
     const char *plugin;         /* the plugin's name, for ABI messages */
     const char *plugin_path;
@@ -210,6 +212,40 @@ static const struct {
     [PS_REC_COUNTER] = {sizeof(ps_counter), "ps_counter"},
 };
 
+/* The unit code a record names, or NULL (procedures, survey forms). */
+static const char *record_unit(ps_record_kind kind, const void *records, size_t i) {
+    switch (kind) {
+    case PS_REC_DOSSIER: return ((const ps_dossier *)records)[i].unit_code;
+    case PS_REC_FEEDBACK: return ((const ps_feedback *)records)[i].unit_code;
+    case PS_REC_PUBLICITY: return ((const ps_publicity *)records)[i].unit_code;
+    case PS_REC_SURVEY_RESPONSE: return ((const ps_survey_response *)records)[i].unit_code;
+    case PS_REC_KIOSK: return ((const ps_kiosk *)records)[i].unit_code;
+    case PS_REC_MEASURE: return ((const ps_measure *)records)[i].unit_code;
+    case PS_REC_COUNTER: return ((const ps_counter *)records)[i].unit_code;
+    default: return NULL;
+    }
+}
+
+/* Probing: the first batch that names units decides, then the read is
+ * stopped (PS_EINTERNAL, which ps_source_probe does not report). */
+static int probe_batch(ps_sink *sink, ps_record_kind kind, const void *records, size_t count,
+                       ps_error *err) {
+    int province = -2;
+    for (size_t i = 0; i < count && province != -1; i++) {
+        const char *code = record_unit(kind, records, i);
+        if (!code && kind != PS_REC_DOSSIER && kind != PS_REC_FEEDBACK &&
+            kind != PS_REC_PUBLICITY && kind != PS_REC_SURVEY_RESPONSE &&
+            kind != PS_REC_KIOSK && kind != PS_REC_MEASURE && kind != PS_REC_COUNTER)
+            return PS_OK; /* a catalogue or form: keep reading */
+        int u = code ? ps_units_find(sink->units, code) : -1;
+        int p = u >= 0 ? ps_agg_province_of(sink->units, u) : -1;
+        province = province == -2 || province == p ? p : -1;
+    }
+    if (province == -2) return PS_OK;
+    sink->probe_province = province;
+    return ps_error_set(err, PS_EINTERNAL, sink->label, 0, 0, "probe done");
+}
+
 static int host_emit(ps_sink *sink, ps_record_kind kind, const void *records, size_t count,
                      size_t record_size, ps_error *err) {
     if (!sink || (!records && count)) return ps_error_set(err, PS_EPLUGIN, NULL, 0, 0, "emit without records");
@@ -226,6 +262,9 @@ static int host_emit(ps_sink *sink, ps_record_kind kind, const void *records, si
                             "parscore) and pass sizeof *records (PS_EMIT)",
                             sink->plugin, record_layouts[kind].name, record_size,
                             record_layouts[kind].name, record_layouts[kind].size);
+    if (!sink->agg) return probe_batch(sink, kind, records, count, err);
+    if (sink->opts && sink->opts->stop && *sink->opts->stop)
+        return ps_error_set(err, PS_EINTERNAL, sink->label, 0, 0, "stopped: another source failed");
     sink->records += count;
     int rc = ps_agg_add(sink->agg, sink->source, kind, records, count, sink->label, err);
     if (rc != PS_OK && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", sink->label);
@@ -242,6 +281,7 @@ static int host_error(ps_error *err, int status, const char *file, long line, lo
 }
 
 static void host_log(ps_sink *sink, int level, const char *fmt, ...) {
+    if (sink && !sink->agg) return; /* probing: the real read says it */
     int verbose = sink && sink->opts ? sink->opts->verbose : 0;
     if ((level >= PS_LOG_INFO && verbose < 1) || (level == PS_LOG_WARN && verbose < 0)) return;
     if (sink && sink->progress_drawn) {
@@ -260,7 +300,7 @@ static void host_log(ps_sink *sink, int level, const char *fmt, ...) {
 
 static void host_quality(ps_sink *sink, const char *unit_code, const char *issue,
                          const char *example, long line) {
-    if (!sink || !issue) return;
+    if (!sink || !sink->agg || !issue) return;
     char ex[PS_CODE_MAX];
     if (!example && line > 0) {
         snprintf(ex, sizeof ex, "dòng %ld", line);
@@ -270,7 +310,7 @@ static void host_quality(ps_sink *sink, const char *unit_code, const char *issue
 }
 
 static void host_progress(ps_sink *sink, uint64_t done, uint64_t total) {
-    if (!sink || !sink->opts || !sink->opts->progress || total == 0) return;
+    if (!sink || !sink->agg || !sink->opts || !sink->opts->progress || total == 0) return;
     double t = now_seconds();
     if (t - sink->last_progress < 0.2 && done < total) return;
     sink->last_progress = t;
@@ -281,6 +321,10 @@ static void host_progress(ps_sink *sink, uint64_t done, uint64_t total) {
 
 static const char *host_source_name(ps_sink *sink) { return sink ? sink->label : ""; }
 
+static void host_expect(ps_sink *sink, ps_record_kind kind, uint64_t count) {
+    if (sink && sink->agg && kind == PS_REC_DOSSIER) (void)ps_agg_expect(sink->agg, count);
+}
+
 static const ps_host host_table = {
     .size = sizeof(ps_host),
     .abi_version = PS_ABI_VERSION,
@@ -290,6 +334,7 @@ static const ps_host host_table = {
     .quality = host_quality,
     .progress = host_progress,
     .source_name = host_source_name,
+    .expect = host_expect,
 };
 
 /* ---- options ---------------------------------------------------------- */
@@ -364,9 +409,10 @@ static int convert_option(const ps_option *o, const char *text, const ps_job *jo
                         (unsigned)o->type < 6 ? types[o->type] : "valid", text);
 }
 
-int ps_source_run(const ps_loaded_plugin *p, const ps_job_source *src, const ps_job *job,
-                  int source_index, ps_agg *agg, const ps_run_opts *opts,
-                  ps_source_report *report, ps_error *err) {
+/* Convert the options, open and read the source into *sink (its agg, or
+ * a probe), close it. */
+static int source_exec(const ps_loaded_plugin *p, const ps_job_source *src, const ps_job *job,
+                       ps_sink *sink, ps_source_report *report, ps_error *err) {
     const ps_plugin *d = p->desc;
     const char *job_path = job ? job->path : NULL;
     size_t n_decl = 0;
@@ -420,26 +466,47 @@ int ps_source_run(const ps_loaded_plugin *p, const ps_job_source *src, const ps_
 
     char label[sizeof err->file];
     ps_source_label(src, label, sizeof label);
-    ps_sink sink = {.agg = agg, .source = source_index, .plugin = d->name,
-                    .plugin_path = p->path, .label = label, .opts = opts};
+    sink->plugin = d->name;
+    sink->plugin_path = p->path;
+    sink->label = label;
     void *state = NULL;
     double t0 = now_seconds();
-    rc = d->open(&host_table, &sink, config, &state, err);
+    rc = d->open(&host_table, sink, config, &state, err);
     if (rc == PS_OK) rc = d->read(state, err);
     if (d->close) d->close(state);
-    if (sink.progress_drawn) fputs("\r\033[K", stderr);
+    if (sink->progress_drawn) fputs("\r\033[K", stderr);
+    if (!sink->agg && sink->probe_province != -2) {
+        rc = PS_OK; /* the probe stopped the read */
+        memset(err, 0, sizeof *err);
+    }
     if (rc != PS_OK) {
         if (err->status == PS_OK) ps_error_set(err, rc, label, 0, 0, "the plugin failed without saying why");
         if (!err->file[0]) snprintf(err->file, sizeof err->file, "%s", label);
         if (rc < PS_EIO || rc > PS_EINTERNAL) rc = PS_EPLUGIN;
     }
     if (report) {
-        report->records = sink.records;
+        report->records = sink->records;
         report->seconds = now_seconds() - t0;
     }
 out:
     for (size_t k = 0; owned && k < n_decl; k++) ps_free(owned[k]);
     ps_free(owned);
     ps_free(config);
+    return rc;
+}
+
+int ps_source_run(const ps_loaded_plugin *p, const ps_job_source *src, const ps_job *job,
+                  int source_index, ps_agg *agg, const ps_run_opts *opts,
+                  ps_source_report *report, ps_error *err) {
+    ps_sink sink = {.agg = agg, .source = source_index, .opts = opts};
+    return source_exec(p, src, job, &sink, report, err);
+}
+
+int ps_source_probe(const ps_loaded_plugin *p, const ps_job_source *src, const ps_job *job,
+                    const ps_units *units, int *province, ps_error *err) {
+    static const ps_run_opts quiet = {.verbose = -1};
+    ps_sink sink = {.units = units, .probe_province = -2, .opts = &quiet};
+    int rc = source_exec(p, src, job, &sink, NULL, err);
+    *province = sink.probe_province >= 0 ? sink.probe_province : -1;
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -118,13 +119,235 @@ int ps_run_load(ps_run *run, const ps_run_config *cfg, ps_error *err) {
 typedef struct source_slot {
     ps_loaded_plugin plugin;
     const ps_job_source *src;
+    size_t job_index;
+    char label[256];
+    int province;               /* from ps_source_probe; -1: several or none */
+    ps_source_report report;
 } source_slot;
 
+/* Precedence, then plugin and label, so the order (and with it every
+ * output) does not depend on the order the job lists its sources in. */
 static int by_precedence(const void *a, const void *b) {
     const source_slot *x = a, *y = b;
     if (x->plugin.desc->precedence != y->plugin.desc->precedence)
         return x->plugin.desc->precedence < y->plugin.desc->precedence ? -1 : 1;
-    return x->src < y->src ? -1 : x->src > y->src; /* stable: job order */
+    int c = strcmp(x->plugin.desc->name, y->plugin.desc->name);
+    if (!c) c = strcmp(x->label, y->label);
+    if (c) return c;
+    return x->job_index < y->job_index ? -1 : x->job_index > y->job_index;
+}
+
+/* One partition of the job: the sources of one province (or all of them,
+ * or those that cover no single province), read in precedence order into
+ * a partial aggregate of its own. */
+typedef struct ingest_group {
+    int province;               /* unit index + 1; 0: any */
+    size_t *slots;              /* into the slot array, in precedence order */
+    size_t n_slots;
+    ps_agg agg;
+    int have_agg, done, failed, stopped;
+    ps_error err;
+} ingest_group;
+
+typedef struct ingest_pool {
+    ps_run *run;
+    source_slot *slots;
+    ingest_group *groups;
+    size_t n_groups;
+    ps_agg_config ac;
+    ps_run_opts ro;
+    pthread_mutex_t lock;
+    size_t next;                /* next group to read */
+    size_t next_merge;          /* groups merged into run->agg so far */
+    int merge_rc;
+    ps_error merge_err;
+    _Atomic int stop;
+} ingest_pool;
+
+static int read_group(ingest_pool *pool, ingest_group *g, ps_error *err) {
+    ps_agg_config ac = pool->ac;
+    ac.province = g->province;
+    g->have_agg = 1;
+    int rc = ps_agg_init(&g->agg, &ac, err);
+    for (size_t k = 0; k < g->n_slots && rc == PS_OK; k++) {
+        source_slot *sl = &pool->slots[g->slots[k]];
+        rc = ps_source_run(&sl->plugin, sl->src, &pool->run->job, (int)g->slots[k], &g->agg,
+                           &pool->ro, &sl->report, err);
+    }
+    /* the duplicate state of a province is done with: free it before the
+     * next province is read */
+    ps_fpset_free(&g->agg.seen_dossiers);
+    ps_fpset_free(&g->agg.seen_feedback);
+    return rc;
+}
+
+/* Merge every finished group that is next in line; called with the lock
+ * held, so partial aggregates go into the run's in group order and are
+ * freed as soon as they are in. */
+static void merge_ready(ingest_pool *pool) {
+    while (pool->next_merge < pool->n_groups && pool->groups[pool->next_merge].done) {
+        ingest_group *g = &pool->groups[pool->next_merge++];
+        if (!g->failed && pool->merge_rc == PS_OK)
+            pool->merge_rc = ps_agg_merge(&pool->run->agg, &g->agg, &pool->merge_err);
+        if (pool->merge_rc != PS_OK) pool->stop = 1;
+        if (g->have_agg && !g->agg.stray) {
+            ps_agg_free(&g->agg);
+            g->have_agg = 0;
+        }
+    }
+}
+
+static void *ingest_worker(void *arg) {
+    ingest_pool *pool = arg;
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        size_t i = pool->next++;
+        pthread_mutex_unlock(&pool->lock);
+        if (i >= pool->n_groups) break;
+        ingest_group *g = &pool->groups[i];
+        ps_error e;
+        memset(&e, 0, sizeof e);
+        int rc = pool->stop ? PS_EINTERNAL : read_group(pool, g, &e);
+        pthread_mutex_lock(&pool->lock);
+        if (rc != PS_OK) {
+            g->failed = rc;
+            /* stopped because another group failed: not the error to report */
+            g->stopped = e.status == PS_EINTERNAL || e.status == PS_OK;
+            g->err = e;
+            pool->stop = 1;
+        }
+        g->done = 1;
+        merge_ready(pool);
+        pthread_mutex_unlock(&pool->lock);
+    }
+    return NULL;
+}
+
+static int run_pool(ingest_pool *pool, int workers, ps_error *err) {
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_t th[64];
+    int started = 0;
+    if ((size_t)workers > pool->n_groups) workers = (int)pool->n_groups;
+    for (int i = 1; i < workers && i <= 64; i++) {
+        if (pthread_create(&th[started], NULL, ingest_worker, pool) != 0) break;
+        started++;
+    }
+    ingest_worker(pool); /* the calling thread works too */
+    for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&pool->lock);
+    /* the first real failure in group order, whichever thread saw it first */
+    for (size_t i = 0; i < pool->n_groups; i++)
+        if (pool->groups[i].failed && !pool->groups[i].stopped) {
+            *err = pool->groups[i].err;
+            return pool->groups[i].failed;
+        }
+    for (size_t i = 0; i < pool->n_groups; i++)
+        if (pool->groups[i].failed) {
+            *err = pool->groups[i].err;
+            return pool->groups[i].failed;
+        }
+    if (pool->merge_rc != PS_OK) *err = pool->merge_err;
+    return pool->merge_rc;
+}
+
+static void free_groups(ingest_group *groups, size_t n) {
+    for (size_t i = 0; groups && i < n; i++) {
+        ps_free(groups[i].slots);
+        if (groups[i].have_agg) ps_agg_free(&groups[i].agg);
+    }
+    ps_free(groups);
+}
+
+/* Partition the sorted sources.  by_province: one group per province that
+ * sources cover (unit-list order), then one for the sources that cover no
+ * single province; else one group of everything. */
+static int make_groups(const ps_run *run, const source_slot *slots, size_t n, int by_province,
+                       ingest_group **out, size_t *n_out) {
+    size_t n_units = run->units.count;
+    ingest_group *groups = ps_calloc(n_units + 1, sizeof *groups);
+    if (!groups) return PS_ENOMEM;
+    size_t ng = 0;
+    for (size_t p = 0; by_province && p <= n_units; p++) {
+        int want = p < n_units ? (int)p : -1;
+        ingest_group *g = &groups[ng];
+        for (size_t i = 0; i < n; i++) {
+            if (slots[i].province != want) continue;
+            if (!g->slots && !(g->slots = ps_calloc(n, sizeof *g->slots))) {
+                free_groups(groups, ng + 1);
+                return PS_ENOMEM;
+            }
+            g->slots[g->n_slots++] = i;
+        }
+        if (g->n_slots) {
+            g->province = want >= 0 ? want + 1 : 0;
+            ng++;
+        }
+    }
+    if (!by_province) {
+        if (!(groups[0].slots = ps_calloc(n ? n : 1, sizeof *groups[0].slots))) {
+            ps_free(groups);
+            return PS_ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++) groups[0].slots[i] = i;
+        groups[0].n_slots = n;
+        ng = 1;
+    }
+    *out = groups;
+    *n_out = ng;
+    return PS_OK;
+}
+
+/* Sources read into the run's aggregate, one province at a time on a pool
+ * of workers.  Each province has its own database and portal export, so
+ * the duplicate state of one province is all that is alive per worker, and
+ * the partial aggregates are merged in province order: the outputs are
+ * the same bytes for any number of workers. */
+static int ingest_sources(ps_run *run, source_slot *slots, size_t n, const ps_agg_config *ac,
+                          ps_error *err) {
+    const uint32_t held = PS_KIND_BIT(PS_REC_DOSSIER) | PS_KIND_BIT(PS_REC_FEEDBACK) |
+                          PS_KIND_BIT(PS_REC_PROCEDURE);
+    int by_province = n > 1;
+    for (size_t i = 0; i < n; i++) slots[i].province = -1;
+    for (size_t i = 0; by_province && i < n; i++) {
+        int rc = ps_source_probe(&slots[i].plugin, slots[i].src, &run->job, &run->units,
+                                 &slots[i].province, err);
+        if (rc != PS_OK) return rc;
+        /* a national file of dossiers shares duplicates and the catalogue
+         * with every province: then the job is read as one partition */
+        if (slots[i].province < 0 && (slots[i].plugin.desc->record_kinds & held))
+            by_province = 0;
+    }
+    int workers = run->cfg.jobs > 0 ? run->cfg.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (workers < 1) workers = 1;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        ingest_pool pool;
+        memset(&pool, 0, sizeof pool);
+        pool.run = run;
+        pool.slots = slots;
+        pool.ac = *ac;
+        pool.ro.verbose = run->cfg.verbose;
+        pool.ro.progress = run->cfg.progress && workers == 1;
+        pool.ro.stop = &pool.stop;
+        if (make_groups(run, slots, n, by_province, &pool.groups, &pool.n_groups) != PS_OK)
+            return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+        run->have_agg = 1;
+        int rc = ps_agg_init(&run->agg, ac, err);
+        if (rc == PS_OK) rc = run_pool(&pool, workers, err);
+        int stray = 0;
+        for (size_t i = 0; i < pool.n_groups; i++)
+            stray |= pool.groups[i].have_agg && pool.groups[i].agg.stray;
+        free_groups(pool.groups, pool.n_groups);
+        if (!stray || !by_province) return rc;
+        /* a source's first records were all of one province, later ones
+         * were not: read everything again as one partition */
+        if (run->cfg.verbose > 0)
+            fprintf(stderr, "parscore: a source covers several provinces; reading the job "
+                            "as one partition\n");
+        ps_agg_free(&run->agg);
+        memset(err, 0, sizeof *err);
+        by_province = 0;
+    }
+    return PS_OK;
 }
 
 int ps_run_ingest(ps_run *run, ps_error *err) {
@@ -147,6 +370,8 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
     int mixed = 0;
     for (; loaded < n; loaded++) {
         slots[loaded].src = &run->job.sources[loaded];
+        slots[loaded].job_index = loaded;
+        ps_source_label(slots[loaded].src, slots[loaded].label, sizeof slots[loaded].label);
         rc = ps_plugin_find(&pp, slots[loaded].src->plugin, &slots[loaded].plugin, err);
         if (rc != PS_OK) {
             if (!err->file[0]) snprintf(err->file, sizeof err->file, "%s", run->job.path);
@@ -167,22 +392,11 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
         .examples_max = run->job.examples_max,
         .dedup = run->job.dedup < 0 ? mixed : run->job.dedup,
     };
-    run->have_agg = 1;
-    if ((rc = ps_agg_init(&run->agg, &ac, err)) != PS_OK) goto out;
-    ps_run_opts ro = {.verbose = run->cfg.verbose, .progress = run->cfg.progress};
     double t0 = now_seconds();
-    for (size_t i = 0; i < n; i++) {
-        ps_source_report rep = {0};
-        rc = ps_source_run(&slots[i].plugin, slots[i].src, &run->job, (int)i, &run->agg, &ro,
-                           &rep, err);
-        if (rc != PS_OK) goto out;
-        if (run->cfg.verbose > 0) {
-            char label[256];
-            fprintf(stderr, "parscore: %s: %llu records in %.2f s\n",
-                    ps_source_label(slots[i].src, label, sizeof label),
-                    (unsigned long long)rep.records, rep.seconds);
-        }
-    }
+    if ((rc = ingest_sources(run, slots, n, &ac, err)) != PS_OK) goto out;
+    for (size_t i = 0; i < n && run->cfg.verbose > 0; i++)
+        fprintf(stderr, "parscore: %s: %llu records in %.2f s\n", slots[i].label,
+                (unsigned long long)slots[i].report.records, slots[i].report.seconds);
     if ((rc = ps_agg_rollup(&run->agg, err)) != PS_OK) goto out;
     run->t_ingest = now_seconds() - t0;
     if (run->agg.n_unknown) {

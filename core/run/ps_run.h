@@ -32,7 +32,8 @@ typedef struct ps_run_config {
     int verbose;                /* -1 quiet, 0, 1 */
     int progress;
     int strict;
-    int threads;
+    int threads;                /* PDF rendering threads; 0: all cores */
+    int jobs;                   /* ingest workers (provinces read at once); 0: all cores */
     int64_t timestamp;          /* generated_at; -1: SOURCE_DATE_EPOCH or now */
     ps_paths paths;
 } ps_run_config;

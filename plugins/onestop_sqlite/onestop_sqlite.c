@@ -320,7 +320,8 @@ static int sq_read_table(sq_state *s, int t, ps_error *err)
     return os_reader_flush(&s->reader, err);
 }
 
-/* Estimated dossier count for the progress line (cheap next to the read). */
+/* Dossier count for the progress line and the core's duplicate table
+ * (cheap next to the read). */
 static void sq_count(sq_state *s)
 {
     char sql[128];
@@ -340,8 +341,11 @@ static int sq_read(void *state, ps_error *err)
     int src = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
     if (src != SQLITE_OK)
         return sq_error(s, err, src, "starting a read transaction");
-    if (PS_HOST_HAS(s->host, progress) && s->host->progress)
+    int expect = PS_HOST_HAS(s->host, expect) && s->host->expect;
+    if (expect || (PS_HOST_HAS(s->host, progress) && s->host->progress))
         sq_count(s);
+    if (expect && s->rows[OS_DOSSIERS])
+        s->host->expect(s->sink, PS_REC_DOSSIER, s->rows[OS_DOSSIERS]);
     int rc = PS_OK;
     for (int t = 0; t < OS_NTABLES && rc == PS_OK; t++)
         if (s->select[t])

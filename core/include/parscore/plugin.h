@@ -305,6 +305,12 @@ typedef struct ps_host {
 
     /* Name of the source being read (its path or connection label). */
     const char *(*source_name)(ps_sink *sink);
+
+    /* Appended in ABI 2 (check PS_HOST_HAS(host, expect)): about how many
+     * records of `kind` the source will emit, when it knows (a database's
+     * row count).  Optional: the core sizes its duplicate detection from it
+     * instead of doubling tables while reading. */
+    void (*expect)(ps_sink *sink, ps_record_kind kind, uint64_t count);
 } ps_host;
 
 #define PS_HOST_HAS(host, field)                                           \
