@@ -330,6 +330,12 @@ static int ingest_sources(ps_run *run, source_slot *slots, size_t n, const ps_ag
         pool.ro.stop = &pool.stop;
         if (make_groups(run, slots, n, by_province, &pool.groups, &pool.n_groups) != PS_OK)
             return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+        if (run->cfg.verbose > 0)
+            fprintf(stderr, "parscore: reading %zu partition%s (%s) on %d worker%s\n",
+                    pool.n_groups, pool.n_groups == 1 ? "" : "s",
+                    by_province ? "by province" : "one for the whole job",
+                    workers < (int)pool.n_groups ? workers : (int)pool.n_groups,
+                    workers < 2 || pool.n_groups < 2 ? "" : "s");
         run->have_agg = 1;
         int rc = ps_agg_init(&run->agg, ac, err);
         if (rc == PS_OK) rc = run_pool(&pool, workers, err);
@@ -385,6 +391,12 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
         }
     }
     qsort(slots, n, sizeof *slots, by_precedence);
+    ps_free(run->source_order);
+    if (!(run->source_order = ps_calloc(n ? n : 1, sizeof *run->source_order))) {
+        rc = ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) run->source_order[i] = slots[i].job_index;
     ps_agg_config ac = {
         .period = run->job.period,
         .calendar = &run->calendar,
@@ -459,9 +471,11 @@ int ps_run_score(ps_run *run, ps_error *err) {
     ps_results *r = &run->results;
     r->n_sources = run->job.n_sources;
     r->sources = ps_arena_alloc(&r->arena, (r->n_sources ? r->n_sources : 1) * sizeof *r->sources);
+    /* in reading order, which does not depend on the job's listing order */
     for (size_t i = 0; r->sources && i < run->job.n_sources; i++) {
         char label[256];
-        r->sources[i] = ps_arena_strdup(&r->arena, ps_source_label(&run->job.sources[i], label, sizeof label));
+        size_t k = run->source_order ? run->source_order[i] : i;
+        r->sources[i] = ps_arena_strdup(&r->arena, ps_source_label(&run->job.sources[k], label, sizeof label));
     }
     r->n_unknown = run->agg.n_unknown;
     r->unknown = run->agg.unknown;
@@ -748,5 +762,6 @@ void ps_run_free(ps_run *run) {
     if (run->have_calendar) ps_calendar_free(&run->calendar);
     if (run->have_units) ps_units_free(&run->units);
     if (run->have_job) ps_job_free(&run->job);
+    ps_free(run->source_order);
     memset(run, 0, sizeof *run);
 }

@@ -46,6 +46,7 @@ typedef struct ps_run {
     ps_agg agg;
     ps_results results;
     size_t n_failed;
+    size_t *source_order;       /* job.sources indices in reading order */
     int have_job, have_units, have_calendar, have_agg, have_results;
     double t_ingest, t_score, t_render;
 } ps_run;
