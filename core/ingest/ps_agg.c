@@ -57,8 +57,10 @@ static int ex_insert(ps_examples *e, uint32_t pos, const char *code, uint32_t ma
         if (!e->off) return PS_ENOMEM;
     }
     if (e->text_len + len + 1 > e->text_cap) {
-        size_t cap = e->text_cap ? (size_t)e->text_cap * 2 : 256;
-        while (cap < e->text_len + len + 1) cap *= 2;
+        /* grow by half: a full list of 50 codes of ~22 bytes is not
+         * rounded up to 2 KB */
+        size_t cap = e->text_cap ? (size_t)e->text_cap + e->text_cap / 2 : 128;
+        while (cap < e->text_len + len + 1) cap += cap / 2;
         char *grown = ps_realloc(e->text, cap);
         if (!grown) return PS_ENOMEM;
         e->text = grown;
@@ -110,6 +112,8 @@ static int add_example(ps_agg *a, ps_unit_agg *u, ps_example_kind k, const char 
         e->text_len = e->off[e->kept];
     }
     uint32_t lo = e->seg, hi = e->kept;
+    /* rows mostly come in code order: then the code goes last */
+    if (lo < hi && ex_cmp(e, hi - 1, code) >= 0) lo = hi;
     while (lo < hi) {   /* after equal codes: stable like the old append */
         uint32_t mid = lo + (hi - lo) / 2;
         if (ex_cmp(e, mid, code) >= 0) lo = mid + 1;
