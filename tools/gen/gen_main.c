@@ -178,16 +178,23 @@ static FILE *xml_for(const outputs *w, const char *province) {
     return w->xml[atoi(province) % 100];
 }
 
+/* The file of one province: STEM.EXT for one province, STEM-XX.EXT at
+ * national scale (name), and its path under the output directory. */
+static void province_file(const options *o, const char *stem, const char *ext,
+                          const char *province, char *name, size_t size, char *path,
+                          size_t path_size) {
+    if (o->scale == GEN_NATIONAL) snprintf(name, size, "%s-%s.%s", stem, province, ext);
+    else snprintf(name, size, "%s.%s", stem, ext);
+    snprintf(path, path_size, "%s/%s", o->out, name);
+}
+
 static int open_portal(outputs *w, const options *o, const gen_units *u, ps_error *err) {
     for (size_t i = 0; i < u->count; i++) {
         int pc = atoi(u->items[i].province) % 100;
         if (w->xml[pc]) continue;
-        if (o->scale == GEN_NATIONAL)
-            snprintf(w->xml_name[pc], sizeof w->xml_name[pc], "portal-%s.xml", u->items[i].province);
-        else
-            snprintf(w->xml_name[pc], sizeof w->xml_name[pc], "portal.xml");
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", o->out, w->xml_name[pc]);
+        province_file(o, "portal", "xml", u->items[i].province, w->xml_name[pc],
+                      sizeof w->xml_name[pc], path, sizeof path);
         int rc = ps_atomic_open(&w->xf[pc], path, err);
         if (rc != PS_OK) return rc;
         w->xml[pc] = w->xf[pc].fp;
@@ -202,13 +209,10 @@ static int open_databases(outputs *w, const options *o, const gen_units *u, ps_e
     for (size_t i = 0; i < u->count; i++) {
         int pc = atoi(u->items[i].province) % 100;
         if (w->db[pc]) continue;
-        if (o->scale == GEN_NATIONAL)
-            snprintf(w->db_name[pc], sizeof w->db_name[pc], "onestop-%s.db", u->items[i].province);
-        else
-            snprintf(w->db_name[pc], sizeof w->db_name[pc], "onestop.db");
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", o->out, w->db_name[pc]);
-        /* 34 databases share what one used to have */
+        province_file(o, "onestop", "db", u->items[i].province, w->db_name[pc],
+                      sizeof w->db_name[pc], path, sizeof path);
+        /* 34 databases share the page cache one used to have */
         int rc = gen_sqlite_open(&w->db[pc], path, o->scale == GEN_NATIONAL ? 16 : 128, err);
         if (rc != PS_OK) return rc;
         w->db_names[w->n_db++] = w->db_name[pc];
