@@ -739,13 +739,16 @@ static int merge_unit(ps_agg *a, ps_unit_agg *dst, const ps_unit_agg *src, const
             dst->fee_with_payment[w] |= src->fee_with_payment[w];
         }
     }
-    for (size_t bit = 0; proc_map && bit < src->fee_words * 64; bit++) {
-        int rc = PS_OK;
-        if (src->fee_with_dossier[bit / 64] >> (bit % 64) & 1)
-            rc = set_fee_bit(dst, 0, (size_t)proc_map[bit]);
-        if (rc == PS_OK && src->fee_with_payment[bit / 64] >> (bit % 64) & 1)
-            rc = set_fee_bit(dst, 1, (size_t)proc_map[bit]);
-        if (rc) return rc;
+    for (size_t w = 0; proc_map && w < src->fee_words; w++) {
+        if (!src->fee_with_dossier[w] && !src->fee_with_payment[w]) continue;
+        for (size_t bit = w * 64; bit < w * 64 + 64; bit++) {
+            int rc = PS_OK;
+            if ((src->fee_with_dossier[w] >> (bit % 64)) & 1)
+                rc = set_fee_bit(dst, 0, (size_t)proc_map[bit]);
+            if (rc == PS_OK && ((src->fee_with_payment[w] >> (bit % 64)) & 1))
+                rc = set_fee_bit(dst, 1, (size_t)proc_map[bit]);
+            if (rc) return rc;
+        }
     }
     for (int k = 0; k < PS_EX__COUNT; k++) {
         const ps_examples *se = &src->ex[k];

@@ -124,6 +124,26 @@ int main(void) {
     CHECK_INT(&t, memcmp(&merged.u[ba_dinh].d, &whole.u[ba_dinh].d, sizeof whole.u[0].d), 0);
     CHECK_INT(&t, memcmp(&merged.u[lao_cai].d, &whole.u[lao_cai].d, sizeof whole.u[0].d), 0);
 
+    /* a fee procedure only 15's catalogue has: number 0 there, number 1
+     * (after P3) in the merged table; a dossier paid online there */
+    ps_procedure p9 = {"P9", "Thủ tục 9", "Hộ tịch", 5, 4, 1, 1};
+    ps_dossier paid = late("L5", "02647");
+    paid.procedure_code = "P9";
+    paid.paid_online = 1;
+    ps_agg p15b;
+    CHECK_INT(&t, ps_agg_init(&p15b, &c15, &err), PS_OK);
+    CHECK_INT(&t, ps_agg_add(&p15b, 1, PS_REC_PROCEDURE, &p9, 1, "db", &err), PS_OK);
+    CHECK_INT(&t, ps_agg_add(&p15b, 1, PS_REC_DOSSIER, &paid, 1, "db", &err), PS_OK);
+    CHECK_INT(&t, (int)(p15b.u[lao_cai].fee_with_payment[0] & 3), 1);
+    CHECK_INT(&t, ps_agg_merge(&merged, &p15b, &err), PS_OK);
+    CHECK_INT(&t, merged.n_procs, 2);
+    CHECK_STR(&t, merged.procs[1].code, "P9");
+    CHECK_INT(&t, merged.fee_procs, 1);
+    CHECK_INT(&t, (int)(merged.u[lao_cai].fee_with_payment[0] & 3), 2);
+    CHECK_INT(&t, (int)(merged.u[lao_cai].fee_with_dossier[0] & 3), 2);
+    CHECK_INT(&t, merged.u[lao_cai].d.fee_paid_online, 1);
+    ps_agg_free(&p15b);
+
     /* A record of 01 in the partition of 15: refused and flagged. */
     ps_dossier stray = late("X1", "00004");
     CHECK_INT(&t, ps_agg_add(&p15, 1, PS_REC_DOSSIER, &stray, 1, "db", &err), PS_EDATA);
