@@ -12,14 +12,16 @@
 # docs/benchmark.md.
 #
 #   bench/run.sh BUILD_DIR [--scales commune,province,province-1M,national]
-#                [--runs N] [--seed N] [--regen]
+#                [--runs N] [--seed N] [--regen] [--lean]
+# --lean: at national scale only the full job (aggregate, run, and their
+# xmllint ceiling), not each source alone and not PostgreSQL: half the time.
 # Word splitting of $(timed ...) into "WALL RSS RC" and of the list of portal
 # exports is intended:
 # shellcheck disable=SC2046,SC2086
 set -eu
 
 usage() {
-  echo "usage: bench/run.sh BUILD_DIR [--scales commune,province,province-1M,national] [--runs N] [--seed N] [--regen]" >&2
+  echo "usage: bench/run.sh BUILD_DIR [--scales commune,province,province-1M,national] [--runs N] [--seed N] [--regen] [--lean]" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
@@ -28,6 +30,7 @@ SCALES=commune,province,province-1M,national
 RUNS=3
 SEED=2025
 REGEN=0
+LEAN=0
 while [ $# -gt 0 ]; do
   case $1 in
     --scales) [ $# -ge 2 ] || usage; SCALES=$2; shift 2 ;;
@@ -35,6 +38,7 @@ while [ $# -gt 0 ]; do
     --runs) [ $# -ge 2 ] || usage; RUNS=$2; shift 2 ;;
     --seed) [ $# -ge 2 ] || usage; SEED=$2; shift 2 ;;
     --regen) REGEN=1; shift ;;
+    --lean) LEAN=1; shift ;;
     *) usage ;;
   esac
 done
@@ -303,6 +307,9 @@ bench_scale() {
   _dbs=$(ls "$D"/onestop*.db)
   warm $_dbs $_portal "$D/kiosk.csv" "$D/survey-responses.csv"
 
+  if [ "$LEAN" = 1 ] && [ "$_s" = national ]; then
+    say "national scale, --lean: the full job only"
+  else
   measure "$_s" onestop_sqlite "$(single_job "$D" onestop_sqlite)" "$(bytes_of $_dbs)" \
     "$(have sqlite3 && echo sqlite || echo none)" "$_dbs"
   measure "$_s" portal_xml "$(single_job "$D" portal_xml)" "$(bytes_of $_portal)" \
@@ -328,6 +335,7 @@ bench_scale() {
     psql_q -d postgres -c "DROP DATABASE IF EXISTS $_db" > /dev/null
   else
     printf 'ingest\t%s\tonestop_pg\t-\t-\t-\t-\t-\t-\tnot measured: %s\n' "$_s" "$PG_WHY" >> "$ROWS"
+  fi
   fi
   measure "$_s" "all sources" "$D/job.lua" \
     "$(bytes_of $_dbs $_portal "$D/survey-form.xml" "$D/survey-responses.csv" "$D/kiosk.csv")" none ""
@@ -357,7 +365,7 @@ MEM=$(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
 KERNEL=$(uname -r)
 NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
 BTYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null)
-CMD="bench/run.sh $(basename "$BUILD") --scales $SCALES --runs $RUNS --seed $SEED"
+CMD="bench/run.sh $(basename "$BUILD") --scales $SCALES --runs $RUNS --seed $SEED$([ "$LEAN" = 1 ] && echo " --lean")"
 NEXPORTS=$(ls "$WORK/national-s$SEED"/portal-*.xml 2>/dev/null | wc -l)
 
 tables() {
