@@ -237,8 +237,11 @@ static int probe_batch(ps_sink *sink, ps_record_kind kind, const void *records, 
             kind != PS_REC_PUBLICITY && kind != PS_REC_SURVEY_RESPONSE &&
             kind != PS_REC_KIOSK && kind != PS_REC_MEASURE && kind != PS_REC_COUNTER)
             return PS_OK; /* a catalogue or form: keep reading */
+        /* a code not in the unit list (a typo, a fault) is reported in any
+         * partition: it says nothing about the province */
         int u = code ? ps_units_find(sink->units, code) : -1;
-        int p = u >= 0 ? ps_agg_province_of(sink->units, u) : -1;
+        if (u < 0) continue;
+        int p = ps_agg_province_of(sink->units, u);
         province = province == -2 || province == p ? p : -1;
     }
     if (province == -2) return PS_OK;

@@ -51,9 +51,9 @@ int ps_source_run(const ps_loaded_plugin *p, const ps_job_source *src, const ps_
                   ps_source_report *report, ps_error *err);
 
 /* Which province a source covers, from its first records: open it, read
- * until the first batch of records that name units, stop.  *province is
- * the index of the province unit when every unit of that batch is in it,
- * -1 when they span several, none is known or the source has no records.
+ * until the first batch of records that name known units, stop.  *province
+ * is the index of the province unit when every known unit of that batch is
+ * in it, -1 when they span several or the source names no known unit.
  * Silent (no log, no findings); a source that cannot be read fails here
  * with the error the real read would give. */
 int ps_source_probe(const ps_loaded_plugin *p, const ps_job_source *src, const ps_job *job,
