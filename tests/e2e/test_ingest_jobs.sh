@@ -84,6 +84,22 @@ grep -v 'records.procedure' agg1 | sort > a1; grep -v 'records.procedure' aggm |
 check "merged database: same counters" "" "$(diff a1 am | head -5)"
 check "counters compared" 1 "$(grep -c '^02647	d.received	' am)"
 
+# A database whose first row names a unit not in the list (a fault):
+# still one province, read by province; the unknown code is reported.
+sqlite3 unk04.db ".read /dev/stdin" <<SQL
+ATTACH '$T/d/onestop-04.db' AS b;
+CREATE TABLE procedures AS SELECT * FROM b.procedures;
+CREATE TABLE dossiers AS SELECT * FROM b.dossiers WHERE 0;
+INSERT INTO dossiers SELECT * FROM (SELECT * FROM b.dossiers LIMIT 1);
+UPDATE dossiers SET code = 'UNKNOWN-1', unit_code = '99999';
+INSERT INTO dossiers SELECT * FROM b.dossiers;
+CREATE TABLE feedback AS SELECT * FROM b.feedback;
+SQL
+job outu "$(DB 01)" "{ plugin = \"onestop_sqlite\", path = \"$T/unk04.db\" }" "$(DB 15)" "$(XML 01)" "$(XML 04)" "$(XML 15)" > jobu.lua
+"$PARSCORE" aggregate -v --jobs 2 jobu.lua > aggu 2> logu; check_status "unknown unit first" 0 $?
+check_contains "unknown unit first: by province" "reading 3 partitions (by province)" logu
+check "unknown unit reported" 1 "$(awk -F'\t' '$1 == "*" && $2 == "unknown_unit.99999" { print $3 }' aggu)"
+
 # A failing source: the same message for any number of workers.
 head -c 20000 d/portal-04.xml > bad-04.xml
 for w in 1 4; do
