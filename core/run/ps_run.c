@@ -258,9 +258,14 @@ static void free_groups(ingest_group *groups, size_t n) {
     ps_free(groups);
 }
 
+static int by_first_source(const void *a, const void *b) {
+    const ingest_group *x = a, *y = b;
+    return x->slots[0] < y->slots[0] ? -1 : x->slots[0] > y->slots[0];
+}
+
 /* Partition the sorted sources.  by_province: one group per province that
- * sources cover (unit-list order), then one for the sources that cover no
- * single province; else one group of everything. */
+ * sources cover, and one for the sources that cover no single province;
+ * else one group of everything. */
 static int make_groups(const ps_run *run, const source_slot *slots, size_t n, int by_province,
                        ingest_group **out, size_t *n_out) {
     size_t n_units = run->units.count;
@@ -292,6 +297,9 @@ static int make_groups(const ps_run *run, const source_slot *slots, size_t n, in
         groups[0].n_slots = n;
         ng = 1;
     }
+    /* merged in reading order of their first source: with one province,
+     * exactly the order one partition would read them in */
+    qsort(groups, ng, sizeof *groups, by_first_source);
     *out = groups;
     *n_out = ng;
     return PS_OK;
@@ -300,7 +308,8 @@ static int make_groups(const ps_run *run, const source_slot *slots, size_t n, in
 /* Sources read into the run's aggregate, one province at a time on a pool
  * of workers.  Each province has its own database and portal export, so
  * the duplicate state of one province is all that is alive per worker, and
- * the partial aggregates are merged in province order: the outputs are
+ * the partial aggregates are merged in a fixed order (of their first
+ * source in reading order, i.e. precedence, plugin, path): the outputs are
  * the same bytes for any number of workers. */
 static int ingest_sources(ps_run *run, source_slot *slots, size_t n, const ps_agg_config *ac,
                           ps_error *err) {
@@ -309,6 +318,12 @@ static int ingest_sources(ps_run *run, source_slot *slots, size_t n, const ps_ag
     int by_province = n > 1;
     for (size_t i = 0; i < n; i++) slots[i].province = -1;
     for (size_t i = 0; by_province && i < n; i++) {
+        /* Sources without dossiers, feedback or a catalogue (surveys,
+         * kiosks, measures) share nothing with other sources but additive
+         * counters: they go to the partition of no province, unprobed (a
+         * national survey file's first batch may well be all of one
+         * province). */
+        if (!(slots[i].plugin.desc->record_kinds & held)) continue;
         int rc = ps_source_probe(&slots[i].plugin, slots[i].src, &run->job, &run->units,
                                  &slots[i].province, err);
         if (rc != PS_OK) return rc;
@@ -346,9 +361,11 @@ static int ingest_sources(ps_run *run, source_slot *slots, size_t n, const ps_ag
         if (!stray || !by_province) return rc;
         /* a source's first records were all of one province, later ones
          * were not: read everything again as one partition */
-        if (run->cfg.verbose > 0)
-            fprintf(stderr, "parscore: a source covers several provinces; reading the job "
-                            "as one partition\n");
+        if (run->cfg.verbose > 0) {
+            char why[1200];
+            fprintf(stderr, "parscore: a source covers several provinces (%s); reading the "
+                            "job as one partition\n", ps_error_format(err, why, sizeof why));
+        }
         ps_agg_free(&run->agg);
         memset(err, 0, sizeof *err);
         by_province = 0;

@@ -77,7 +77,8 @@ CREATE TABLE feedback AS SELECT * FROM a.feedback UNION ALL SELECT * FROM b.feed
 SQL
 job outm "{ plugin = \"onestop_sqlite\", path = \"$T/all.db\" }" "$(XML 01)" "$(XML 04)" "$(XML 15)" "$SURVEY" "$KIOSK" > jobm.lua
 "$PARSCORE" aggregate -v --jobs 2 jobm.lua > aggm 2> logm; check_status "merged database" 0 $?
-check_contains "fell back to one partition" "covers several provinces; reading the job as one partition" logm
+check_contains "fell back to one partition" "reading the job as one partition" logm
+check_contains "says which source and unit" "all.db: unit 01273 is not in the province of this source's first records" logm
 check_contains "one partition" "reading 1 partition (one for the whole job)" logm
 # (three catalogues were read there, one here)
 grep -v 'records.procedure' agg1 | sort > a1; grep -v 'records.procedure' aggm | sort > am
