@@ -318,7 +318,8 @@ bench_scale() {
     "$(bytes_of "$D/survey-form.xml" "$D/survey-responses.csv")" none ""
   measure "$_s" kiosk "$(single_job "$D" kiosk)" "$(bytes_of "$D/kiosk.csv")" none ""
   if [ "$PG_OK" = 1 ]; then
-    _db=bench_$(echo "$_s" | tr -c 'a-zA-Z0-9\n' '_')
+    # an unquoted identifier: lower case, as CREATE DATABASE makes it
+    _db=bench_$(echo "$_s" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9\n' '_')
     say "$_s scale: loading onestop-pg.sql into PostgreSQL ..."
     psql_q -d postgres -c "DROP DATABASE IF EXISTS $_db" -c "CREATE DATABASE $_db" > /dev/null
     set -- $(timed /dev/null "$T/load.err" "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGD" -U parscore -d "$_db" -f "$D/onestop-pg.sql")
