@@ -212,8 +212,10 @@ static const struct {
     [PS_REC_COUNTER] = {sizeof(ps_counter), "ps_counter"},
 };
 
-/* The unit code a record names, or NULL (procedures, survey forms). */
-static const char *record_unit(ps_record_kind kind, const void *records, size_t i) {
+/* The unit code a record names (NULL if it names none); *has 0 for kinds
+ * without a unit (procedures, survey forms). */
+static const char *record_unit(ps_record_kind kind, const void *records, size_t i, int *has) {
+    *has = 1;
     switch (kind) {
     case PS_REC_DOSSIER: return ((const ps_dossier *)records)[i].unit_code;
     case PS_REC_FEEDBACK: return ((const ps_feedback *)records)[i].unit_code;
@@ -222,7 +224,7 @@ static const char *record_unit(ps_record_kind kind, const void *records, size_t 
     case PS_REC_KIOSK: return ((const ps_kiosk *)records)[i].unit_code;
     case PS_REC_MEASURE: return ((const ps_measure *)records)[i].unit_code;
     case PS_REC_COUNTER: return ((const ps_counter *)records)[i].unit_code;
-    default: return NULL;
+    default: *has = 0; return NULL;
     }
 }
 
@@ -232,11 +234,9 @@ static int probe_batch(ps_sink *sink, ps_record_kind kind, const void *records, 
                        ps_error *err) {
     int province = -2;
     for (size_t i = 0; i < count && province != -1; i++) {
-        const char *code = record_unit(kind, records, i);
-        if (!code && kind != PS_REC_DOSSIER && kind != PS_REC_FEEDBACK &&
-            kind != PS_REC_PUBLICITY && kind != PS_REC_SURVEY_RESPONSE &&
-            kind != PS_REC_KIOSK && kind != PS_REC_MEASURE && kind != PS_REC_COUNTER)
-            return PS_OK; /* a catalogue or form: keep reading */
+        int has;
+        const char *code = record_unit(kind, records, i, &has);
+        if (!has) return PS_OK; /* a catalogue or form: keep reading */
         /* a code not in the unit list (a typo, a fault) is reported in any
          * partition: it says nothing about the province */
         int u = code ? ps_units_find(sink->units, code) : -1;
