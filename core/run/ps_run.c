@@ -241,13 +241,17 @@ static int run_pool(ingest_pool *pool, int workers, ps_error *err) {
             *err = pool->groups[i].err;
             return pool->groups[i].failed;
         }
+    /* a failed merge stopped the others */
+    if (pool->merge_rc != PS_OK) {
+        *err = pool->merge_err;
+        return pool->merge_rc;
+    }
     for (size_t i = 0; i < pool->n_groups; i++)
         if (pool->groups[i].failed) {
             *err = pool->groups[i].err;
             return pool->groups[i].failed;
         }
-    if (pool->merge_rc != PS_OK) *err = pool->merge_err;
-    return pool->merge_rc;
+    return PS_OK;
 }
 
 static void free_groups(ingest_group *groups, size_t n) {
