@@ -3,28 +3,34 @@
 # plugin, the scoring and rendering stages, end-to-end wall time and peak RSS
 # at the commune, province and national scales of parscore-gen data, each
 # next to a ceiling measured in the same run on the same files (xmllint
-# --stream, the sqlite3 CLI and psql running a per-unit GROUP BY).  Prints a
-# markdown table and writes it to bench/results.md and bench/README-section.md.
+# --stream, the sqlite3 CLI and psql running a per-unit GROUP BY), and the
+# ratios of issue 11's goals in one table (full run vs xmllint at province-1M
+# and national-10M, each source vs its ceiling, PDFs per second and bytes per
+# PDF, peak RSS at 1M and 10M dossiers).  Prints a markdown table and writes
+# it to bench/results.md and bench/README-section.md.
 # Never run by the tests: timings are not pass/fail.  What every number means:
 # docs/benchmark.md.
 #
-#   bench/run.sh BUILD_DIR [--scales commune,province,national] [--runs N]
-#                [--seed N] [--regen]
+#   bench/run.sh BUILD_DIR [--scales commune,province,province-1M,national]
+#                [--runs N] [--seed N] [--regen] [--lean]
+# --lean: at national scale only the full job (aggregate, run, and their
+# xmllint ceiling), not each source alone and not PostgreSQL: half the time.
 # Word splitting of $(timed ...) into "WALL RSS RC" and of the list of portal
 # exports is intended:
 # shellcheck disable=SC2046,SC2086
 set -eu
 
 usage() {
-  echo "usage: bench/run.sh BUILD_DIR [--scales commune,province,national] [--runs N] [--seed N] [--regen]" >&2
+  echo "usage: bench/run.sh BUILD_DIR [--scales commune,province,province-1M,national] [--runs N] [--seed N] [--regen] [--lean]" >&2
   exit 2
 }
 [ $# -ge 1 ] || usage
 BUILD=$1; shift
-SCALES=commune,province,national
+SCALES=commune,province,province-1M,national
 RUNS=3
 SEED=2025
 REGEN=0
+LEAN=0
 while [ $# -gt 0 ]; do
   case $1 in
     --scales) [ $# -ge 2 ] || usage; SCALES=$2; shift 2 ;;
@@ -32,12 +38,13 @@ while [ $# -gt 0 ]; do
     --runs) [ $# -ge 2 ] || usage; RUNS=$2; shift 2 ;;
     --seed) [ $# -ge 2 ] || usage; SEED=$2; shift 2 ;;
     --regen) REGEN=1; shift ;;
+    --lean) LEAN=1; shift ;;
     *) usage ;;
   esac
 done
 case $RUNS in ''|*[!0-9]*|0) echo "bench: --runs needs a positive number" >&2; exit 2 ;; esac
 for s in $(echo "$SCALES" | tr ',' ' '); do
-  case $s in commune|province|national) ;; *) echo "bench: unknown scale \"$s\" (commune, province, national)" >&2; exit 2 ;; esac
+  case $s in commune|province|province-1M|national) ;; *) echo "bench: unknown scale \"$s\" (commune, province, province-1M, national)" >&2; exit 2 ;; esac
 done
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -101,6 +108,7 @@ gen_args() {
   case $1 in
     commune) echo "--scale commune --province 15 --seed $SEED" ;;
     province) echo "--scale province --province 15 --seed $SEED" ;;
+    province-1M) echo "--scale province --province 15 --seed $SEED --dossiers 1000000" ;;
     national) echo "--scale national --seed $SEED" ;;
     national-1M) echo "--scale national --seed $SEED --dossiers 1000000 --formats sqlite,xml" ;;
   esac
@@ -216,7 +224,7 @@ measure() {
     echo "$1" >> "$T/w"; echo "$2" >> "$T/m"; plugin_s "$T/agg.err" >> "$T/p"
     case $_ck in
       xmllint) set -- $(timed /dev/null "$T/ceil.err" xmllint --stream --noout $_ca) ;;
-      sqlite) set -- $(timed /dev/null "$T/ceil.err" sqlite3 -readonly "$_ca" "$CEIL_SQL") ;;
+      sqlite) set -- $(timed /dev/null "$T/ceil.err" sh -c 'q=$1; shift; for f; do sqlite3 -readonly "$f" "$q" || exit 1; done' sh "$CEIL_SQL" $_ca) ;;
       psql) set -- $(timed /dev/null "$T/ceil.err" "$PGBIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$PGD" -U parscore -d "$_ca" -c "$CEIL_SQL") ;;
       *) set -- 0 0 0 ;;
     esac
@@ -243,7 +251,7 @@ end_to_end() {
   _n=$RUNS; [ "$_scale" = national ] && _n=1
   _job=$_dir/bench-run.lua
   sed 's|^ *output *= *"[^"]*"|  output = "bench-out"|' "$_dir/job.lua" > "$_job"
-  : > "$T/w"; : > "$T/m"; : > "$T/si"; : > "$T/ss"; : > "$T/sr"
+  : > "$T/w"; : > "$T/m"; : > "$T/si"; : > "$T/ss"; : > "$T/sr"; : > "$T/sx"
   _i=0 _bad=""
   while [ $_i -lt $_n ]; do
     _i=$((_i + 1))
@@ -259,6 +267,11 @@ end_to_end() {
     [ -s "$T/st" ] || { _bad="no stage timings on stderr"; break; }
     read -r _a _b _c < "$T/st"
     echo "$_a" >> "$T/si"; echo "$_b" >> "$T/ss"; echo "$_c" >> "$T/sr"
+    # the full run's ceiling: xmllint streaming the same portal exports
+    if have xmllint; then
+      set -- $(timed /dev/null "$T/ceil.err" xmllint --stream --noout $(ls "$_dir"/portal*.xml))
+      [ "$3" = 0 ] && echo "$1" >> "$T/sx"
+    fi
   done
   if [ -n "$_bad" ]; then
     printf 'e2e\t%s\t-\t-\t-\t-\t-\t-\t-\t%s\t%s\n' "$_scale" "$_n" "$_bad" >> "$ROWS"
@@ -267,9 +280,9 @@ end_to_end() {
   fi
   _np=$(find "$_dir/bench-out" -name '*.pdf' | wc -l)
   _pb=$(find "$_dir/bench-out" -name '*.pdf' -exec cat {} + | wc -c)
-  printf 'e2e\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n' "$_scale" "$(median < "$T/si")" \
+  printf 'e2e\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\t%s\n' "$_scale" "$(median < "$T/si")" \
     "$(median < "$T/ss")" "$(median < "$T/sr")" "$_np" "$_pb" "$(median < "$T/w")" \
-    "$(median < "$T/m")" "$_n" >> "$ROWS"
+    "$(median < "$T/m")" "$_n" "$(if [ -s "$T/sx" ]; then median < "$T/sx"; fi)" >> "$ROWS"
   say "$_scale end to end: $(median < "$T/w") s, $_np PDFs"
 }
 
@@ -290,17 +303,23 @@ bench_scale() {
   D=$(ensure_data "$_s") || return 1
   say "$_s scale: data in bench/work/$(basename "$D")"
   _portal=$(ls "$D"/portal*.xml)
-  warm "$D/onestop.db" $_portal "$D/kiosk.csv" "$D/survey-responses.csv"
+  # one database per province at national scale (onestop-XX.db)
+  _dbs=$(ls "$D"/onestop*.db)
+  warm $_dbs $_portal "$D/kiosk.csv" "$D/survey-responses.csv"
 
-  measure "$_s" onestop_sqlite "$(single_job "$D" onestop_sqlite)" "$(bytes_of "$D/onestop.db")" \
-    "$(have sqlite3 && echo sqlite || echo none)" "$D/onestop.db"
+  if [ "$LEAN" = 1 ] && [ "$_s" = national ]; then
+    say "national scale, --lean: the full job only"
+  else
+  measure "$_s" onestop_sqlite "$(single_job "$D" onestop_sqlite)" "$(bytes_of $_dbs)" \
+    "$(have sqlite3 && echo sqlite || echo none)" "$_dbs"
   measure "$_s" portal_xml "$(single_job "$D" portal_xml)" "$(bytes_of $_portal)" \
     "$(have xmllint && echo xmllint || echo none)" "$_portal"
   measure "$_s" survey "$(single_job "$D" survey)" \
     "$(bytes_of "$D/survey-form.xml" "$D/survey-responses.csv")" none ""
   measure "$_s" kiosk "$(single_job "$D" kiosk)" "$(bytes_of "$D/kiosk.csv")" none ""
   if [ "$PG_OK" = 1 ]; then
-    _db=bench_$_s
+    # an unquoted identifier: lower case, as CREATE DATABASE makes it
+    _db=bench_$(echo "$_s" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9\n' '_')
     say "$_s scale: loading onestop-pg.sql into PostgreSQL ..."
     psql_q -d postgres -c "DROP DATABASE IF EXISTS $_db" -c "CREATE DATABASE $_db" > /dev/null
     set -- $(timed /dev/null "$T/load.err" "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGD" -U parscore -d "$_db" -f "$D/onestop-pg.sql")
@@ -318,16 +337,17 @@ bench_scale() {
   else
     printf 'ingest\t%s\tonestop_pg\t-\t-\t-\t-\t-\t-\tnot measured: %s\n' "$_s" "$PG_WHY" >> "$ROWS"
   fi
+  fi
   measure "$_s" "all sources" "$D/job.lua" \
-    "$(bytes_of "$D/onestop.db" $_portal "$D/survey-form.xml" "$D/survey-responses.csv" "$D/kiosk.csv")" none ""
+    "$(bytes_of $_dbs $_portal "$D/survey-form.xml" "$D/survey-responses.csv" "$D/kiosk.csv")" none ""
   end_to_end "$_s" "$D"
   rm -f "$D"/bench-*.lua
   [ "$_s" = national ] || return 0
   # Same 3,321 communes with a tenth of the dossiers: separates what grows
   # with the number of units from what grows with the number of dossiers.
   D=$(ensure_data national-1M) || return 1
-  measure national-1M onestop_sqlite "$(single_job "$D" onestop_sqlite)" "$(bytes_of "$D/onestop.db")" none ""
-  measure national-1M "all sources" "$D/job.lua" "$(bytes_of "$D/onestop.db" "$D"/portal*.xml)" none ""
+  measure national-1M onestop_sqlite "$(single_job "$D" onestop_sqlite)" "$(bytes_of "$D"/onestop*.db)" none ""
+  measure national-1M "all sources" "$D/job.lua" "$(bytes_of "$D"/onestop*.db "$D"/portal*.xml)" none ""
   rm -f "$D"/bench-*.lua
 }
 
@@ -346,7 +366,8 @@ MEM=$(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
 KERNEL=$(uname -r)
 NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
 BTYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null)
-CMD="bench/run.sh $(basename "$BUILD") --scales $SCALES --runs $RUNS --seed $SEED"
+CMD="bench/run.sh $(basename "$BUILD") --scales $SCALES --runs $RUNS --seed $SEED$([ "$LEAN" = 1 ] && echo " --lean")"
+NEXPORTS=$(ls "$WORK/national-s$SEED"/portal-*.xml 2>/dev/null | wc -l)
 
 tables() {
   awk -F'\t' -v runs="$RUNS" '
@@ -355,7 +376,7 @@ tables() {
   { row[NR] = $0 }
   $1 == "ingest" { order[++ni] = NR }
   $1 == "ceil" { ceil[$2 "|" $3] = $0; nc++ }
-  $1 == "e2e" { e2e[++ne] = NR }
+  $1 == "e2e" { e2e[++ne] = NR; e2ex[$2] = NR }
   $1 == "pgload" { pgnote = pgnote sprintf("Loading `onestop-pg.sql` (%.1f MB) with psql took %.1f s at %s scale (not part of any figure above).\n", mb($4), $3, $2) }
   $1 == "skip" { skip = skip "\n" "National scale skipped: " $3 "." }
   $1 == "ingest" && ($3 == "onestop_sqlite" || $3 == "all sources") && $6 != "-" { rss[$2 "|" $3] = $7 }
@@ -414,7 +435,43 @@ tables() {
       print ""
     }
     if (skip != "") print substr(skip, 2) "\n"
-  }' "$ROWS"
+    goals()
+  }
+  # Issue 11 goals, each ratio measured above (alternating runs, same files).
+  function goals(   p, k, c, f, n, m, ok) {
+    p = ""
+    split("province-1M|province|commune", pr, "|")
+    for (k = 1; k <= 3 && p == ""; k++) if ((pr[k] in e2ex) || ((pr[k] "|portal_xml") in ceil)) p = pr[k]
+    print "### Goals (issue 11): every ratio of one run"
+    print ""
+    print "| workload | parscore | ceiling | ceiling s | ratio | goal |"
+    print "|---|---:|---|---:|---:|---|"
+    if (p in e2ex) {
+      split(row[e2ex[p]], f, "\t")
+      if (f[12] != "") printf "| %s: full run, all PDFs | %.2f s, %.0f MiB | `xmllint --stream --noout` on its export | %.2f | %.2f× | ≤ 1.5× |\n", p, f[8], f[9] / 1024, f[12], f[8] / f[12]
+    }
+    split("portal_xml|onestop_sqlite|onestop_pg", srcs, "|")
+    for (k = 1; k <= 3; k++) {
+      if (!((p "|" srcs[k]) in ceil)) continue
+      split(ceil[p "|" srcs[k]], c, "\t")
+      name = c[6] == "xmllint" ? "`xmllint --stream --noout`" : c[6] == "sqlite" ? "`sqlite3` per-unit GROUP BY" : "`psql` per-unit GROUP BY"
+      printf "| %s: %s alone | %.2f s | %s | %.2f | %.2f× | %s |\n", p, srcs[k], c[4], name, c[5], c[4] / (c[5] > 0 ? c[5] : 0.005), srcs[k] == "onestop_sqlite" ? "≤ 1.2×" : srcs[k] == "portal_xml" ? "≤ 1.2×" : "—"
+    }
+    if ("national" in e2ex) {
+      split(row[e2ex["national"]], f, "\t")
+      if (f[12] != "") printf "| national 10M: full run, all PDFs | %.2f s, %.0f MiB | `xmllint --stream --noout` over the %s exports | %.2f | %.2f× | ≤ 1.5×, ≤ 100 MiB |\n", f[8], f[9] / 1024, nexports, f[12], f[8] / f[12]
+    }
+    k = ("national" in e2ex) ? "national" : p
+    if (k in e2ex) {
+      split(row[e2ex[k]], f, "\t")
+      r = f[5] + 0; if (r <= 0) r = 0.005
+      printf "| %s: scorecards | %.0f PDFs/s, %.1f kB each | — | — | — | ≥ 400/s, ≤ 40 kB |\n", k, f[6] / r, f[6] ? f[7] / f[6] / 1000 : 0
+    }
+    m = rss["national-1M|all sources"]; n = rss["national|all sources"]
+    if (m != "" && n != "")
+      printf "| peak RSS, full job (`parscore aggregate`): 1M → 10M dossiers, 3,321 communes | %.0f → %.0f MiB | — | — | %.2f× | ≤ 1.2× |\n", m / 1024, n / 1024, n / m
+    print ""
+  }' nexports="$NEXPORTS" "$ROWS"
 }
 
 LOAD_NOTE=""

@@ -42,6 +42,8 @@ static const char usage[] =
     "  --threads N            PDF rendering threads (default: all cores)\n"
     "  --plugin NAME          validate: the plugin that reads the files\n"
     "  -o, --output FILE      template: where to write it\n"
+    "  --jobs N               provinces read at once while ingesting (default:\n"
+    "                         all cores; outputs are the same for any N)\n"
     "  -h, --help             this text\n"
     "  --version              print the version and the plugin ABI version\n"
     "\n"
@@ -120,7 +122,7 @@ static const cli_command commands[] = {
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static const char *const option_names[] = {"--quiet", "--verbose", "--plugin-dir",
-    "--timestamp", "--strict", "--threads", "--plugin", "--output", "--help", "--version", NULL};
+    "--timestamp", "--strict", "--threads", "--plugin", "--output", "--jobs", "--help", "--version", NULL};
 
 /* Edit distance with transpositions, for "did you mean" (short words). */
 static size_t distance(const char *a, const char *b) {
@@ -335,7 +337,7 @@ int main(int argc, char **argv) {
             }
             output = argv[++i];
         } else if (!strcmp(a, "--plugin-dir") || !strcmp(a, "--timestamp") || !strcmp(a, "--threads") ||
-                   !strcmp(a, "--plugin")) {
+                   !strcmp(a, "--plugin") || !strcmp(a, "--jobs")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "parscore: %s needs a value (see parscore --help)\n", a);
                 return PS_EXIT_USAGE;
@@ -357,6 +359,13 @@ int main(int argc, char **argv) {
                     return PS_EXIT_USAGE;
                 }
                 cfg.timestamp = t;
+            } else if (!strcmp(a, "--jobs")) {
+                long t = strtol(v, &end, 10);
+                if (*end || t < 1 || t > 64) {
+                    fprintf(stderr, "parscore: --jobs takes a number from 1 to 64\n");
+                    return PS_EXIT_USAGE;
+                }
+                cfg.jobs = (int)t;
             } else {
                 long t = strtol(v, &end, 10);
                 if (*end || t < 1 || t > 256) {

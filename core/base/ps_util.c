@@ -327,8 +327,7 @@ void ps_map_free(ps_map *m) {
     memset(m, 0, sizeof *m);
 }
 
-static int fpset_grow(ps_fpset *s) {
-    size_t cap = s->cap ? s->cap * 2 : 1024;
+static int fpset_rehash(ps_fpset *s, size_t cap) {
     uint64_t *keys = ps_calloc(cap, sizeof *keys);
     uint32_t *values = ps_calloc(cap, sizeof *values);
     if (!keys || !values) {
@@ -349,6 +348,16 @@ static int fpset_grow(ps_fpset *s) {
     s->values = values;
     s->cap = cap;
     return PS_OK;
+}
+
+static int fpset_grow(ps_fpset *s) { return fpset_rehash(s, s->cap ? s->cap * 2 : 1024); }
+
+/* Sizing once from a known row count avoids the doubling, during which the
+ * old and the new table are both alive (+50% peak at 10M dossiers). */
+int ps_fpset_reserve(ps_fpset *s, size_t count) {
+    size_t cap = s->cap ? s->cap : 1024;
+    while (count * 4 > cap * 3) cap *= 2;
+    return cap == s->cap ? PS_OK : fpset_rehash(s, cap);
 }
 
 int ps_fpset_insert(ps_fpset *s, uint64_t fp, uint32_t value,

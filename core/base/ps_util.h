@@ -94,6 +94,8 @@ typedef struct ps_fpset {
  * value (which the caller may update), else inserts and returns 0. */
 int ps_fpset_insert(ps_fpset *s, uint64_t fp, uint32_t value,
                     uint32_t **slot, int *status);
+/* Make room for `count` entries without growing (PS_OK or PS_ENOMEM). */
+int ps_fpset_reserve(ps_fpset *s, size_t count);
 void ps_fpset_free(ps_fpset *s);
 
 /* ---- text ------------------------------------------------------------ */

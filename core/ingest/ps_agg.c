@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const example_keys[] = {
@@ -48,16 +49,79 @@ static void copy_code(char *dst, const char *src) {
     snprintf(dst, PS_CODE_MAX, "%s", src ? src : "");
 }
 
-/* Keep code in list k of u if there is room; the count is the caller's. */
+/* ---- example lists ---------------------------------------------------- */
+
+/* Insert code as code number pos, shifting the later ones. */
+static int ex_insert(ps_examples *e, uint32_t pos, const char *code, uint32_t max) {
+    size_t len = strnlen(code, PS_CODE_MAX - 1);
+    if (!e->off) {
+        e->off = ps_malloc(max * sizeof *e->off);
+        if (!e->off) return PS_ENOMEM;
+    }
+    if (e->text_len + len + 1 > e->text_cap) {
+        /* grow by half: a full list of 50 codes of ~22 bytes is not
+         * rounded up to 2 KB */
+        size_t cap = e->text_cap ? (size_t)e->text_cap + e->text_cap / 2 : 128;
+        while (cap < e->text_len + len + 1) cap += cap / 2;
+        char *grown = ps_realloc(e->text, cap);
+        if (!grown) return PS_ENOMEM;
+        e->text = grown;
+        e->text_cap = (uint32_t)cap;
+    }
+    uint32_t at = pos < e->kept ? e->off[pos] : e->text_len;
+    memmove(e->text + at + len + 1, e->text + at, e->text_len - at);
+    memcpy(e->text + at, code, len);
+    e->text[at + len] = '\0';
+    for (uint32_t i = e->kept; i > pos; i--) e->off[i] = e->off[i - 1] + (uint32_t)len + 1;
+    e->off[pos] = at;
+    e->kept++;
+    e->text_len += (uint32_t)len + 1;
+    return PS_OK;
+}
+
+int ps_examples_push(ps_examples *e, const char *code, uint32_t max) {
+    if (e->kept >= max || !code) return PS_OK;
+    return ex_insert(e, e->kept, code, max);
+}
+
+void ps_examples_free(ps_examples *e) {
+    ps_free(e->off);
+    ps_free(e->text);
+    memset(e, 0, sizeof *e);
+}
+
+/* Compare a code with a kept one as copy_code would have truncated it. */
+static int ex_cmp(const ps_examples *e, uint32_t i, const char *code) {
+    return strncmp(code, ps_example_code(e, i), PS_CODE_MAX - 1);
+}
+
+/* Keep code in list k of u, the count being the caller's: the smallest
+ * codes of each source, so the list holds the same codes whether a
+ * database is read in code or in rowid order (reading in rowid order is
+ * several times faster) or counted on its server (ps_counter examples). */
 static int keep_example(ps_agg *a, ps_unit_agg *u, ps_example_kind k, const char *code) {
     ps_examples *e = &u->ex[k];
-    if (e->kept >= a->cfg.examples_max || !code) return PS_OK;
-    if (!e->codes) {
-        e->codes = ps_malloc(a->cfg.examples_max * sizeof *e->codes);
-        if (!e->codes) return PS_ENOMEM;
+    uint32_t max = a->cfg.examples_max;
+    if (!code) return PS_OK;
+    if (e->seg_source != a->current_source + 1) {
+        e->seg_source = a->current_source + 1;
+        e->seg = e->kept;
     }
-    copy_code(e->codes[e->kept++], code);
-    return PS_OK;
+    if (e->kept >= max) {
+        /* full: a smaller code of this source replaces its largest one */
+        if (e->kept == e->seg || ex_cmp(e, e->kept - 1, code) >= 0) return PS_OK;
+        e->kept--;
+        e->text_len = e->off[e->kept];
+    }
+    uint32_t lo = e->seg, hi = e->kept;
+    /* rows mostly come in code order: then the code goes last */
+    if (lo < hi && ex_cmp(e, hi - 1, code) >= 0) lo = hi;
+    while (lo < hi) {   /* after equal codes: stable like the old append */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ex_cmp(e, mid, code) >= 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return ex_insert(e, lo, code, max);
 }
 
 static int add_example(ps_agg *a, ps_unit_agg *u, ps_example_kind k, const char *code) {
@@ -65,14 +129,20 @@ static int add_example(ps_agg *a, ps_unit_agg *u, ps_example_kind k, const char 
     return keep_example(a, u, k, code);
 }
 
-static int dq_add(ps_unit_agg *u, const char *key, uint32_t count, const char *example) {
-    ps_dq_entry *d = NULL;
-    for (size_t i = 0; i < u->n_dq; i++)
-        if (strcmp(u->dq[i].key, key) == 0) {
-            d = &u->dq[i];
-            break;
-        }
-    if (!d) {
+/* Findings are listed in key order, so the list does not depend on the
+ * order records arrive in.  order_source >= 0: the example is a record
+ * code of that source, and the entry keeps the smallest codes of each
+ * source (like the example lists); -1: examples in arrival order (line
+ * numbers of a file). */
+static int dq_note(ps_unit_agg *u, const char *key, uint32_t count, const char *example,
+                   int order_source) {
+    size_t pos = 0;
+    int c = 1;
+    while (pos < u->n_dq && (c = strcmp(u->dq[pos].key, key)) < 0) pos++;
+    ps_dq_entry *d;
+    if (pos < u->n_dq && c == 0) {
+        d = &u->dq[pos];
+    } else {
         if (u->n_dq == u->cap_dq) {
             size_t cap = u->cap_dq ? u->cap_dq * 2 : 4;
             ps_dq_entry *grown = ps_realloc(u->dq, cap * sizeof *grown);
@@ -80,13 +150,44 @@ static int dq_add(ps_unit_agg *u, const char *key, uint32_t count, const char *e
             u->dq = grown;
             u->cap_dq = cap;
         }
-        d = &u->dq[u->n_dq++];
+        memmove(&u->dq[pos + 1], &u->dq[pos], (u->n_dq - pos) * sizeof *u->dq);
+        u->n_dq++;
+        d = &u->dq[pos];
         memset(d, 0, sizeof *d);
         snprintf(d->key, sizeof d->key, "%s", key);
     }
     d->count += count;
-    if (example && example[0] && d->kept < PS_DQ_EXAMPLES) copy_code(d->examples[d->kept++], example);
+    if (!example || !example[0]) return PS_OK;
+    if (order_source < 0) {
+        if (d->kept < PS_DQ_EXAMPLES) copy_code(d->examples[d->kept++], example);
+        return PS_OK;
+    }
+    if (d->seg_source != order_source + 1) {
+        d->seg_source = order_source + 1;
+        d->seg = d->kept;
+    }
+    if (d->kept == PS_DQ_EXAMPLES) {
+        if (d->kept == d->seg ||
+            strncmp(example, d->examples[d->kept - 1], PS_CODE_MAX - 1) >= 0)
+            return PS_OK;
+        d->kept--;
+    }
+    uint32_t at = d->kept;
+    while (at > d->seg && strncmp(example, d->examples[at - 1], PS_CODE_MAX - 1) < 0) {
+        memcpy(d->examples[at], d->examples[at - 1], PS_CODE_MAX);
+        at--;
+    }
+    copy_code(d->examples[at], example);
+    d->kept++;
     return PS_OK;
+}
+
+static int dq_add(ps_unit_agg *u, const char *key, uint32_t count, const char *example) {
+    return dq_note(u, key, count, example, -1);
+}
+
+static int dq_code(const ps_agg *a, ps_unit_agg *u, const char *key, const char *code) {
+    return dq_note(u, key, 1, code, a->current_source);
 }
 
 /* Findings that belong to no unit (unknown unit codes...) are kept on a
@@ -97,7 +198,7 @@ static int note_unknown_units(ps_agg *a, const char *code, const char *example, 
     copy_code(key, code ? code : "(trống)");
     if (!ps_map_get(&a->unknown_index, key, &i)) {
         if (a->n_unknown >= PS_UNKNOWN_UNITS_MAX) {
-            a->unknown_unlisted++;
+            a->unknown_unlisted += n;
             return PS_OK;
         }
         if (a->n_unknown == a->cap_unknown) {
@@ -112,9 +213,23 @@ static int note_unknown_units(ps_agg *a, const char *code, const char *example, 
         copy_code(a->unknown[i].code, key);
         copy_code(a->unknown[i].example, example);
         if (ps_map_put(&a->unknown_index, key, i) != PS_OK) return PS_ENOMEM;
+    } else if (example && strncmp(example, a->unknown[i].example, PS_CODE_MAX - 1) < 0) {
+        /* the smallest example, so it does not depend on the reading order */
+        copy_code(a->unknown[i].example, example);
     }
     a->unknown[i].count += n;
     return PS_OK;
+}
+
+static int by_unknown_code(const void *x, const void *y) {
+    return strcmp(((const ps_unknown_unit *)x)->code, ((const ps_unknown_unit *)y)->code);
+}
+
+void ps_agg_sort_unknown(ps_agg *a) {
+    if (a->n_unknown > 1) qsort(a->unknown, a->n_unknown, sizeof *a->unknown, by_unknown_code);
+    /* the index points at the old places: nothing is noted after ingest */
+    ps_map_free(&a->unknown_index);
+    memset(&a->unknown_index, 0, sizeof a->unknown_index);
 }
 
 static int note_unknown_unit(ps_agg *a, const char *code, const char *example) {
@@ -126,9 +241,23 @@ int ps_agg_quality(ps_agg *a, int unit, const char *key, const char *example) {
     return dq_add(&a->u[unit], key, 1, example);
 }
 
+int ps_agg_province_of(const ps_units *units, int unit) {
+    for (int d = 0; unit >= 0 && units->items[unit].parent >= 0 && d < 16; d++)
+        unit = units->items[unit].parent;
+    return unit;
+}
+
 static int find_unit(ps_agg *a, const char *code, const char *example, int *status) {
     int i = ps_units_find(a->cfg.units, code);
     if (i < 0) *status = note_unknown_unit(a, code, example);
+    else if (a->cfg.province && ps_agg_province_of(a->cfg.units, i) != a->cfg.province - 1) {
+        /* this source is not the one-province source its first records
+         * said: the run reads the job again as one partition */
+        a->stray = 1;
+        copy_code(a->stray_code, code);
+        *status = PS_EDATA;
+        return -1;
+    }
     return i;
 }
 
@@ -209,7 +338,7 @@ static int set_fee_bit(ps_unit_agg *u, int payment, size_t bit) {
 #define FP_RECEIVED (1u << 24)
 #define FP_SYNC_KNOWN (1u << 25)
 
-static int opt_time(ps_unit_agg *u, const char *text, const char *code, ps_time *t,
+static int opt_time(const ps_agg *a, ps_unit_agg *u, const char *text, const char *code, ps_time *t,
                     int *ok) {
     *ok = 0;
     if (!text || !text[0]) return PS_OK;
@@ -217,7 +346,7 @@ static int opt_time(ps_unit_agg *u, const char *text, const char *code, ps_time 
         *ok = 1;
         return PS_OK;
     }
-    return dq_add(u, "bad_date", 1, code);
+    return dq_code(a, u, "bad_date", code);
 }
 
 static int add_dossier(ps_agg *a, const ps_dossier *r) {
@@ -257,8 +386,8 @@ static int add_dossier(ps_agg *a, const ps_dossier *r) {
         if (st != PS_OK) return st;
     }
 
-    if (!received_ok) return dq_add(u, r->received_at && r->received_at[0] ? "bad_date" : "missing_received_date", 1, code);
-    if (r->status < 1 || r->status > 10) return dq_add(u, "bad_status", 1, code);
+    if (!received_ok) return dq_code(a, u, r->received_at && r->received_at[0] ? "bad_date" : "missing_received_date", code);
+    if (r->status < 1 || r->status > 10) return dq_code(a, u, "bad_status", code);
     if (!counted) return PS_OK;
 
     ps_dossier_counts *d = &u->d;
@@ -266,7 +395,7 @@ static int add_dossier(ps_agg *a, const ps_dossier *r) {
     if (r->channel >= 1 && r->channel <= 3) d->by_channel[r->channel]++;
     else {
         d->by_channel[0]++;
-        if ((rc = dq_add(u, "bad_channel", 1, code))) return rc;
+        if ((rc = dq_code(a, u, "bad_channel", code))) return rc;
     }
 
     int pi = proc_get(a, r->procedure_code, 1, &rc);
@@ -274,7 +403,7 @@ static int add_dossier(ps_agg *a, const ps_dossier *r) {
     ps_proc *proc = pi >= 0 ? &a->procs[pi] : NULL;
     if (proc && !proc->known && !proc->online_level && r->online_level)
         proc->online_level = r->online_level; /* known only from the portal */
-    if (!proc || (!proc->known && (rc = dq_add(u, "unknown_procedure", 1, code)))) {
+    if (!proc || (!proc->known && (rc = dq_code(a, u, "unknown_procedure", code)))) {
         if (rc) return rc;
     }
     /* The level a dossier carries (the portal's MucDo) wins: the database
@@ -286,15 +415,15 @@ static int add_dossier(ps_agg *a, const ps_dossier *r) {
 
     ps_time due = 0, fin = 0, ret = 0, apo = 0;
     int has_due, has_fin, has_ret, has_apo;
-    if ((rc = opt_time(u, r->due_at, code, &due, &has_due)) ||
-        (rc = opt_time(u, r->finished_at, code, &fin, &has_fin)) ||
-        (rc = opt_time(u, r->returned_at, code, &ret, &has_ret)) ||
-        (rc = opt_time(u, r->apology_at, code, &apo, &has_apo)))
+    if ((rc = opt_time(a, u, r->due_at, code, &due, &has_due)) ||
+        (rc = opt_time(a, u, r->finished_at, code, &fin, &has_fin)) ||
+        (rc = opt_time(a, u, r->returned_at, code, &ret, &has_ret)) ||
+        (rc = opt_time(a, u, r->apology_at, code, &apo, &has_apo)))
         return rc;
     ps_day due_day = has_due ? ps_time_day(due) : 0;
     ps_day fin_day = has_fin ? ps_time_day(fin) : 0;
-    if (has_due && due_day < rday && (rc = dq_add(u, "due_before_received", 1, code))) return rc;
-    if (has_fin && fin < recv && (rc = dq_add(u, "finished_before_received", 1, code))) return rc;
+    if (has_due && due_day < rday && (rc = dq_code(a, u, "due_before_received", code))) return rc;
+    if (has_fin && fin < recv && (rc = dq_code(a, u, "finished_before_received", code))) return rc;
 
     int finished = r->status == 7 || r->status == 9 || r->status == 10;
     int in_progress = r->status == 2 || r->status == 4;
@@ -372,7 +501,7 @@ static int add_dossier(ps_agg *a, const ps_dossier *r) {
         d->rated++;
         d->rating[r->rating]++;
         if (r->rating == 4 && (rc = add_example(a, u, PS_EX_UNSATISFIED, code))) return rc;
-    } else if (r->rating != 0 && (rc = dq_add(u, "bad_rating", 1, code))) {
+    } else if (r->rating != 0 && (rc = dq_code(a, u, "bad_rating", code))) {
         return rc;
     }
     if (finished && on_time && r->rating != 4) d->handled_ok++;
@@ -409,12 +538,12 @@ static int add_feedback(ps_agg *a, const ps_feedback *r) {
         if (st != PS_OK) return st;
     }
     ps_time recv, due = 0, ans = 0;
-    if (!ps_parse_time(r->received_at, &recv)) return dq_add(u, "bad_date", 1, id);
+    if (!ps_parse_time(r->received_at, &recv)) return dq_code(a, u, "bad_date", id);
     ps_day rday = ps_time_day(recv);
     if (rday < a->cfg.period.first || rday > a->cfg.period.last) return PS_OK;
     int has_due, has_ans;
-    if ((rc = opt_time(u, r->due_at, id, &due, &has_due)) ||
-        (rc = opt_time(u, r->answered_at, id, &ans, &has_ans)))
+    if ((rc = opt_time(a, u, r->due_at, id, &due, &has_due)) ||
+        (rc = opt_time(a, u, r->answered_at, id, &ans, &has_ans)))
         return rc;
     ps_feedback_counts *f = &u->f;
     f->received++;
@@ -768,12 +897,22 @@ int ps_agg_add(ps_agg *a, int source, ps_record_kind kind, const void *recs,
         }
     }
     if (rc == PS_ENOMEM) return ps_error_set(err, PS_ENOMEM, source_name, 0, 0, "out of memory");
+    if (a->stray)
+        return ps_error_set(err, PS_EDATA, source_name, 0, 0,
+                            "unit %s is not in the province of this source's first records",
+                            a->stray_code);
     return rc;
 }
 
 /* ---- roll-up ---------------------------------------------------------- */
 
-static int merge_unit(ps_agg *a, ps_unit_agg *dst, const ps_unit_agg *src) {
+/* Add src's counters into dst.  Example codes and findings are appended
+ * after dst's own (units in order for the roll-up, partial aggregates in
+ * order for ps_agg_merge).  proc_map renumbers src's procedures into a's
+ * (NULL: the same table); all_dq keeps every example of a finding (the
+ * roll-up keeps the first only, as it always has). */
+static int merge_unit(ps_agg *a, ps_unit_agg *dst, const ps_unit_agg *src, const int *proc_map,
+                      int all_dq) {
     /* dossier counters: uint32 fields up to cut_sum, then the two sums */
     uint32_t *dw = (uint32_t *)&dst->d;
     const uint32_t *sw = (const uint32_t *)&src->d;
@@ -807,7 +946,7 @@ static int merge_unit(ps_agg *a, ps_unit_agg *dst, const ps_unit_agg *src) {
             dst->s.satisfied[i] += src->s.satisfied[i];
         }
     }
-    if (src->fee_words) {
+    if (src->fee_words && !proc_map) {
         int rc = fee_reserve(dst, src->fee_words);
         if (rc) return rc;
         for (size_t w = 0; w < src->fee_words; w++) {
@@ -815,19 +954,32 @@ static int merge_unit(ps_agg *a, ps_unit_agg *dst, const ps_unit_agg *src) {
             dst->fee_with_payment[w] |= src->fee_with_payment[w];
         }
     }
+    for (size_t w = 0; proc_map && w < src->fee_words; w++) {
+        if (!src->fee_with_dossier[w] && !src->fee_with_payment[w]) continue;
+        for (size_t bit = w * 64; bit < w * 64 + 64; bit++) {
+            int rc = PS_OK;
+            if ((src->fee_with_dossier[w] >> (bit % 64)) & 1)
+                rc = set_fee_bit(dst, 0, (size_t)proc_map[bit]);
+            if (rc == PS_OK && ((src->fee_with_payment[w] >> (bit % 64)) & 1))
+                rc = set_fee_bit(dst, 1, (size_t)proc_map[bit]);
+            if (rc) return rc;
+        }
+    }
     for (int k = 0; k < PS_EX__COUNT; k++) {
         const ps_examples *se = &src->ex[k];
         ps_examples *de = &dst->ex[k];
-        uint32_t before = de->count;
         for (uint32_t i = 0; i < se->kept; i++) {
-            int rc = add_example(a, dst, (ps_example_kind)k, se->codes[i]);
+            int rc = ps_examples_push(de, ps_example_code(se, i), a->cfg.examples_max);
             if (rc) return rc;
         }
-        de->count = before + se->count;
+        de->count += se->count;
+        de->seg_source = 0;
     }
     for (size_t i = 0; i < src->n_dq; i++) {
         const ps_dq_entry *e = &src->dq[i];
         int rc = dq_add(dst, e->key, e->count, e->kept ? e->examples[0] : NULL);
+        for (uint32_t j = 1; all_dq && rc == PS_OK && j < e->kept; j++)
+            rc = dq_add(dst, e->key, 0, e->examples[j]);
         if (rc) return rc;
     }
     return PS_OK;
@@ -846,6 +998,107 @@ uint64_t ps_agg_activity(const ps_agg *a) {
     return n;
 }
 
+int ps_agg_expect(ps_agg *a, uint64_t rows) {
+    if (!a->cfg.dedup) return PS_OK;
+    return ps_fpset_reserve(&a->seen_dossiers, a->seen_dossiers.count + (size_t)rows);
+}
+
+/* The form of a partial aggregate must be the one already merged. */
+static int merge_form(ps_agg *dst, const ps_agg *src, ps_error *err) {
+    const ps_form *f = &src->form;
+    if (!f->present) return PS_OK;
+    if (!dst->form.present) {
+        ps_survey_criterion *c = ps_calloc(f->n_criteria ? f->n_criteria : 1, sizeof *c);
+        if (!c) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; i < f->n_criteria; i++) {
+            c[i].code = f->criteria[i].code;
+            c[i].name = f->criteria[i].name;
+            c[i].element_code = f->criteria[i].element_code;
+            c[i].element_name = f->criteria[i].element_name;
+        }
+        ps_survey_form r = {.code = f->code, .name = f->name, .scale_min = f->scale_min,
+                            .scale_max = f->scale_max, .satisfied_from = f->satisfied_from,
+                            .criteria = c, .n_criteria = f->n_criteria};
+        int rc = add_form(dst, &r, "survey", err);
+        ps_free(c);
+        return rc;
+    }
+    int same = dst->form.n_criteria == f->n_criteria;
+    for (size_t i = 0; same && i < f->n_criteria; i++)
+        same = strcmp(dst->form.criteria[i].code, f->criteria[i].code) == 0;
+    if (same) return PS_OK;
+    return ps_error_set(err, PS_EDATA, NULL, 0, 0,
+                        "survey form %s has other criteria than form %s read for another "
+                        "province: one run scores one questionnaire design",
+                        f->code, dst->form.code);
+}
+
+/* The measure values a partition kept, replayed into the run's aggregate
+ * (strings copied into its arena); a value given twice keeps its count. */
+static int merge_measures(ps_agg *dst, size_t unit, const ps_unit_agg *su, const ps_agg *src,
+                          ps_error *err) {
+    for (size_t k = 0; k < su->n_m; k++) {
+        const ps_unit_measure *um = &su->m[k];
+        for (int w = 0; w < PS_ASSESSORS; w++) {
+            const ps_measure_value *v = &um->by[w];
+            if (!v->count) continue;
+            ps_measure m = {.unit_code = dst->cfg.units->items[unit].code,
+                            .key = src->measure_keys[um->key], .has_value = v->has_value,
+                            .value = v->value, .text = v->text, .assessor = w + 1,
+                            .assessed_by = v->assessed_by, .evidence_doc = v->evidence_doc,
+                            .evidence_date = v->evidence_date, .evidence_ref = v->evidence_ref,
+                            .note = v->note, .src_line = v->src_line};
+            int rc = add_measure(dst, &m, v->source, err);
+            if (rc != PS_OK) return rc;
+            ps_unit_agg *du = &dst->u[unit];
+            for (size_t j = 0; j < du->n_m; j++)
+                if (!strcmp(dst->measure_keys[du->m[j].key], m.key))
+                    du->m[j].by[w].count += v->count - 1;
+        }
+    }
+    return PS_OK;
+}
+
+int ps_agg_merge(ps_agg *dst, const ps_agg *src, ps_error *err) {
+    int rc = merge_form(dst, src, err);
+    if (rc != PS_OK) return rc;
+    /* procedures by code: the first catalogue (in merge order) wins */
+    int *map = ps_calloc(src->n_procs ? src->n_procs : 1, sizeof *map);
+    if (!map) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < src->n_procs && rc == PS_OK; i++) {
+        const ps_proc *sp = &src->procs[i];
+        int j = proc_get(dst, sp->code, 1, &rc);
+        if (j < 0 || rc != PS_OK) break;
+        map[i] = j;
+        ps_proc *dp = &dst->procs[j];
+        if (sp->known) {
+            ps_procedure p = {.code = sp->code, .name = sp->name, .field = sp->field,
+                              .legal_days = sp->legal_days, .online_level = sp->online_level,
+                              .has_fee = sp->has_fee,
+                              .has_result_document = sp->has_result_document};
+            rc = add_procedure(dst, &p);
+        } else if (!dp->known && !dp->online_level) {
+            dp->online_level = sp->online_level;
+        }
+    }
+    for (size_t i = 0; i < src->n_units && rc == PS_OK; i++)
+        rc = merge_unit(dst, &dst->u[i], &src->u[i], map, 1);
+    ps_free(map);
+    for (size_t i = 0; i < src->n_units && rc == PS_OK; i++)
+        rc = merge_measures(dst, i, &src->u[i], src, err);
+    for (size_t i = 0; i < src->n_unknown && rc == PS_OK; i++) {
+        const ps_unknown_unit *x = &src->unknown[i];
+        rc = note_unknown_units(dst, x->code, x->example, x->count);
+    }
+    dst->unknown_unlisted += src->unknown_unlisted;
+    for (int k = 0; k < PS_REC_KIND_END; k++) dst->records[k] += src->records[k];
+    dst->duplicates += src->duplicates;
+    dst->dup_in_scope += src->dup_in_scope;
+    if (rc != PS_OK && err->status == PS_OK)
+        return ps_error_set(err, rc, NULL, 0, 0, "out of memory while merging aggregates");
+    return rc;
+}
+
 int ps_agg_rollup(ps_agg *a, ps_error *err) {
     const ps_units *units = a->cfg.units;
     /* deepest units first, so each unit is complete when added upward */
@@ -861,7 +1114,7 @@ int ps_agg_rollup(ps_agg *a, ps_error *err) {
     int rc = PS_OK;
     for (int d = max_depth; d >= 1 && rc == PS_OK; d--)
         for (size_t i = 0; i < a->n_units && rc == PS_OK; i++)
-            if (depth[i] == d) rc = merge_unit(a, &a->u[units->items[i].parent], &a->u[i]);
+            if (depth[i] == d) rc = merge_unit(a, &a->u[units->items[i].parent], &a->u[i], NULL, 0);
     ps_free(depth);
     if (rc != PS_OK) return ps_error_set(err, rc, NULL, 0, 0, "out of memory during roll-up");
     return PS_OK;
@@ -870,7 +1123,7 @@ int ps_agg_rollup(ps_agg *a, ps_error *err) {
 void ps_agg_free(ps_agg *a) {
     for (size_t i = 0; a->u && i < a->n_units; i++) {
         ps_unit_agg *u = &a->u[i];
-        for (int k = 0; k < PS_EX__COUNT; k++) ps_free(u->ex[k].codes);
+        for (int k = 0; k < PS_EX__COUNT; k++) ps_examples_free(&u->ex[k]);
         ps_free(u->dq);
         ps_free(u->s.answered);
         ps_free(u->s.satisfied);

@@ -46,22 +46,43 @@ const char *ps_example_key(ps_example_kind k);     /* "late" */
 const char *ps_example_label(ps_example_kind k);   /* Vietnamese label */
 int ps_example_from_key(const char *key);          /* -1 if unknown */
 
-#define PS_CODE_MAX 48          /* longest code kept in an example list */
+#define PS_CODE_MAX 48          /* longest code kept in an example list, + 1 */
 
+/* The example codes of one reason, stored at their real length: code i is
+ * the NUL-terminated string at text + off[i].  Fixed 48-byte slots were
+ * most of the memory of a national run (50 codes x 13 reasons x 3,356
+ * units).  Of each source, the list keeps the smallest codes (strcmp
+ * order), so it does not depend on the order a source hands its rows in;
+ * sources follow each other in precedence order. */
 typedef struct ps_examples {
     uint32_t count;             /* all dossiers with this reason */
     uint32_t kept;              /* codes stored (<= examples_max) */
-    char (*codes)[PS_CODE_MAX]; /* allocated lazily */
+    uint32_t *off;              /* kept offsets into text; NULL until the first */
+    char *text;
+    uint32_t text_len, text_cap;
+    uint32_t seg;               /* first code of the current source */
+    int seg_source;             /* that source's number + 1; 0: none yet */
 } ps_examples;
 
-/* Data-quality findings of one unit: a key (e.g. "bad_date",
- * "due_before_received"), a count and a few example record codes. */
+static inline const char *ps_example_code(const ps_examples *e, uint32_t i) {
+    return e->text + e->off[i];
+}
+/* Append a code (truncated to PS_CODE_MAX - 1 bytes) if fewer than max are
+ * kept.  PS_OK or PS_ENOMEM. */
+int ps_examples_push(ps_examples *e, const char *code, uint32_t max);
+void ps_examples_free(ps_examples *e);
+
+/* Data-quality findings of one unit, in key order: a key (e.g.
+ * "bad_date", "due_before_received"), a count and a few example record
+ * codes. */
 #define PS_DQ_EXAMPLES 3
 typedef struct ps_dq_entry {
     char key[48];
     uint32_t count;
     uint32_t kept;
     char examples[PS_DQ_EXAMPLES][PS_CODE_MAX];
+    uint32_t seg;               /* as in ps_examples: the current source's */
+    int seg_source;             /* first example, and that source + 1 */
 } ps_dq_entry;
 
 typedef struct ps_dossier_counts {
@@ -206,6 +227,8 @@ typedef struct ps_agg_config {
     uint32_t examples_max;      /* codes kept per unit and reason (0: none) */
     int dedup;                  /* 1: remember dossier/feedback fingerprints */
     int measures_strict;        /* 1: a measure assessed twice stops the run */
+    int province;               /* unit index + 1 of the province every record
+                                 * must belong to; 0: any */
 } ps_agg_config;
 
 typedef struct ps_agg {
@@ -231,6 +254,9 @@ typedef struct ps_agg {
     uint64_t records[PS_REC_KIND_END]; /* by ps_record_kind */
     uint64_t duplicates;
     uint64_t dup_in_scope;      /* duplicates of received dossiers of selected units */
+    int stray;                  /* a record fell outside cfg.province: ps_agg_add
+                                 * failed; read again without partitions */
+    char stray_code[PS_CODE_MAX];
     ps_arena arena;
 } ps_agg;
 
@@ -246,6 +272,22 @@ int ps_agg_quality(ps_agg *a, int unit, const char *key, const char *example);
  * the roll-up: a source after which this did not grow brought nothing for
  * the period and scope. */
 uint64_t ps_agg_activity(const ps_agg *a);
+
+/* The province (top-level unit) a unit belongs to, or -1. */
+int ps_agg_province_of(const ps_units *units, int unit);
+/* Size the fingerprint sets for about `rows` more dossiers (a source that
+ * knows its row count says so up front: no doubling while reading). */
+int ps_agg_expect(ps_agg *a, uint64_t rows);
+/* Add a partial aggregate, read from other sources over the same units,
+ * into dst: counters add, example lists and findings append, procedures
+ * merge by code (the first catalogue wins), the survey forms must agree.
+ * Called in a fixed order, the result does not depend on which thread
+ * read what. */
+int ps_agg_merge(ps_agg *dst, const ps_agg *src, ps_error *err);
+/* Once every source is in: the unknown-unit list in code order (it was in
+ * arrival order, which depends on how a database is read and on the
+ * partitions), so every output listing it is the same whatever the order. */
+void ps_agg_sort_unknown(ps_agg *a);
 /* Add every unit's counters into its ancestors. Call once after the pass. */
 int ps_agg_rollup(ps_agg *a, ps_error *err);
 void ps_agg_free(ps_agg *a);

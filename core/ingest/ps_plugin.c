@@ -326,7 +326,10 @@ void ps_plugin_unload(ps_loaded_plugin *p) {
 /* ---- host table ------------------------------------------------------- */
 
 struct ps_sink {
-    ps_agg *agg;
+    ps_agg *agg;                /* NULL while probing or validating */
+    const ps_units *units;      /* set only while probing: the units of the run */
+    const ps_period *period;    /* probing: the job's period (agg has it otherwise) */
+    int probe_province;         /* probing: the answer, -2 none yet */
     int source;
     const char *plugin;         /* the plugin's name, for ABI messages */
     const char *plugin_path;
@@ -420,6 +423,43 @@ static int check_lengths(const ps_sink *sink, ps_record_kind kind, const void *r
     return PS_OK;
 }
 
+/* The unit code a record names (NULL if it names none); *has 0 for kinds
+ * without a unit (procedures, survey forms). */
+static const char *record_unit(ps_record_kind kind, const void *records, size_t i, int *has) {
+    *has = 1;
+    switch (kind) {
+    case PS_REC_DOSSIER: return ((const ps_dossier *)records)[i].unit_code;
+    case PS_REC_FEEDBACK: return ((const ps_feedback *)records)[i].unit_code;
+    case PS_REC_PUBLICITY: return ((const ps_publicity *)records)[i].unit_code;
+    case PS_REC_SURVEY_RESPONSE: return ((const ps_survey_response *)records)[i].unit_code;
+    case PS_REC_KIOSK: return ((const ps_kiosk *)records)[i].unit_code;
+    case PS_REC_MEASURE: return ((const ps_measure *)records)[i].unit_code;
+    case PS_REC_COUNTER: return ((const ps_counter *)records)[i].unit_code;
+    default: *has = 0; return NULL;
+    }
+}
+
+/* Probing: the first batch that names units decides, then the read is
+ * stopped (PS_EINTERNAL, which ps_source_probe does not report). */
+static int probe_batch(ps_sink *sink, ps_record_kind kind, const void *records, size_t count,
+                       ps_error *err) {
+    int province = -2;
+    for (size_t i = 0; i < count && province != -1; i++) {
+        int has;
+        const char *code = record_unit(kind, records, i, &has);
+        if (!has) return PS_OK; /* a catalogue or form: keep reading */
+        /* a code not in the unit list (a typo, a fault) is reported in any
+         * partition: it says nothing about the province */
+        int u = code ? ps_units_find(sink->units, code) : -1;
+        if (u < 0) continue;
+        int p = ps_agg_province_of(sink->units, u);
+        province = province == -2 || province == p ? p : -1;
+    }
+    if (province == -2) return PS_OK;
+    sink->probe_province = province;
+    return ps_error_set(err, PS_EINTERNAL, sink->label, 0, 0, "probe done");
+}
+
 static int host_emit(ps_sink *sink, ps_record_kind kind, const void *records, size_t count,
                      size_t record_size, ps_error *err) {
     if (!sink || (!records && count)) return ps_error_set(err, PS_EPLUGIN, NULL, 0, 0, "emit without records");
@@ -438,6 +478,9 @@ static int host_emit(ps_sink *sink, ps_record_kind kind, const void *records, si
                             record_layouts[kind].name, record_layouts[kind].size);
     int rc = check_lengths(sink, kind, records, count, record_size, err);
     if (rc != PS_OK) return rc;
+    if (sink->units) return probe_batch(sink, kind, records, count, err);
+    if (sink->opts && sink->opts->stop && *sink->opts->stop)
+        return ps_error_set(err, PS_EINTERNAL, sink->label, 0, 0, "stopped: another source failed");
     sink->records += count;
     if (!sink->agg) return PS_OK; /* a check-only read (ps_source_validate) */
     rc = ps_agg_add(sink->agg, sink->source, kind, records, count, sink->label, err);
@@ -455,6 +498,7 @@ static int host_error(ps_error *err, int status, const char *file, long line, lo
 }
 
 static void host_log(ps_sink *sink, int level, const char *fmt, ...) {
+    if (sink && sink->units) return; /* probing: the real read says it */
     int verbose = sink && sink->opts ? sink->opts->verbose : 0;
     if ((level >= PS_LOG_INFO && verbose < 1) || (level == PS_LOG_WARN && verbose < 0)) return;
     if (sink && sink->progress_drawn) {
@@ -483,7 +527,7 @@ static void host_quality(ps_sink *sink, const char *unit_code, const char *issue
 }
 
 static void host_progress(ps_sink *sink, uint64_t done, uint64_t total) {
-    if (!sink || !sink->opts || !sink->opts->progress || total == 0) return;
+    if (!sink || !sink->agg || !sink->opts || !sink->opts->progress || total == 0) return;
     double t = now_seconds();
     if (t - sink->last_progress < 0.2 && done < total) return;
     sink->last_progress = t;
@@ -494,15 +538,20 @@ static void host_progress(ps_sink *sink, uint64_t done, uint64_t total) {
 
 static const char *host_source_name(ps_sink *sink) { return sink ? sink->label : ""; }
 
+/* Probing and validating read without an aggregate: the job's period
+ * when there is a job, else every day; no examples, no calendar. */
 static void host_period(ps_sink *sink, char first[11], char last[11]) {
-    ps_day_format(sink->agg->cfg.period.first, first, 11);
-    ps_day_format(sink->agg->cfg.period.last, last, 11);
+    const ps_period *pd = sink->agg ? &sink->agg->cfg.period : sink->period;
+    ps_day_format(pd ? pd->first : ps_day_from_ymd(1900, 1, 1), first, 11);
+    ps_day_format(pd ? pd->last : ps_day_from_ymd(2200, 12, 31), last, 11);
 }
 
-static uint32_t host_examples_max(ps_sink *sink) { return sink->agg->cfg.examples_max; }
+static uint32_t host_examples_max(ps_sink *sink) {
+    return sink->agg ? sink->agg->cfg.examples_max : 0;
+}
 
 static int host_calendar_range(ps_sink *sink, char first[11], char last[11]) {
-    const ps_calendar *cal = sink->agg->cfg.calendar;
+    const ps_calendar *cal = sink->agg ? sink->agg->cfg.calendar : NULL;
     if (!cal || !cal->prefix) return 0;
     ps_day_format(cal->first, first, 11);
     ps_day_format(cal->last, last, 11);
@@ -512,7 +561,7 @@ static int host_calendar_range(ps_sink *sink, char first[11], char last[11]) {
 /* Only the days that change a Monday-Friday count: a holiday on a weekend
  * or a "working" weekday changes nothing. */
 static int host_calendar_day(ps_sink *sink, size_t i, char day[11], int *working) {
-    const ps_calendar *cal = sink->agg->cfg.calendar;
+    const ps_calendar *cal = sink->agg ? sink->agg->cfg.calendar : NULL;
     if (!cal || !cal->prefix) return 0;
     for (ps_day d = cal->first; d <= cal->last; d++) {
         int weekday = ps_day_weekday(d) < 5;
@@ -524,6 +573,10 @@ static int host_calendar_day(ps_sink *sink, size_t i, char day[11], int *working
         }
     }
     return 0;
+}
+
+static void host_expect(ps_sink *sink, ps_record_kind kind, uint64_t count) {
+    if (sink && sink->agg && kind == PS_REC_DOSSIER) (void)ps_agg_expect(sink->agg, count);
 }
 
 static const ps_host host_table = {
@@ -539,6 +592,7 @@ static const ps_host host_table = {
     .examples_max = host_examples_max,
     .calendar_range = host_calendar_range,
     .calendar_day = host_calendar_day,
+    .expect = host_expect,
 };
 
 /* ---- options ---------------------------------------------------------- */
@@ -614,9 +668,10 @@ static int convert_option(const ps_option *o, const char *text, const ps_job *jo
                         (unsigned)o->type < 6 ? types[o->type] : "valid", text);
 }
 
-int ps_source_run(const ps_loaded_plugin *p, const ps_job_source *src, const ps_job *job,
-                  int source_index, ps_agg *agg, const ps_run_opts *opts,
-                  ps_source_report *report, ps_error *err) {
+/* Convert the options, open and read the source into *sink (its agg, or
+ * a probe), close it. */
+static int source_exec(const ps_loaded_plugin *p, const ps_job_source *src, const ps_job *job,
+                       ps_sink *sink, ps_source_report *report, ps_error *err) {
     const ps_plugin *d = p->desc;
     const char *job_path = job ? job->path : NULL;
     size_t n_decl = 0;
@@ -670,21 +725,26 @@ int ps_source_run(const ps_loaded_plugin *p, const ps_job_source *src, const ps_
 
     char label[sizeof err->file];
     ps_source_label(src, label, sizeof label);
-    ps_sink sink = {.agg = agg, .source = source_index, .plugin = d->name,
-                    .plugin_path = p->path, .label = label, .opts = opts};
+    sink->plugin = d->name;
+    sink->plugin_path = p->path;
+    sink->label = label;
     void *state = NULL;
     double t0 = now_seconds();
-    rc = d->open(&host_table, &sink, config, &state, err);
+    rc = d->open(&host_table, sink, config, &state, err);
     if (rc == PS_OK) rc = d->read(state, err);
     if (d->close) d->close(state);
-    if (sink.progress_drawn) fputs("\r\033[K", stderr);
+    if (sink->progress_drawn) fputs("\r\033[K", stderr);
+    if (sink->units && sink->probe_province != -2) {
+        rc = PS_OK; /* the probe stopped the read */
+        memset(err, 0, sizeof *err);
+    }
     if (rc != PS_OK) {
         if (err->status == PS_OK) ps_error_set(err, rc, label, 0, 0, "the plugin failed without saying why");
         if (!err->file[0]) snprintf(err->file, sizeof err->file, "%s", label);
         if (rc < PS_EIO || rc > PS_EINTERNAL) rc = PS_EPLUGIN;
     }
     if (report) {
-        report->records = sink.records;
+        report->records = sink->records;
         report->seconds = now_seconds() - t0;
     }
 out:
@@ -699,4 +759,21 @@ int ps_source_validate(const ps_loaded_plugin *p, const char *file, const ps_run
     ps_kv kv[2] = {{(char *)"path", (char *)file}, {(char *)"validate", (char *)"true"}};
     ps_job_source src = {.plugin = (char *)p->desc->name, .options = kv, .n_options = 2};
     return ps_source_run(p, &src, NULL, 0, NULL, opts, report, err);
+}
+
+int ps_source_run(const ps_loaded_plugin *p, const ps_job_source *src, const ps_job *job,
+                  int source_index, ps_agg *agg, const ps_run_opts *opts,
+                  ps_source_report *report, ps_error *err) {
+    ps_sink sink = {.agg = agg, .source = source_index, .opts = opts};
+    return source_exec(p, src, job, &sink, report, err);
+}
+
+int ps_source_probe(const ps_loaded_plugin *p, const ps_job_source *src, const ps_job *job,
+                    const ps_units *units, int *province, ps_error *err) {
+    static const ps_run_opts quiet = {.verbose = -1};
+    ps_sink sink = {.units = units, .probe_province = -2, .opts = &quiet,
+                    .period = job ? &job->period : NULL};
+    int rc = source_exec(p, src, job, &sink, NULL, err);
+    *province = sink.probe_province >= 0 ? sink.probe_province : -1;
+    return rc;
 }

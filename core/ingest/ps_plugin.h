@@ -56,6 +56,7 @@ typedef struct ps_source_report {
 typedef struct ps_run_opts {
     int verbose;                /* -1 quiet, 0 normal, 1 verbose */
     int progress;               /* draw a progress line on stderr */
+    const _Atomic int *stop;    /* set: another worker failed, stop reading */
 } ps_run_opts;
 
 /* Convert the job's options, open the plugin, read everything into agg. */
@@ -67,6 +68,15 @@ int ps_source_run(const ps_loaded_plugin *p, const ps_job_source *src, const ps_
  * records are counted (report) and dropped, nothing is aggregated. */
 int ps_source_validate(const ps_loaded_plugin *p, const char *file, const ps_run_opts *opts,
                        ps_source_report *report, ps_error *err);
+
+/* Which province a source covers, from its first records: open it, read
+ * until the first batch of records that name known units, stop.  *province
+ * is the index of the province unit when every known unit of that batch is
+ * in it, -1 when they span several or the source names no known unit.
+ * Silent (no log, no findings); a source that cannot be read fails here
+ * with the error the real read would give. */
+int ps_source_probe(const ps_loaded_plugin *p, const ps_job_source *src, const ps_job *job,
+                    const ps_units *units, int *province, ps_error *err);
 
 /* A label for logs and the scorecard footer: "plugin: path" (never a
  * conninfo password: options whose names contain "password" or "conninfo" are hidden). */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -120,6 +121,11 @@ int ps_run_load(ps_run *run, const ps_run_config *cfg, ps_error *err) {
 typedef struct source_slot {
     ps_loaded_plugin plugin;
     const ps_job_source *src;
+    size_t job_index;
+    char label[256];
+    int province;               /* from ps_source_probe; -1: several or none */
+    ps_source_report report;
+    int empty;                  /* nothing for the period and scope (ps_agg_activity) */
 } source_slot;
 
 /* The records a source gives per unit: a source of only these kinds (a
@@ -151,11 +157,258 @@ static void empty_source(ps_run *run, const source_slot *s, uint64_t records) {
                 run->job.allow_empty ? "; scoring anyway (allow_empty)" : "");
 }
 
+/* Precedence, then plugin and label, so the order (and with it every
+ * output) does not depend on the order the job lists its sources in. */
 static int by_precedence(const void *a, const void *b) {
     const source_slot *x = a, *y = b;
     if (x->plugin.desc->precedence != y->plugin.desc->precedence)
         return x->plugin.desc->precedence < y->plugin.desc->precedence ? -1 : 1;
-    return x->src < y->src ? -1 : x->src > y->src; /* stable: job order */
+    int c = strcmp(x->plugin.desc->name, y->plugin.desc->name);
+    if (!c) c = strcmp(x->label, y->label);
+    if (c) return c;
+    return x->job_index < y->job_index ? -1 : x->job_index > y->job_index;
+}
+
+/* One partition of the job: the sources of one province (or all of them,
+ * or those that cover no single province), read in precedence order into
+ * a partial aggregate of its own. */
+typedef struct ingest_group {
+    int province;               /* unit index + 1; 0: any */
+    size_t *slots;              /* into the slot array, in precedence order */
+    size_t n_slots;
+    ps_agg agg;
+    int have_agg, done, failed, stopped;
+    ps_error err;
+} ingest_group;
+
+typedef struct ingest_pool {
+    ps_run *run;
+    source_slot *slots;
+    ingest_group *groups;
+    size_t n_groups;
+    ps_agg_config ac;
+    ps_run_opts ro;
+    pthread_mutex_t lock;
+    size_t next;                /* next group to read */
+    size_t next_merge;          /* groups merged into run->agg so far */
+    int merge_rc;
+    ps_error merge_err;
+    _Atomic int stop;
+} ingest_pool;
+
+static int read_group(ingest_pool *pool, ingest_group *g, ps_error *err) {
+    ps_agg_config ac = pool->ac;
+    ac.province = g->province;
+    g->have_agg = 1;
+    int rc = ps_agg_init(&g->agg, &ac, err);
+    for (size_t k = 0; k < g->n_slots && rc == PS_OK; k++) {
+        source_slot *sl = &pool->slots[g->slots[k]];
+        uint64_t before = ps_agg_activity(&g->agg);
+        rc = ps_source_run(&sl->plugin, sl->src, &pool->run->job, (int)g->slots[k], &g->agg,
+                           &pool->ro, &sl->report, err);
+        sl->empty = rc == PS_OK && ps_agg_activity(&g->agg) == before;
+    }
+    /* the duplicate state of a province is done with: free it before the
+     * next province is read */
+    ps_fpset_free(&g->agg.seen_dossiers);
+    ps_fpset_free(&g->agg.seen_feedback);
+    return rc;
+}
+
+/* Merge every finished group that is next in line; called with the lock
+ * held, so partial aggregates go into the run's in group order and are
+ * freed as soon as they are in. */
+static void merge_ready(ingest_pool *pool) {
+    while (pool->next_merge < pool->n_groups && pool->groups[pool->next_merge].done) {
+        ingest_group *g = &pool->groups[pool->next_merge++];
+        if (!g->failed && pool->merge_rc == PS_OK)
+            pool->merge_rc = ps_agg_merge(&pool->run->agg, &g->agg, &pool->merge_err);
+        if (pool->merge_rc != PS_OK) pool->stop = 1;
+        if (g->have_agg && !g->agg.stray) {
+            ps_agg_free(&g->agg);
+            g->have_agg = 0;
+        }
+    }
+}
+
+static void *ingest_worker(void *arg) {
+    ingest_pool *pool = arg;
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        size_t i = pool->next++;
+        pthread_mutex_unlock(&pool->lock);
+        if (i >= pool->n_groups) break;
+        ingest_group *g = &pool->groups[i];
+        ps_error e;
+        memset(&e, 0, sizeof e);
+        int rc = pool->stop ? PS_EINTERNAL : read_group(pool, g, &e);
+        pthread_mutex_lock(&pool->lock);
+        if (rc != PS_OK) {
+            g->failed = rc;
+            /* stopped because another group failed: not the error to report */
+            g->stopped = e.status == PS_EINTERNAL || e.status == PS_OK;
+            g->err = e;
+            pool->stop = 1;
+        }
+        g->done = 1;
+        merge_ready(pool);
+        pthread_mutex_unlock(&pool->lock);
+    }
+    return NULL;
+}
+
+static int run_pool(ingest_pool *pool, int workers, ps_error *err) {
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_t th[64];
+    int started = 0;
+    if ((size_t)workers > pool->n_groups) workers = (int)pool->n_groups;
+    for (int i = 1; i < workers && i <= 64; i++) {
+        if (pthread_create(&th[started], NULL, ingest_worker, pool) != 0) break;
+        started++;
+    }
+    ingest_worker(pool); /* the calling thread works too */
+    for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&pool->lock);
+    /* the first real failure in group order, whichever thread saw it first */
+    for (size_t i = 0; i < pool->n_groups; i++)
+        if (pool->groups[i].failed && !pool->groups[i].stopped) {
+            *err = pool->groups[i].err;
+            return pool->groups[i].failed;
+        }
+    /* a failed merge stopped the others */
+    if (pool->merge_rc != PS_OK) {
+        *err = pool->merge_err;
+        return pool->merge_rc;
+    }
+    for (size_t i = 0; i < pool->n_groups; i++)
+        if (pool->groups[i].failed) {
+            *err = pool->groups[i].err;
+            return pool->groups[i].failed;
+        }
+    return PS_OK;
+}
+
+static void free_groups(ingest_group *groups, size_t n) {
+    for (size_t i = 0; groups && i < n; i++) {
+        ps_free(groups[i].slots);
+        if (groups[i].have_agg) ps_agg_free(&groups[i].agg);
+    }
+    ps_free(groups);
+}
+
+static int by_first_source(const void *a, const void *b) {
+    const ingest_group *x = a, *y = b;
+    return x->slots[0] < y->slots[0] ? -1 : x->slots[0] > y->slots[0];
+}
+
+/* Partition the sorted sources.  by_province: one group per province that
+ * sources cover, and one for the sources that cover no single province;
+ * else one group of everything. */
+static int make_groups(const ps_run *run, const source_slot *slots, size_t n, int by_province,
+                       ingest_group **out, size_t *n_out) {
+    size_t n_units = run->units.count;
+    ingest_group *groups = ps_calloc(n_units + 1, sizeof *groups);
+    if (!groups) return PS_ENOMEM;
+    size_t ng = 0;
+    for (size_t p = 0; by_province && p <= n_units; p++) {
+        int want = p < n_units ? (int)p : -1;
+        ingest_group *g = &groups[ng];
+        for (size_t i = 0; i < n; i++) {
+            if (slots[i].province != want) continue;
+            if (!g->slots && !(g->slots = ps_calloc(n, sizeof *g->slots))) {
+                free_groups(groups, ng + 1);
+                return PS_ENOMEM;
+            }
+            g->slots[g->n_slots++] = i;
+        }
+        if (g->n_slots) {
+            g->province = want >= 0 ? want + 1 : 0;
+            ng++;
+        }
+    }
+    if (!by_province) {
+        if (!(groups[0].slots = ps_calloc(n ? n : 1, sizeof *groups[0].slots))) {
+            ps_free(groups);
+            return PS_ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++) groups[0].slots[i] = i;
+        groups[0].n_slots = n;
+        ng = 1;
+    }
+    /* merged in reading order of their first source: with one province,
+     * exactly the order one partition would read them in */
+    qsort(groups, ng, sizeof *groups, by_first_source);
+    *out = groups;
+    *n_out = ng;
+    return PS_OK;
+}
+
+/* Sources read into the run's aggregate, one province at a time on a pool
+ * of workers.  Each province has its own database and portal export, so
+ * the duplicate state of one province is all that is alive per worker, and
+ * the partial aggregates are merged in a fixed order (of their first
+ * source in reading order, i.e. precedence, plugin, path): the outputs are
+ * the same bytes for any number of workers. */
+static int ingest_sources(ps_run *run, source_slot *slots, size_t n, const ps_agg_config *ac,
+                          ps_error *err) {
+    const uint32_t held = PS_KIND_BIT(PS_REC_DOSSIER) | PS_KIND_BIT(PS_REC_FEEDBACK) |
+                          PS_KIND_BIT(PS_REC_PROCEDURE);
+    int by_province = n > 1;
+    for (size_t i = 0; i < n; i++) slots[i].province = -1;
+    for (size_t i = 0; by_province && i < n; i++) {
+        /* Sources without dossiers, feedback or a catalogue (surveys,
+         * kiosks, measures) share nothing with other sources but additive
+         * counters: they go to the partition of no province, unprobed (a
+         * national survey file's first batch may well be all of one
+         * province). */
+        if (!(slots[i].plugin.desc->record_kinds & held)) continue;
+        int rc = ps_source_probe(&slots[i].plugin, slots[i].src, &run->job, &run->units,
+                                 &slots[i].province, err);
+        if (rc != PS_OK) return rc;
+        /* a national file of dossiers shares duplicates and the catalogue
+         * with every province: then the job is read as one partition */
+        if (slots[i].province < 0 && (slots[i].plugin.desc->record_kinds & held))
+            by_province = 0;
+    }
+    int workers = run->cfg.jobs > 0 ? run->cfg.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (workers < 1) workers = 1;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        ingest_pool pool;
+        memset(&pool, 0, sizeof pool);
+        pool.run = run;
+        pool.slots = slots;
+        pool.ac = *ac;
+        pool.ro.verbose = run->cfg.verbose;
+        pool.ro.progress = run->cfg.progress && workers == 1;
+        pool.ro.stop = &pool.stop;
+        if (make_groups(run, slots, n, by_province, &pool.groups, &pool.n_groups) != PS_OK)
+            return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+        if (run->cfg.verbose > 0)
+            fprintf(stderr, "parscore: reading %zu partition%s (%s) on %d worker%s\n",
+                    pool.n_groups, pool.n_groups == 1 ? "" : "s",
+                    by_province ? "by province" : "one for the whole job",
+                    workers < (int)pool.n_groups ? workers : (int)pool.n_groups,
+                    workers < 2 || pool.n_groups < 2 ? "" : "s");
+        run->have_agg = 1;
+        int rc = ps_agg_init(&run->agg, ac, err);
+        if (rc == PS_OK) rc = run_pool(&pool, workers, err);
+        int stray = 0;
+        for (size_t i = 0; i < pool.n_groups; i++)
+            stray |= pool.groups[i].have_agg && pool.groups[i].agg.stray;
+        free_groups(pool.groups, pool.n_groups);
+        if (!stray || !by_province) return rc;
+        /* a source's first records were all of one province, later ones
+         * were not: read everything again as one partition */
+        if (run->cfg.verbose > 0) {
+            char why[1200];
+            fprintf(stderr, "parscore: a source covers several provinces (%s); reading the "
+                            "job as one partition\n", ps_error_format(err, why, sizeof why));
+        }
+        ps_agg_free(&run->agg);
+        memset(err, 0, sizeof *err);
+        by_province = 0;
+    }
+    return PS_OK;
 }
 
 int ps_run_ingest(ps_run *run, ps_error *err) {
@@ -178,6 +431,8 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
     int mixed = 0;
     for (; loaded < n; loaded++) {
         slots[loaded].src = &run->job.sources[loaded];
+        slots[loaded].job_index = loaded;
+        ps_source_label(slots[loaded].src, slots[loaded].label, sizeof slots[loaded].label);
         rc = ps_plugin_find(&pp, slots[loaded].src->plugin, &slots[loaded].plugin, err);
         if (rc != PS_OK) {
             if (!err->file[0]) snprintf(err->file, sizeof err->file, "%s", run->job.path);
@@ -191,6 +446,12 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
         }
     }
     qsort(slots, n, sizeof *slots, by_precedence);
+    ps_free(run->source_order);
+    if (!(run->source_order = ps_calloc(n ? n : 1, sizeof *run->source_order))) {
+        rc = ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) run->source_order[i] = slots[i].job_index;
     ps_agg_config ac = {
         .period = run->job.period,
         .calendar = &run->calendar,
@@ -199,24 +460,16 @@ int ps_run_ingest(ps_run *run, ps_error *err) {
         .dedup = run->job.dedup < 0 ? mixed : run->job.dedup,
         .measures_strict = run->job.measures_strict,
     };
-    run->have_agg = 1;
-    if ((rc = ps_agg_init(&run->agg, &ac, err)) != PS_OK) goto out;
-    ps_run_opts ro = {.verbose = run->cfg.verbose, .progress = run->cfg.progress};
     double t0 = now_seconds();
-    for (size_t i = 0; i < n; i++) {
-        ps_source_report rep = {0};
-        uint64_t before = ps_agg_activity(&run->agg);
-        rc = ps_source_run(&slots[i].plugin, slots[i].src, &run->job, (int)i, &run->agg, &ro,
-                           &rep, err);
-        if (rc != PS_OK) goto out;
-        if (ps_agg_activity(&run->agg) == before) empty_source(run, &slots[i], rep.records);
-        if (run->cfg.verbose > 0) {
-            char label[256];
-            fprintf(stderr, "parscore: %s: %llu records in %.2f s\n",
-                    ps_source_label(slots[i].src, label, sizeof label),
-                    (unsigned long long)rep.records, rep.seconds);
-        }
-    }
+    if ((rc = ingest_sources(run, slots, n, &ac, err)) != PS_OK) goto out;
+    for (size_t i = 0; i < n && run->cfg.verbose > 0; i++)
+        fprintf(stderr, "parscore: %s: %llu records in %.2f s\n", slots[i].label,
+                (unsigned long long)slots[i].report.records, slots[i].report.seconds);
+    ps_agg_sort_unknown(&run->agg);
+    /* after the merge, in reading order: sources that brought nothing for
+     * the period and scope (each measured on its own partition) */
+    for (size_t i = 0; i < n; i++)
+        if (slots[i].empty) empty_source(run, &slots[i], slots[i].report.records);
     if ((rc = ps_agg_rollup(&run->agg, err)) != PS_OK) goto out;
     run->t_ingest = now_seconds() - t0;
     if (run->agg.n_unknown) {
@@ -292,9 +545,11 @@ int ps_run_score(ps_run *run, ps_error *err) {
     ps_results *r = &run->results;
     r->n_sources = run->job.n_sources;
     r->sources = ps_arena_alloc(&r->arena, (r->n_sources ? r->n_sources : 1) * sizeof *r->sources);
+    /* in reading order, which does not depend on the job's listing order */
     for (size_t i = 0; r->sources && i < run->job.n_sources; i++) {
         char label[256];
-        r->sources[i] = ps_arena_strdup(&r->arena, ps_source_label(&run->job.sources[i], label, sizeof label));
+        size_t k = run->source_order ? run->source_order[i] : i;
+        r->sources[i] = ps_arena_strdup(&r->arena, ps_source_label(&run->job.sources[k], label, sizeof label));
     }
     r->n_unknown = run->agg.n_unknown;
     r->unknown = run->agg.unknown;
@@ -541,5 +796,6 @@ void ps_run_free(ps_run *run) {
     if (run->have_calendar) ps_calendar_free(&run->calendar);
     if (run->have_units) ps_units_free(&run->units);
     if (run->have_job) ps_job_free(&run->job);
+    ps_free(run->source_order);
     memset(run, 0, sizeof *run);
 }

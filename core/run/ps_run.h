@@ -33,7 +33,8 @@ typedef struct ps_run_config {
     int verbose;                /* -1 quiet, 0, 1 */
     int progress;
     int strict;
-    int threads;
+    int threads;                /* PDF rendering threads; 0: all cores */
+    int jobs;                   /* ingest workers (provinces read at once); 0: all cores */
     int64_t timestamp;          /* generated_at; -1: SOURCE_DATE_EPOCH or now */
     ps_paths paths;
 } ps_run_config;
@@ -48,6 +49,7 @@ typedef struct ps_run {
     size_t n_failed;
     size_t n_empty;             /* sources with nothing for the period and scope */
     char empty_msg[600];        /* the first of them, said in a sentence */
+    size_t *source_order;       /* job.sources indices in reading order */
     int have_job, have_units, have_calendar, have_agg, have_results;
     double t_ingest, t_score, t_render;
 } ps_run;

@@ -80,14 +80,10 @@ static void read_lost(lua_State *L, int cidx, const ps_unit_agg *g,
         l->key = arena_str(L, ar, ps_example_key((ps_example_kind)k));
         l->label = arena_str(L, ar, ps_example_label((ps_example_kind)k));
         l->count = g->ex[k].count;
-        l->n_codes = g->ex[k].codes ? g->ex[k].kept : 0;
+        l->n_codes = g->ex[k].kept;
         l->codes = arena_array(L, ar, l->n_codes, sizeof *l->codes);
-        for (size_t c = 0; c < l->n_codes; c++) {
-            char code[PS_CODE_MAX + 1];
-            memcpy(code, g->ex[k].codes[c], PS_CODE_MAX);
-            code[PS_CODE_MAX] = '\0';
-            l->codes[c] = arena_str(L, ar, code);
-        }
+        for (size_t c = 0; c < l->n_codes; c++)
+            l->codes[c] = arena_str(L, ar, ps_example_code(&g->ex[k], (uint32_t)c));
     }
     lua_pop(L, 1);
 }

@@ -420,8 +420,8 @@ void ps_push_unit(lua_State *L, const ps_agg *a, const ps_units *units,
         lua_createtable(L, 0, 2);
         set_num(L, "count", ex->count);
         lua_createtable(L, (int)ex->kept, 0);
-        for (uint32_t c = 0; ex->codes && c < ex->kept; c++) {
-            lua_pushlstring(L, ex->codes[c], strnlen(ex->codes[c], PS_CODE_MAX));
+        for (uint32_t c = 0; c < ex->kept; c++) {
+            lua_pushstring(L, ps_example_code(ex, c));
             lua_rawseti(L, -2, (lua_Integer)c + 1);
         }
         lua_setfield(L, -2, "codes");

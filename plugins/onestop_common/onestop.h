@@ -79,8 +79,9 @@ void os_column_text(os_sb *b, const char *name, int is_time, const char *type,
 /* Check the mapped columns against those found (n_found 0: the table does
  * not exist) and build the SELECT of logical table `table`, columns in
  * logical order (absent columns as NULL), filtered by `where` (SQL, NULL
- * for none), ordered by the record code so
- * that reports list the same example codes whichever backend is read.
+ * for none).  PostgreSQL orders by the record code; SQLite reads in rowid
+ * order (the table's own order, much faster), since the core's example
+ * lists do not depend on the order rows come in.
  * *sql is malloc'd.  Errors (PS_EDATA) name the source, table, column and
  * the mapping key that fixes it. */
 int os_build_select(const os_mapping *m, int table, int dialect,
@@ -106,6 +107,8 @@ typedef struct os_reader {
     long row;                   /* rows read from the current table */
     char last_code[64];         /* code of the previous row, for messages */
     uint64_t total;             /* estimated rows of the table, 0 unknown */
+    const int64_t *ints;        /* typed integers of the current row */
+    uint32_t typed;             /* bit c: column c is in ints[c] */
 } os_reader;
 
 int os_reader_init(os_reader *r, const ps_host *host, ps_sink *sink,
@@ -116,6 +119,11 @@ void os_reader_begin(os_reader *r, int table, uint64_t total);
 /* One row: values[c] is column c of the logical table as text, NULL for
  * SQL NULL.  Emits when the batch is full. */
 int os_reader_row(os_reader *r, const char *const *values, ps_error *err);
+/* The same with integers the backend read typed: bit c of `typed` says
+ * column c is ints[c] (values[c] is then ignored), so an INTEGER column is
+ * not printed to text and parsed back. */
+int os_reader_row_typed(os_reader *r, const char *const *values,
+                        const int64_t *ints, uint32_t typed, ps_error *err);
 /* Emit what is pending (call at the end of each table). */
 int os_reader_flush(os_reader *r, ps_error *err);
 void os_reader_free(os_reader *r);

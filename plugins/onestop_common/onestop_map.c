@@ -465,8 +465,14 @@ int os_build_select(const os_mapping *m, int table, int dialect,
         os_sb_add(&b, " WHERE ");
         os_sb_add(&b, where);
     }
-    os_sb_add(&b, " ORDER BY ");
-    os_sb_ident(&b, m->column[table][0]);
+    /* SQLite reads in rowid order: ORDER BY code walks the code index and
+     * seeks the table for every row (4.4x slower on a 1M-dossier file).
+     * Nothing downstream depends on the order (the core keeps the smallest
+     * example codes of each source, whatever order they come in). */
+    if (dialect != OS_DIALECT_SQLITE) {
+        os_sb_add(&b, " ORDER BY ");
+        os_sb_ident(&b, m->column[table][0]);
+    }
     if (b.failed) {
         free(b.p);
         return host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory");

@@ -157,11 +157,10 @@ static int os_value_error(os_reader *r, size_t col, const char *code,
         snprintf(row, sizeof row, "row with %s \"%.60s\"", os_column_key(t, 0),
                  code);
     else if (r->last_code[0])
-        snprintf(row, sizeof row, "row after %s \"%.60s\" (ordered by %s)",
-                 os_column_key(t, 0), r->last_code, os_column_key(t, 0));
+        snprintf(row, sizeof row, "row %ld, after %s \"%.60s\"", r->row,
+                 os_column_key(t, 0), r->last_code);
     else
-        snprintf(row, sizeof row, "first row (ordered by %s)",
-                 os_column_key(t, 0));
+        snprintf(row, sizeof row, "row %ld", r->row);
     r->host->error(err, PS_EDATA, r->source, 0, 0,
                    "table \"%.60s\", %s: column \"%.60s\" (mapping key "
                    "%s.%s) %s%.40s%s; correct the row, or point the mapping "
@@ -209,11 +208,23 @@ static int os_parse_int(const char *s, int flag, int *out)
 static int os_int(os_reader *r, const char *const *v, size_t col,
                   int null_value, int *out, ps_error *err)
 {
+    int flag = os_column_def(r->table, col)->type == OS_COL_FLAG;
+    if (r->typed & (1u << col)) {
+        int64_t x = r->ints[col];
+        char text[24];
+        if (x < INT_MIN || x > INT_MAX || (flag && x != 0 && x != 1)) {
+            snprintf(text, sizeof text, "%lld", (long long)x);
+            return os_value_error(r, col, v[0], text,
+                                  flag ? "holds no 0/1 value: \""
+                                       : "holds no integer: \"", err);
+        }
+        *out = (int)x;
+        return PS_OK;
+    }
     if (!v[col]) {
         *out = null_value;
         return PS_OK;
     }
-    int flag = os_column_def(r->table, col)->type == OS_COL_FLAG;
     if (!os_parse_int(v[col], flag, out))
         return os_value_error(r, col, v[0], v[col],
                               flag ? "holds no 0/1 value: \""
@@ -322,7 +333,15 @@ static int os_row_feedback(os_reader *r, const char *const *v, ps_feedback *f,
 
 int os_reader_row(os_reader *r, const char *const *values, ps_error *err)
 {
+    return os_reader_row_typed(r, values, NULL, 0, err);
+}
+
+int os_reader_row_typed(os_reader *r, const char *const *values,
+                        const int64_t *ints, uint32_t typed, ps_error *err)
+{
     int rc;
+    r->ints = ints;
+    r->typed = typed;
     r->row++;
     switch (r->table) {
     case OS_PROCEDURES:

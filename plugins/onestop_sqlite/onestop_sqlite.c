@@ -7,8 +7,9 @@
  * opened `immutable`, because the one-stop system may be writing to it
  * while we read; instead the three tables are read inside one read
  * transaction, so procedures, dossiers and feedback come from the same
- * snapshot.  Rows are streamed with sqlite3_step and emitted in batches;
- * nothing holds more than one batch.
+ * snapshot.  Rows are streamed with sqlite3_step in rowid order (no ORDER
+ * BY: see os_build_select) and emitted in batches; nothing holds more than
+ * one batch.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "onestop.h"
+#include "onestop_schema.h"
 
 /* How long to wait for a writer holding the database before giving up. */
 #define SQ_BUSY_TIMEOUT_MS 3000
@@ -266,8 +268,12 @@ static int sq_open(const ps_host *host, ps_sink *sink, void *config,
         rc = host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
         goto fail;
     }
+    /* NOMUTEX: a connection belongs to one plugin instance, used by one
+     * thread at a time, so SQLite's per-call mutex is pure cost. */
     int src = sqlite3_open_v2(uri, &s->db,
-                              SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+                              SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+                                  SQLITE_OPEN_NOMUTEX,
+                              NULL);
     free(uri);
     if (src != SQLITE_OK) {
         rc = sq_error(s, err, src, "opening");
@@ -331,13 +337,31 @@ static int sq_read_table(sq_state *s, int t, ps_error *err)
     sqlite3_stmt *st = s->select[t];
     s->query_table = t;
     int ncols = sqlite3_column_count(st);
+    if (ncols > OS_MAXCOLS)
+        ncols = OS_MAXCOLS;
     const char *values[OS_MAXCOLS];
+    int64_t ints[OS_MAXCOLS];
+    /* Integer columns stored as INTEGER are read as integers: printing
+     * them to text for the reader to parse back was measurable per row. */
+    int int_col[OS_MAXCOLS];
+    for (int c = 0; c < ncols; c++) {
+        int type = os_column_def(t, (size_t)c)->type;
+        int_col[c] = type == OS_COL_INT || type == OS_COL_FLAG;
+    }
     os_reader_begin(&s->reader, t, s->rows[t]);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        for (int c = 0; c < ncols && c < OS_MAXCOLS; c++)
-            values[c] = (const char *)sqlite3_column_text(st, c);
-        int status = os_reader_row(&s->reader, values, err);
+        uint32_t typed = 0;
+        for (int c = 0; c < ncols; c++) {
+            if (int_col[c] && sqlite3_column_type(st, c) == SQLITE_INTEGER) {
+                ints[c] = sqlite3_column_int64(st, c);
+                values[c] = NULL;
+                typed |= 1u << c;
+            } else {
+                values[c] = (const char *)sqlite3_column_text(st, c);
+            }
+        }
+        int status = os_reader_row_typed(&s->reader, values, ints, typed, err);
         if (status != PS_OK)
             return status;
     }
@@ -349,7 +373,8 @@ static int sq_read_table(sq_state *s, int t, ps_error *err)
     return os_reader_flush(&s->reader, err);
 }
 
-/* Estimated dossier count for the progress line (cheap next to the read). */
+/* Dossier count for the progress line and the core's duplicate table
+ * (cheap next to the read). */
 static void sq_count(sq_state *s)
 {
     char sql[128];
@@ -370,8 +395,11 @@ static int sq_read(void *state, ps_error *err)
     int src = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
     if (src != SQLITE_OK)
         return sq_error(s, err, src, "starting a read transaction");
-    if (PS_HOST_HAS(s->host, progress) && s->host->progress)
+    int expect = PS_HOST_HAS(s->host, expect) && s->host->expect;
+    if (expect || (PS_HOST_HAS(s->host, progress) && s->host->progress))
         sq_count(s);
+    if (expect && s->rows[OS_DOSSIERS])
+        s->host->expect(s->sink, PS_REC_DOSSIER, s->rows[OS_DOSSIERS]);
     int rc = PS_OK;
     for (int t = 0; t < OS_NTABLES && rc == PS_OK; t++)
         if (s->select[t])

@@ -97,11 +97,10 @@ static inline void fx_option(fx *f, const char *k, const char *v) {
 static inline void fx_examples(ps_unit_agg *u, ps_example_kind k, uint32_t count, ...) {
     va_list ap;
     u->ex[k].count = count;
-    u->ex[k].codes = calloc(8, PS_CODE_MAX);
     va_start(ap, count);
     const char *c;
-    while ((c = va_arg(ap, const char *)) && u->ex[k].kept < 8)
-        strncpy(u->ex[k].codes[u->ex[k].kept++], c, PS_CODE_MAX - 1);
+    while ((c = va_arg(ap, const char *)))
+        if (ps_examples_push(&u->ex[k], c, 8) != PS_OK) break;
     va_end(ap);
 }
 
@@ -164,7 +163,7 @@ static inline const char *fx_fact(const ps_unit_result *u, const char *key) {
 static inline void fx_free(fx *f) {
     ps_results_free(&f->res);
     for (size_t i = 0; i < f->units.count; i++) {
-        for (int k = 0; k < PS_EX__COUNT; k++) free(f->ua[i].ex[k].codes);
+        for (int k = 0; k < PS_EX__COUNT; k++) ps_examples_free(&f->ua[i].ex[k]);
         free(f->ua[i].fee_with_dossier);
         free(f->ua[i].fee_with_payment);
         free(f->ua[i].s.answered);

@@ -153,10 +153,10 @@ int main(void) {
     CHECK_NUM(&t, u->d.days_sum, 7);
     CHECK_INT(&t, u->d.cut_ge30, 2);
     CHECK_INT(&t, u->ex[PS_EX_LATE].count, 1);
-    CHECK_STR(&t, u->ex[PS_EX_LATE].codes[0], "A2");
-    CHECK_STR(&t, u->ex[PS_EX_OVERDUE].codes[0], "A4");
-    CHECK_STR(&t, u->ex[PS_EX_LATE_NO_APOLOGY].codes[0], "A4");
-    CHECK_STR(&t, u->ex[PS_EX_UNSATISFIED].codes[0], "A2");
+    CHECK_STR(&t, ps_example_code(&u->ex[PS_EX_LATE], 0), "A2");
+    CHECK_STR(&t, ps_example_code(&u->ex[PS_EX_OVERDUE], 0), "A4");
+    CHECK_STR(&t, ps_example_code(&u->ex[PS_EX_LATE_NO_APOLOGY], 0), "A4");
+    CHECK_STR(&t, ps_example_code(&u->ex[PS_EX_UNSATISFIED], 0), "A2");
     CHECK_INT(&t, u->n_dq, 1);
     CHECK_STR(&t, u->dq[0].key, "bad_date");
     CHECK_STR(&t, u->dq[0].examples[0], "A9");

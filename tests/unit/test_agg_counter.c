@@ -46,7 +46,7 @@ int main(void) {
     CHECK_INT(&t, u->f.answered_late, 2);
     CHECK_INT(&t, u->ex[PS_EX_LATE].count, 3);
     CHECK_INT(&t, u->ex[PS_EX_LATE].kept, 2);
-    CHECK_STR(&t, u->ex[PS_EX_LATE].codes[1], "A2");
+    CHECK_STR(&t, ps_example_code(&u->ex[PS_EX_LATE], 1), "A2");
     CHECK_INT(&t, u->n_dq, 1);
     CHECK_STR(&t, u->dq[0].key, "bad_date");
     CHECK_INT(&t, u->dq[0].count, 2);

@@ -209,7 +209,7 @@ void gen_model_publicity(const gen_model *m, const gen_unit *u, int out[6]);
 
 /* ---- writers --------------------------------------------------------- */
 typedef struct gen_out_sqlite gen_out_sqlite;
-int gen_sqlite_open(gen_out_sqlite **o, const char *path, ps_error *err);
+int gen_sqlite_open(gen_out_sqlite **o, const char *path, int cache_mib, ps_error *err);
 int gen_sqlite_procedures(gen_out_sqlite *o, const gen_catalog *c, ps_error *err);
 int gen_sqlite_dossier(gen_out_sqlite *o, const gen_dossier *d, ps_error *err);
 int gen_sqlite_feedback(gen_out_sqlite *o, const gen_feedback *f, ps_error *err);
@@ -219,9 +219,10 @@ int gen_sqlite_close(gen_out_sqlite *o, int commit, ps_error *err);
  * after gen_sqlite_procedures, finish (flush 0 on the error path: drop
  * what is queued) before gen_sqlite_close. */
 typedef struct gen_sqlite_writer gen_sqlite_writer;
-int gen_sqlite_writer_start(gen_sqlite_writer **w, gen_out_sqlite *o, ps_error *err);
-int gen_sqlite_writer_dossier(gen_sqlite_writer *w, const gen_dossier *d, ps_error *err);
-int gen_sqlite_writer_feedback(gen_sqlite_writer *w, const gen_feedback *f, ps_error *err);
+/* dbs[100]: the database of each 2-digit province code (NULL: none). */
+int gen_sqlite_writer_start(gen_sqlite_writer **w, gen_out_sqlite *const *dbs, ps_error *err);
+int gen_sqlite_writer_dossier(gen_sqlite_writer *w, int db, const gen_dossier *d, ps_error *err);
+int gen_sqlite_writer_feedback(gen_sqlite_writer *w, int db, const gen_feedback *f, ps_error *err);
 int gen_sqlite_writer_finish(gen_sqlite_writer *w, int flush, ps_error *err);
 
 /* Text writers build each record in a line buffer and write it with one
@@ -273,7 +274,9 @@ typedef struct gen_job_info {
     const char *commune_name;   /* commune scale: the one commune */
     int year;
     uint64_t seed;
-    int sqlite, survey, kiosk;
+    int survey, kiosk;
+    const char *const *db_files;       /* one-stop databases, one per province */
+    size_t n_db;
     const char *const *portal_files;   /* portal exports written, one per province */
     size_t n_portal;
 } gen_job_info;

@@ -61,7 +61,11 @@ void gen_job_write(FILE *fp, const gen_job_info *j) {
         fputs(",\n", fp);
     }
     fputs("  sources = {\n", fp);
-    if (j->sqlite) fputs("    { plugin = \"onestop_sqlite\", path = \"onestop.db\" },\n", fp);
+    for (size_t i = 0; i < j->n_db; i++) {
+        fputs("    { plugin = \"onestop_sqlite\", path = ", fp);
+        lua_string(fp, j->db_files[i]);
+        fputs(" },\n", fp);
+    }
     for (size_t i = 0; i < j->n_portal; i++) {
         fputs("    { plugin = \"portal_xml\", path = ", fp);
         lua_string(fp, j->portal_files[i]);

@@ -45,7 +45,8 @@ static void usage(FILE *fp) {
           "                    [--dossiers N] [-q]\n"
           "Writes realistic, deterministic parscore input data into DIR:\n"
           "  onestop.db, portal.xml, survey-form.xml, survey-responses.csv,\n"
-          "  kiosk.csv, onestop-pg.sql, measures.csv, measures.xlsx and job.lua.\n"
+          "  kiosk.csv, onestop-pg.sql, measures.csv, measures.xlsx and job.lua\n"
+          "  (national scale: onestop-XX.db and portal-XX.xml, one per province).\n"
           "  --province CODE  2-digit province (commune scale: its first commune,\n"
           "                   or give a 5-digit commune code)\n"
           "  --faults RATE    share of dossiers with a deliberate data-quality fault\n"
@@ -160,7 +161,13 @@ static void data_path(const char *given, const char *name, char *buf, size_t siz
 typedef struct outputs {
     ps_atomic_file f[OUT_N];
     FILE *fp[OUT_N];
-    gen_out_sqlite *db;
+    /* one one-stop database per province, as provinces run them:
+     * onestop.db for one province, onestop-XX.db at national scale;
+     * indexed by the 2-digit province code */
+    gen_out_sqlite *db[100];
+    char db_name[100][24];
+    const char *db_names[100];     /* in unit-list order, for job.lua */
+    size_t n_db;
     /* the portal exports one file per province (MaTinh is required):
      * portal.xml for one province, portal-XX.xml at national scale;
      * indexed by the 2-digit province code */
@@ -175,16 +182,23 @@ static FILE *xml_for(const outputs *w, const char *province) {
     return w->xml[atoi(province) % 100];
 }
 
+/* The file of one province: STEM.EXT for one province, STEM-XX.EXT at
+ * national scale (name), and its path under the output directory. */
+static void province_file(const options *o, const char *stem, const char *ext,
+                          const char *province, char *name, size_t size, char *path,
+                          size_t path_size) {
+    if (o->scale == GEN_NATIONAL) snprintf(name, size, "%s-%s.%s", stem, province, ext);
+    else snprintf(name, size, "%s.%s", stem, ext);
+    snprintf(path, path_size, "%s/%s", o->out, name);
+}
+
 static int open_portal(outputs *w, const options *o, const gen_units *u, ps_error *err) {
     for (size_t i = 0; i < u->count; i++) {
         int pc = atoi(u->items[i].province) % 100;
         if (w->xml[pc]) continue;
-        if (o->scale == GEN_NATIONAL)
-            snprintf(w->xml_name[pc], sizeof w->xml_name[pc], "portal-%s.xml", u->items[i].province);
-        else
-            snprintf(w->xml_name[pc], sizeof w->xml_name[pc], "portal.xml");
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", o->out, w->xml_name[pc]);
+        province_file(o, "portal", "xml", u->items[i].province, w->xml_name[pc],
+                      sizeof w->xml_name[pc], path, sizeof path);
         int rc = ps_atomic_open(&w->xf[pc], path, err);
         if (rc != PS_OK) return rc;
         w->xml[pc] = w->xf[pc].fp;
@@ -195,22 +209,38 @@ static int open_portal(outputs *w, const options *o, const gen_units *u, ps_erro
     return PS_OK;
 }
 
+static int open_databases(outputs *w, const options *o, const gen_units *u, ps_error *err) {
+    for (size_t i = 0; i < u->count; i++) {
+        int pc = atoi(u->items[i].province) % 100;
+        if (w->db[pc]) continue;
+        char path[4096];
+        province_file(o, "onestop", "db", u->items[i].province, w->db_name[pc],
+                      sizeof w->db_name[pc], path, sizeof path);
+        /* 34 databases share the page cache one used to have */
+        int rc = gen_sqlite_open(&w->db[pc], path, o->scale == GEN_NATIONAL ? 16 : 128, err);
+        if (rc != PS_OK) return rc;
+        w->db_names[w->n_db++] = w->db_name[pc];
+    }
+    return PS_OK;
+}
+
 static int open_outputs(outputs *w, const options *o, const gen_units *u, ps_error *err) {
     if (o->want[OUT_XML]) {
         int rc = open_portal(w, o, u, err);
         if (rc != PS_OK) return rc;
     }
+    if (o->want[OUT_SQLITE]) {
+        int rc = open_databases(w, o, u, err);
+        if (rc != PS_OK) return rc;
+    }
     for (int i = 0; i < OUT_N; i++) {
-        if (!o->want[i] || i == OUT_XML) continue;
+        if (!o->want[i] || i == OUT_XML || i == OUT_SQLITE) continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", o->out, out_names[i]);
-        int rc = i == OUT_SQLITE ? gen_sqlite_open(&w->db, path, err)
-                                 : ps_atomic_open(&w->f[i], path, err);
+        int rc = ps_atomic_open(&w->f[i], path, err);
         if (rc != PS_OK) return rc;
-        if (i != OUT_SQLITE) {
-            w->fp[i] = w->f[i].fp;
-            setvbuf(w->fp[i], NULL, _IOFBF, 1 << 20);
-        }
+        w->fp[i] = w->f[i].fp;
+        setvbuf(w->fp[i], NULL, _IOFBF, 1 << 20);
     }
     return PS_OK;
 }
@@ -218,16 +248,19 @@ static int open_outputs(outputs *w, const options *o, const gen_units *u, ps_err
 static int close_outputs(outputs *w, int commit, ps_error *err) {
     int rc = PS_OK;
     for (int i = 0; i < OUT_N; i++) {
-        if (i == OUT_SQLITE) {
-            int r = gen_sqlite_close(w->db, commit && rc == PS_OK, err);
-            w->db = NULL;
-            if (r != PS_OK && rc == PS_OK) rc = r;
-        } else if (w->fp[i]) {
+        if (w->fp[i]) {
             ps_error e2;
             int r = ps_atomic_close(&w->f[i], commit && rc == PS_OK, rc == PS_OK ? err : &e2);
             w->fp[i] = NULL;
             if (r != PS_OK && rc == PS_OK) rc = r;
         }
+    }
+    for (int i = 0; i < 100; i++) {
+        if (!w->db[i]) continue;
+        ps_error e2;
+        int r = gen_sqlite_close(w->db[i], commit && rc == PS_OK, rc == PS_OK ? err : &e2);
+        w->db[i] = NULL;
+        if (r != PS_OK && rc == PS_OK) rc = r;
     }
     for (int i = 0; i < 100; i++) {
         if (!w->xml[i]) continue;
@@ -268,7 +301,7 @@ static int generate_records(const options *o, gen_model *m, outputs *w, gen_sqli
                 if (d.in_db) {
                     n->in_db++;
                     if (sw) {
-                        int rc = gen_sqlite_writer_dossier(sw, &d, err);
+                        int rc = gen_sqlite_writer_dossier(sw, atoi(x->province) % 100, &d, err);
                         if (rc != PS_OK) return rc;
                     }
                     if (fp[OUT_PG]) gen_pg_dossier(fp[OUT_PG], &d);
@@ -297,7 +330,7 @@ static int generate_records(const options *o, gen_model *m, outputs *w, gen_sqli
             gen_feedback f;
             gen_model_feedback(m, x, i, k, ++n->feedback, &f);
             if (f.in_db && sw) {
-                int rc = gen_sqlite_writer_feedback(sw, &f, err);
+                int rc = gen_sqlite_writer_feedback(sw, atoi(x->province) % 100, &f, err);
                 if (rc != PS_OK) return rc;
             }
             if (f.in_db && fp[OUT_PG]) gen_pg_feedback(fp[OUT_PG], &f);
@@ -317,7 +350,7 @@ static int generate_records(const options *o, gen_model *m, outputs *w, gen_sqli
         gen_job_info j = {.scale = o->scale, .province = u->items[0].province,
                           .province_name = u->province_name, .units_path = units_abs,
                           .commune_name = u->items[0].name, .year = o->year,
-                          .seed = o->seed, .sqlite = o->want[OUT_SQLITE],
+                          .seed = o->seed, .db_files = w->db_names, .n_db = w->n_db,
                           .portal_files = w->xml_names, .n_portal = w->n_xml,
                           .survey = o->want[OUT_SURVEY],
                           .kiosk = o->want[OUT_KIOSK]};
@@ -340,8 +373,10 @@ static int generate(const options *o, gen_model *m, outputs *w, counts *n, ps_er
     }
     if (fp[OUT_PG]) gen_pg_begin(fp[OUT_PG], m->cat);
     gen_sqlite_writer *sw = NULL;
-    if (w->db) {
-        int rc = gen_sqlite_procedures(w->db, m->cat, err);
+    if (w->n_db) {
+        int rc = PS_OK;
+        for (int i = 0; i < 100 && rc == PS_OK; i++)
+            if (w->db[i]) rc = gen_sqlite_procedures(w->db[i], m->cat, err);
         if (rc == PS_OK) rc = gen_sqlite_writer_start(&sw, w->db, err);
         if (rc != PS_OK) return rc;
     }

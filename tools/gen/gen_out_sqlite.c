@@ -24,7 +24,7 @@ static int fail(gen_out_sqlite *o, ps_error *err, const char *what) {
                         o->db ? sqlite3_errmsg(o->db) : "cannot open");
 }
 
-int gen_sqlite_open(gen_out_sqlite **out, const char *path, ps_error *err) {
+int gen_sqlite_open(gen_out_sqlite **out, const char *path, int cache_mib, ps_error *err) {
     gen_out_sqlite *o = calloc(1, sizeof *o);
     if (!o) return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
     *out = o;
@@ -39,9 +39,12 @@ int gen_sqlite_open(gen_out_sqlite **out, const char *path, ps_error *err) {
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK)
         return fail(o, err, "open");
-    if (sqlite3_exec(o->db,
+    char cache[64];
+    snprintf(cache, sizeof cache, "PRAGMA cache_size=-%d;", cache_mib * 1024);
+    if (sqlite3_exec(o->db, cache, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(o->db,
                      "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                     "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-131072;"
+                     "PRAGMA locking_mode=EXCLUSIVE;"
                      "BEGIN;" GEN_SCHEMA_TABLES,
                      NULL, NULL, NULL) != SQLITE_OK)
         return fail(o, err, "create schema");

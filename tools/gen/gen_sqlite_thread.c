@@ -5,8 +5,10 @@
  * database is filled by its own thread.  Records travel in batches
  * through a small bounded ring (memory stays constant); the thread inserts
  * them in the order given, so the database content is the same as a
- * single-threaded run.  The connection is used by one thread at a time:
- * the caller before start and after finish, the thread in between.
+ * single-threaded run.  At national scale each province has its own
+ * database; a record names the one it goes to.  The connections are used
+ * by one thread at a time: the caller before start and after finish, the
+ * thread in between.
  */
 #include "gen.h"
 
@@ -18,6 +20,7 @@ enum { BATCH = 512, RING = 4, BATCHES = RING + 2 };
 
 typedef struct rec {
     int is_feedback;
+    int db;                     /* index into dbs */
     union {
         gen_dossier d;
         gen_feedback f;
@@ -30,7 +33,7 @@ typedef struct batch {
 } batch;
 
 struct gen_sqlite_writer {
-    gen_out_sqlite *db;
+    gen_out_sqlite *const *dbs;
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;          /* broadcast on every change below */
@@ -62,8 +65,9 @@ static void *run(void *arg) {
         ps_error e;
         int rc = PS_OK;
         for (size_t i = 0; i < b->n && !failed && rc == PS_OK; i++)
-            rc = b->items[i].is_feedback ? gen_sqlite_feedback(w->db, &b->items[i].u.f, &e)
-                                         : gen_sqlite_dossier(w->db, &b->items[i].u.d, &e);
+            rc = b->items[i].is_feedback
+                     ? gen_sqlite_feedback(w->dbs[b->items[i].db], &b->items[i].u.f, &e)
+                     : gen_sqlite_dossier(w->dbs[b->items[i].db], &b->items[i].u.d, &e);
         b->n = 0;
         pthread_mutex_lock(&w->mu);
         if (rc != PS_OK && !w->failed) {
@@ -76,11 +80,11 @@ static void *run(void *arg) {
     }
 }
 
-int gen_sqlite_writer_start(gen_sqlite_writer **out, gen_out_sqlite *db, ps_error *err) {
+int gen_sqlite_writer_start(gen_sqlite_writer **out, gen_out_sqlite *const *dbs, ps_error *err) {
     gen_sqlite_writer *w = calloc(1, sizeof *w);
     *out = NULL;
     if (!w) return ps_error_set(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
-    w->db = db;
+    w->dbs = dbs;
     for (int i = 0; i < BATCHES; i++) {
         w->all[i] = malloc(sizeof(batch));
         if (!w->all[i]) {
@@ -122,16 +126,18 @@ static int submit(gen_sqlite_writer *w, ps_error *err) {
     return PS_OK;
 }
 
-int gen_sqlite_writer_dossier(gen_sqlite_writer *w, const gen_dossier *d, ps_error *err) {
+int gen_sqlite_writer_dossier(gen_sqlite_writer *w, int db, const gen_dossier *d, ps_error *err) {
     rec *r = &w->cur->items[w->cur->n++];
     r->is_feedback = 0;
+    r->db = db;
     r->u.d = *d;
     return w->cur->n == BATCH ? submit(w, err) : PS_OK;
 }
 
-int gen_sqlite_writer_feedback(gen_sqlite_writer *w, const gen_feedback *f, ps_error *err) {
+int gen_sqlite_writer_feedback(gen_sqlite_writer *w, int db, const gen_feedback *f, ps_error *err) {
     rec *r = &w->cur->items[w->cur->n++];
     r->is_feedback = 1;
+    r->db = db;
     r->u.f = *f;
     return w->cur->n == BATCH ? submit(w, err) : PS_OK;
 }

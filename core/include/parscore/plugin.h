@@ -330,6 +330,12 @@ typedef struct ps_host {
      * 0: a weekday off) and returns 1; returns 0 past the last one.  Outside
      * the range, a day counts as 5/7 of a working day (ps_date.c). */
     int (*calendar_day)(ps_sink *sink, size_t i, char day[11], int *working);
+
+    /* Appended in ABI 2 (check PS_HOST_HAS(host, expect)): about how many
+     * records of `kind` the source will emit, when it knows (a database's
+     * row count).  Optional: the core sizes its duplicate detection from it
+     * instead of doubling tables while reading. */
+    void (*expect)(ps_sink *sink, ps_record_kind kind, uint64_t count);
 } ps_host;
 
 #define PS_HOST_HAS(host, field)                                           \
