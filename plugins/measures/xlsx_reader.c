@@ -728,7 +728,8 @@ static int place_cell(xlsx_reader *x, int type, double num, int percent, ps_erro
 }
 
 static int end_cell(xlsx_reader *x, ps_error *err) {
-    const char *t = x->type, *v = x->buf + x->cell_start;
+    /* no buffer yet (a first cell without text): NULL + 0 is undefined */
+    const char *t = x->type, *v = x->buf ? x->buf + x->cell_start : "";
     char ref[24], tmp[64];
     x->in_cell = 0;
     if (x->buf_len == x->cell_start) {
