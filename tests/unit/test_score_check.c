@@ -216,8 +216,8 @@ int main(void) {
         "strict.lua:8: criterion '1.4': max must be a number >= 0, got -20\n",
         "strict.lua:9: criterion '1.5': R.steps gives 30 points, more than its max 20\n",
         "strict.lua:11: criterion '1.6': R.steps gives -5 points, less than 0\n",
-        "strict.lua:3: the lowest band 'Yếu' starts at 10: add a band starting at 0 "
-        "so that every total gets one\n",
+        ("strict.lua:3: the lowest band 'Yếu' starts at 10: add a band starting at 0 "
+         "so that every total gets one\n"),
     };
     for (size_t i = 0; i < sizeof strict_findings / sizeof *strict_findings; i++)
         expect(&t, rep, strict_findings[i]);
