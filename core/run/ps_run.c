@@ -353,8 +353,16 @@ static int ingest_sources(ps_run *run, source_slot *slots, size_t n, const ps_ag
                           ps_error *err) {
     const uint32_t held = PS_KIND_BIT(PS_REC_DOSSIER) | PS_KIND_BIT(PS_REC_FEEDBACK) |
                           PS_KIND_BIT(PS_REC_PROCEDURE);
-    int by_province = n > 1;
-    for (size_t i = 0; i < n; i++) slots[i].province = -1;
+    /* Probing opens a source and reads its first batch: with fewer than two
+     * sources that hold dossiers, feedback or a catalogue there is nothing
+     * to partition, and a probe would make a source that counts on its
+     * server run its grouped query twice. */
+    size_t n_held = 0;
+    for (size_t i = 0; i < n; i++) {
+        slots[i].province = -1;
+        n_held += (slots[i].plugin.desc->record_kinds & held) != 0;
+    }
+    int by_province = n_held > 1;
     for (size_t i = 0; by_province && i < n; i++) {
         /* Sources without dossiers, feedback or a catalogue (surveys,
          * kiosks, measures) share nothing with other sources but additive
@@ -367,8 +375,7 @@ static int ingest_sources(ps_run *run, source_slot *slots, size_t n, const ps_ag
         if (rc != PS_OK) return rc;
         /* a national file of dossiers shares duplicates and the catalogue
          * with every province: then the job is read as one partition */
-        if (slots[i].province < 0 && (slots[i].plugin.desc->record_kinds & held))
-            by_province = 0;
+        if (slots[i].province < 0) by_province = 0;
     }
     int workers = run->cfg.jobs > 0 ? run->cfg.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (workers < 1) workers = 1;
