@@ -681,9 +681,10 @@ static int sandbox_where(lua_State *L) {
 
 /* ---- ps.date: calendar arithmetic without a clock --------------------- */
 
-/* Days since 1970-01-01 from a civil date (proleptic Gregorian).  Kept
- * here rather than calling ps_date.c so the sandbox has no dependency on
- * the ingest side; the algorithm is the standard era/day-of-era one. */
+/* Days since 1970-01-01 from a civil date (proleptic Gregorian), the
+ * standard era/day-of-era algorithm.  Not base/ps_date.c's: a rule may pass
+ * any 64-bit Lua integer, and ps_day_from_ymd works in int (32-bit days),
+ * where such a value would overflow. */
 static long days_from_civil(long y, long m, long d) {
     y -= m <= 2;
     long era = (y >= 0 ? y : y - 399) / 400;
