@@ -188,17 +188,24 @@ void ps_arena_free(ps_arena *a) {
 void ps_buf_init(ps_buf *b, size_t max) {
     b->data = NULL;
     b->len = b->cap = 0;
+    b->failed = 0;
     b->max = max;
 }
 
 int ps_buf_add(ps_buf *b, const void *p, size_t n) {
-    if (b->max && b->len + n + 1 > b->max) return PS_ELIMIT;
+    if (b->max && b->len + n + 1 > b->max) {
+        b->failed = 1;
+        return PS_ELIMIT;
+    }
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 64;
         while (cap < b->len + n + 1) cap *= 2;
         if (b->max && cap > b->max) cap = b->max;
         char *d = ps_realloc(b->data, cap);
-        if (!d) return PS_ENOMEM;
+        if (!d) {
+            b->failed = 1;
+            return PS_ENOMEM;
+        }
         b->data = d;
         b->cap = cap;
     }
@@ -225,6 +232,7 @@ int ps_buf_printf(ps_buf *b, const char *fmt, ...) {
     } else {
         char *big = ps_malloc((size_t)n + 1);
         if (!big) {
+            b->failed = 1;
             rc = PS_ENOMEM;
         } else {
             vsnprintf(big, (size_t)n + 1, fmt, ap2);

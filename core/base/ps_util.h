@@ -60,6 +60,7 @@ void ps_arena_free(ps_arena *a);
 typedef struct ps_buf {
     char *data;
     size_t len, cap, max;  /* max 0: no ceiling */
+    int failed;            /* an add failed (sticky): the content is short */
 } ps_buf;
 void ps_buf_init(ps_buf *b, size_t max);
 int ps_buf_add(ps_buf *b, const void *p, size_t n);   /* PS_OK/ENOMEM/ELIMIT */

@@ -16,6 +16,46 @@
 #include <jansson.h>
 #include <xlsxwriter.h>
 
+/* ---- streamed writing ------------------------------------------------ */
+
+/* The data outputs are written as they are produced: rows gather in a
+ * 64 KiB buffer that goes to the temporary file whenever it fills, so a
+ * national results.json (57 MB) is never held whole.  Built as one
+ * jansson tree and dumped, it was 300 MiB of a 490 MiB national run. */
+#define OUT_CHUNK (64u << 10)
+
+typedef struct out_stream {
+    ps_atomic_file f;
+    ps_buf b;
+    int failed;                 /* a write or an allocation failed */
+} out_stream;
+
+static int out_open(out_stream *o, const char *path, ps_error *err) {
+    memset(o, 0, sizeof *o);
+    ps_buf_init(&o->b, 0);
+    return ps_atomic_open(&o->f, path, err);
+}
+
+static void out_flush(out_stream *o, size_t above) {
+    if (o->b.failed) o->failed = 1;
+    if (o->b.len <= above || o->failed) return;
+    if (fwrite(o->b.data, 1, o->b.len, (FILE *)o->f.fp) != o->b.len) o->failed = 1;
+    ps_buf_reset(&o->b);
+}
+
+/* Flush, close and rename; on any earlier failure the temporary goes. */
+static int out_close(out_stream *o, const char *path, ps_error *err) {
+    if (o->b.failed) o->failed = 1;
+    if (!o->failed) out_flush(o, 0);
+    int ok = !o->failed;
+    ps_buf_free(&o->b);
+    int rc = ps_atomic_close(&o->f, ok, err);
+    if (rc != PS_OK) return rc;
+    return ok ? PS_OK
+              : ps_error_set(err, PS_EIO, path, 0, 0,
+                             "cannot write output file (disk full or out of memory?)");
+}
+
 /* ---- CSV ------------------------------------------------------------- */
 
 void ps_render_csv_field(ps_buf *b, const char *s) {
@@ -57,77 +97,78 @@ int ps_write_index(const ps_results *r, int with_pdf, const char *path, ps_error
         ps_free(order);
         return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
     }
-    ps_buf b;
-    ps_buf_init(&b, 0);
-    ps_buf_printf(&b, "unit_code,unit_name,level,parent_code,file,total,max,band,rank,rank_of,"
+    out_stream o;
+    if (out_open(&o, path, err) != PS_OK) {
+        ps_free(order);
+        return PS_EIO;
+    }
+    ps_buf *b = &o.b;
+    ps_buf_printf(b, "unit_code,unit_name,level,parent_code,file,total,max,band,rank,rank_of,"
                       "previous_total,previous_rank,change,trend,status\r\n");
     for (size_t i = 0; i < r->n_units; i++) {
         const ps_unit_result *u = &r->units[order[i]];
         char file[300] = "";
         if (with_pdf) ps_render_file_name(u, file, sizeof file);
-        ps_render_csv_field(&b, u->code); ps_buf_addc(&b, ',');
-        ps_render_csv_field(&b, u->name); ps_buf_addc(&b, ',');
-        ps_render_csv_field(&b, u->level); ps_buf_addc(&b, ',');
-        ps_render_csv_field(&b, u->parent_code); ps_buf_addc(&b, ',');
-        ps_render_csv_field(&b, file); ps_buf_addc(&b, ',');
-        csv_unit(&b, u); ps_buf_addc(&b, ',');
+        ps_render_csv_field(b, u->code); ps_buf_addc(b, ',');
+        ps_render_csv_field(b, u->name); ps_buf_addc(b, ',');
+        ps_render_csv_field(b, u->level); ps_buf_addc(b, ',');
+        ps_render_csv_field(b, u->parent_code); ps_buf_addc(b, ',');
+        ps_render_csv_field(b, file); ps_buf_addc(b, ',');
+        csv_unit(b, u); ps_buf_addc(b, ',');
         ps_trend tr = ps_render_trend(u);
         int prev = u->has_previous && !isnan(u->prev_total);
-        if (prev) csv_num(&b, u->prev_total);
-        ps_buf_addc(&b, ',');
-        if (prev && u->prev_rank > 0) ps_buf_printf(&b, "%d", u->prev_rank);
-        ps_buf_addc(&b, ',');
-        if (prev && tr != PS_TREND_NONE) csv_num(&b, u->total - u->prev_total);
-        ps_buf_addc(&b, ',');
-        ps_render_csv_field(&b, ps_trend_key(tr)); ps_buf_addc(&b, ',');
-        ps_render_csv_field(&b, u->failed ? "failed" : !u->scored ? "not_scored" : "scored");
-        ps_buf_add(&b, "\r\n", 2);
+        if (prev) csv_num(b, u->prev_total);
+        ps_buf_addc(b, ',');
+        if (prev && u->prev_rank > 0) ps_buf_printf(b, "%d", u->prev_rank);
+        ps_buf_addc(b, ',');
+        if (prev && tr != PS_TREND_NONE) csv_num(b, u->total - u->prev_total);
+        ps_buf_addc(b, ',');
+        ps_render_csv_field(b, ps_trend_key(tr)); ps_buf_addc(b, ',');
+        ps_render_csv_field(b, u->failed ? "failed" : !u->scored ? "not_scored" : "scored");
+        ps_buf_add(b, "\r\n", 2);
+        out_flush(&o, OUT_CHUNK);
     }
-    int rc = b.data ? ps_write_file_atomic(path, b.data, b.len, err)
-                    : ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
-    ps_buf_free(&b);
     ps_free(order);
-    return rc;
+    return out_close(&o, path, err);
 }
 
 int ps_write_csv(const ps_results *r, const char *path, ps_error *err) {
-    ps_buf b;
-    ps_buf_init(&b, 0);
+    out_stream o;
+    if (out_open(&o, path, err) != PS_OK) return PS_EIO;
+    ps_buf *b = &o.b;
     /* one row per unit and criterion; the unit's own total, band and rank
      * repeat on each of its rows (index.csv has one row per unit) */
-    ps_buf_printf(&b, "unit_code,unit_name,level,criterion_id,criterion_name,group,"
+    ps_buf_printf(b, "unit_code,unit_name,level,criterion_id,criterion_name,group,"
                       "numerator,denominator,value,points,max,"
                       "unit_total,unit_max,unit_band,unit_rank,unit_rank_of\r\n");
     for (size_t i = 0; i < r->n_units; i++) {
         const ps_unit_result *u = &r->units[i];
         for (size_t k = 0; k < u->n_criteria; k++) {
             const ps_criterion_result *c = &u->criteria[k];
-            ps_render_csv_field(&b, u->code); ps_buf_addc(&b, ',');
-            ps_render_csv_field(&b, u->name); ps_buf_addc(&b, ',');
-            ps_render_csv_field(&b, u->level); ps_buf_addc(&b, ',');
-            ps_render_csv_field(&b, c->id); ps_buf_addc(&b, ',');
-            ps_render_csv_field(&b, c->name); ps_buf_addc(&b, ',');
-            ps_render_csv_field(&b, c->section == PS_SECTION_BONUS ? "bonus"
+            ps_render_csv_field(b, u->code); ps_buf_addc(b, ',');
+            ps_render_csv_field(b, u->name); ps_buf_addc(b, ',');
+            ps_render_csv_field(b, u->level); ps_buf_addc(b, ',');
+            ps_render_csv_field(b, c->id); ps_buf_addc(b, ',');
+            ps_render_csv_field(b, c->name); ps_buf_addc(b, ',');
+            ps_render_csv_field(b, c->section == PS_SECTION_BONUS ? "bonus"
                           : c->section == PS_SECTION_DEDUCTION ? "deduction" : c->group_id);
-            ps_buf_addc(&b, ',');
-            if (c->has_ratio) csv_num(&b, c->num);
-            ps_buf_addc(&b, ',');
-            if (c->has_ratio) csv_num(&b, c->den);
-            ps_buf_addc(&b, ',');
-            if (c->has_ratio) csv_num(&b, c->value);
-            ps_buf_addc(&b, ',');
+            ps_buf_addc(b, ',');
+            if (c->has_ratio) csv_num(b, c->num);
+            ps_buf_addc(b, ',');
+            if (c->has_ratio) csv_num(b, c->den);
+            ps_buf_addc(b, ',');
+            if (c->has_ratio) csv_num(b, c->value);
+            ps_buf_addc(b, ',');
             /* a deduction's points are taken off: negative here */
-            csv_num(&b, c->section == PS_SECTION_DEDUCTION ? -c->points : c->points);
-            ps_buf_addc(&b, ',');
-            csv_num(&b, c->max); ps_buf_addc(&b, ',');
-            csv_unit(&b, u);
-            ps_buf_add(&b, "\r\n", 2);
+            csv_num(b, c->section == PS_SECTION_DEDUCTION ? -c->points : c->points);
+            ps_buf_addc(b, ',');
+            csv_num(b, c->max); ps_buf_addc(b, ',');
+            csv_unit(b, u);
+            ps_buf_add(b, "\r\n", 2);
         }
+        out_flush(&o, OUT_CHUNK);
     }
-    int rc = b.data ? ps_write_file_atomic(path, b.data, b.len, err)
-                    : ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
-    ps_buf_free(&b);
-    return rc;
+    return out_close(&o, path, err);
 }
 
 /* ---- JSON ------------------------------------------------------------ */
@@ -252,6 +293,41 @@ static json_t *unit_json(const ps_unit_result *u) {
     return o;
 }
 
+/* json_dump_callback target: appends to the stream, indenting every line
+ * by `depth` more levels, so a unit dumped on its own reads exactly as it
+ * would inside the whole document (jansson escapes newlines in strings:
+ * every '\n' it emits is layout). */
+typedef struct json_sink {
+    out_stream *o;
+    int depth;
+} json_sink;
+
+static int json_sink_write(const char *p, size_t n, void *data) {
+    json_sink *k = data;
+    ps_buf *b = &k->o->b;
+    for (const char *nl; n && (nl = memchr(p, '\n', n)) != NULL;) {
+        size_t m = (size_t)(nl - p) + 1;
+        if (ps_buf_add(b, p, m) != PS_OK) return -1;
+        for (int d = 0; d < k->depth; d++)
+            if (ps_buf_addc(b, ' ') != PS_OK) return -1;
+        p += m;
+        n -= m;
+    }
+    return n && ps_buf_add(b, p, n) != PS_OK ? -1 : 0;
+}
+
+#define JSON_FLAGS (JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12))
+
+static void json_put(out_stream *o, json_t *v, int depth) {
+    json_sink k = {o, depth};
+    if (!v || json_dump_callback(v, json_sink_write, &k, JSON_FLAGS) != 0) o->failed = 1;
+    json_decref(v);
+}
+
+/* The document is the one a single json_dumps of the whole tree gives
+ * (tests compare it byte for byte with the fixtures), written as: the
+ * header object without its closing brace, each unit dumped alone at
+ * depth 2, then the data-quality member. */
 int ps_write_json(const ps_results *r, const char *path, ps_error *err) {
     json_t *root = json_object();
     json_object_set_new(root, "format", json_string("parscore-results/1"));
@@ -289,9 +365,6 @@ int ps_write_json(const ps_results *r, const char *path, ps_error *err) {
         json_array_append_new(bands, b);
     }
     json_object_set_new(root, "bands", bands);
-    json_t *units = json_array();
-    for (size_t i = 0; i < r->n_units; i++) json_array_append_new(units, unit_json(&r->units[i]));
-    json_object_set_new(root, "units", units);
     /* the records no unit got: the run's warning points here */
     json_t *dq = json_object();
     json_t *unknown = json_array();
@@ -305,21 +378,34 @@ int ps_write_json(const ps_results *r, const char *path, ps_error *err) {
     json_object_set_new(dq, "unknown_units", unknown);
     json_object_set_new(dq, "unknown_units_unlisted_records",
                         json_integer(r->agg ? (json_int_t)r->agg->unknown_unlisted : 0));
-    json_object_set_new(root, "data_quality", dq);
-    char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
-    json_decref(root);
-    if (!text) return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory (JSON)");
-    size_t n = strlen(text);
-    text[n] = '\0';
-    ps_buf b;
-    ps_buf_init(&b, 0);
-    ps_buf_add(&b, text, n);
-    ps_buf_addc(&b, '\n');
-    free(text);
-    int rc = b.data ? ps_write_file_atomic(path, b.data, b.len, err)
-                    : ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
-    ps_buf_free(&b);
-    return rc;
+    json_t *tail = json_object();
+    json_object_set_new(tail, "data_quality", dq);
+
+    out_stream o;
+    if (out_open(&o, path, err) != PS_OK) {
+        json_decref(root);
+        json_decref(tail);
+        return PS_EIO;
+    }
+    /* "{\n ...\n}" less its last two bytes, then the units array */
+    json_put(&o, root, 0);
+    if (o.b.len >= 2) o.b.len -= 2;
+    ps_buf_add(&o.b, ",\n \"units\": [", 13);
+    for (size_t i = 0; i < r->n_units; i++) {
+        ps_buf_add(&o.b, i ? ",\n  " : "\n  ", i ? 4 : 3);
+        json_put(&o, unit_json(&r->units[i]), 2);
+        out_flush(&o, OUT_CHUNK);
+    }
+    ps_buf_add(&o.b, r->n_units ? "\n ]," : "],", r->n_units ? 4 : 2);
+    /* "{\n \"data_quality\": ...\n}" less its opening brace */
+    size_t at = o.b.len;
+    json_put(&o, tail, 0);
+    if (o.b.len > at) {
+        memmove(o.b.data + at, o.b.data + at + 1, o.b.len - at - 1);
+        o.b.len--;
+    }
+    ps_buf_addc(&o.b, '\n');
+    return out_close(&o, path, err);
 }
 
 /* ---- previous period ----------------------------------------------- */
