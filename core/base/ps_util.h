@@ -67,6 +67,8 @@ int ps_buf_add(ps_buf *b, const void *p, size_t n);   /* PS_OK/ENOMEM/ELIMIT */
 int ps_buf_addc(ps_buf *b, char c);
 int ps_buf_printf(ps_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Room for n more bytes (and a NUL) without changing the content. */
+int ps_buf_reserve(ps_buf *b, size_t n);
 void ps_buf_reset(ps_buf *b);
 void ps_buf_free(ps_buf *b);
 

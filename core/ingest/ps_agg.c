@@ -6,10 +6,13 @@
  */
 #include "ingest/ps_agg.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const example_keys[] = {
 #define PS_EX_KEY_(id, key, label) key,
@@ -79,9 +82,137 @@ static int ex_insert(ps_examples *e, uint32_t pos, const char *code, uint32_t ma
     return PS_OK;
 }
 
+/* ---- parked example lists (ps_spill) ---------------------------------- */
+
+static int pread_all(int fd, char *p, size_t n, uint64_t at) {
+    while (n) {
+        ssize_t r = pread(fd, p, n, (off_t)at);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
+        p += r;
+        n -= (size_t)r;
+        at += (uint64_t)r;
+    }
+    return 0;
+}
+
+static int pwrite_all(int fd, const char *p, size_t n, uint64_t at) {
+    while (n) {
+        ssize_t r = pwrite(fd, p, n, (off_t)at);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
+        p += r;
+        n -= (size_t)r;
+        at += (uint64_t)r;
+    }
+    return 0;
+}
+
+/* An unlinked file: nothing to clean up after a crash or a signal. */
+static int spill_file(void) {
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir) dir = "/tmp";
+    int fd = -1;
+#ifdef O_TMPFILE
+    fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+#endif
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/parscore-examples-XXXXXX", dir) >= (int)sizeof path)
+        return -1;
+    fd = mkstemp(path);
+    if (fd < 0) return -1;
+    unlink(path);
+    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+}
+
+void ps_agg_spill_open(ps_agg *a) {
+    if (a->spill) return;
+    ps_spill *s = ps_calloc(1, sizeof *s);
+    if (!s) return;
+    s->fd = spill_file();
+    if (s->fd < 0) {
+        ps_free(s);
+        return;
+    }
+    a->spill = s;
+}
+
+static void spill_close(ps_agg *a) {
+    if (!a->spill) return;
+    if (a->spill->fd >= 0) close(a->spill->fd);
+    ps_free(a->spill);
+    a->spill = NULL;
+}
+
+/* Move a list into the spill file; on a write error it stays where it is. */
+static void ex_park(ps_spill *s, ps_examples *e) {
+    if (!s || s->failed || e->spill || !e->kept) return;
+    if (pwrite_all(s->fd, e->text, e->text_len, s->len) != 0) {
+        s->failed = 1;
+        return;
+    }
+    e->spill = s;
+    e->spill_at = s->len;
+    s->len += e->text_len;
+    ps_free(e->off);
+    ps_free(e->text);
+    e->off = NULL;
+    e->text = NULL;
+    e->text_cap = 0;
+}
+
+/* Bring a parked list back to change it (the file keeps the old copy). */
+static int ex_unpark(ps_examples *e, uint32_t max) {
+    if (!e->spill) return PS_OK;
+    char *text = ps_malloc(e->text_len ? e->text_len : 1);
+    uint32_t *off = ps_malloc((max > e->kept ? max : e->kept) * sizeof *off + 1);
+    if (!text || !off || pread_all(e->spill->fd, text, e->text_len, e->spill_at) != 0) {
+        ps_free(text);
+        ps_free(off);
+        return PS_ENOMEM;
+    }
+    uint32_t at = 0;
+    for (uint32_t i = 0; i < e->kept; i++) {
+        off[i] = at;
+        at += (uint32_t)strnlen(text + at, e->text_len - at) + 1;
+    }
+    e->text = text;
+    e->off = off;
+    e->text_cap = e->text_len;
+    e->spill = NULL;
+    return PS_OK;
+}
+
+int ps_examples_copy(const ps_examples *e, char *dst) {
+    if (!e->kept) return PS_OK;
+    if (!e->spill) {
+        memcpy(dst, e->text, e->text_len);
+        return PS_OK;
+    }
+    return pread_all(e->spill->fd, dst, e->text_len, e->spill_at) == 0 ? PS_OK : PS_EIO;
+}
+
+int ps_examples_read(const ps_examples *e, ps_buf *scratch, const char **text) {
+    *text = e->kept ? e->text : "";
+    if (!e->kept || !e->spill) return PS_OK;
+    ps_buf_reset(scratch);
+    if (ps_buf_reserve(scratch, e->text_len) != PS_OK) return PS_ENOMEM;
+    if (ps_examples_copy(e, scratch->data) != PS_OK) return PS_EIO;
+    scratch->len = e->text_len;
+    *text = scratch->data;
+    return PS_OK;
+}
+
+static void park_unit(ps_agg *a, ps_unit_agg *u) {
+    for (int k = 0; k < PS_EX__COUNT; k++) ex_park(a->spill, &u->ex[k]);
+}
+
 int ps_examples_push(ps_examples *e, const char *code, uint32_t max) {
     if (e->kept >= max || !code) return PS_OK;
-    return ex_insert(e, e->kept, code, max);
+    int rc = ex_unpark(e, max);
+    return rc != PS_OK ? rc : ex_insert(e, e->kept, code, max);
 }
 
 void ps_examples_free(ps_examples *e) {
@@ -103,6 +234,7 @@ static int keep_example(ps_agg *a, ps_unit_agg *u, ps_example_kind k, const char
     ps_examples *e = &u->ex[k];
     uint32_t max = a->cfg.examples_max;
     if (!code) return PS_OK;
+    if (ex_unpark(e, max) != PS_OK) return PS_ENOMEM;
     if (e->seg_source != a->current_source + 1) {
         e->seg_source = a->current_source + 1;
         e->seg = e->kept;
@@ -965,16 +1097,30 @@ static int merge_unit(ps_agg *a, ps_unit_agg *dst, const ps_unit_agg *src, const
             if (rc) return rc;
         }
     }
+    ps_buf scratch;
+    ps_buf_init(&scratch, 0);
     for (int k = 0; k < PS_EX__COUNT; k++) {
         const ps_examples *se = &src->ex[k];
         ps_examples *de = &dst->ex[k];
-        for (uint32_t i = 0; i < se->kept; i++) {
-            int rc = ps_examples_push(de, ps_example_code(se, i), a->cfg.examples_max);
-            if (rc) return rc;
+        if (se->kept && de->kept < a->cfg.examples_max) {
+            const char *code;
+            int rc = ps_examples_read(se, &scratch, &code);
+            if (rc) {
+                ps_buf_free(&scratch);
+                return rc;
+            }
+            for (uint32_t i = 0; i < se->kept; i++, code += strlen(code) + 1) {
+                int rc = ps_examples_push(de, code, a->cfg.examples_max);
+                if (rc) {
+                    ps_buf_free(&scratch);
+                    return rc;
+                }
+            }
         }
         de->count += se->count;
         de->seg_source = 0;
     }
+    ps_buf_free(&scratch);
     for (size_t i = 0; i < src->n_dq; i++) {
         const ps_dq_entry *e = &src->dq[i];
         int rc = dq_add(dst, e->key, e->count, e->kept ? e->examples[0] : NULL);
@@ -1081,8 +1227,10 @@ int ps_agg_merge(ps_agg *dst, const ps_agg *src, ps_error *err) {
             dp->online_level = sp->online_level;
         }
     }
-    for (size_t i = 0; i < src->n_units && rc == PS_OK; i++)
+    for (size_t i = 0; i < src->n_units && rc == PS_OK; i++) {
         rc = merge_unit(dst, &dst->u[i], &src->u[i], map, 1);
+        park_unit(dst, &dst->u[i]);
+    }
     ps_free(map);
     for (size_t i = 0; i < src->n_units && rc == PS_OK; i++)
         rc = merge_measures(dst, i, &src->u[i], src, err);
@@ -1116,6 +1264,7 @@ int ps_agg_rollup(ps_agg *a, ps_error *err) {
         for (size_t i = 0; i < a->n_units && rc == PS_OK; i++)
             if (depth[i] == d) rc = merge_unit(a, &a->u[units->items[i].parent], &a->u[i], NULL, 0);
     ps_free(depth);
+    for (size_t i = 0; i < a->n_units && rc == PS_OK; i++) park_unit(a, &a->u[i]);
     if (rc != PS_OK) return ps_error_set(err, rc, NULL, 0, 0, "out of memory during roll-up");
     return PS_OK;
 }
@@ -1140,6 +1289,7 @@ void ps_agg_free(ps_agg *a) {
     ps_map_free(&a->unknown_index);
     ps_fpset_free(&a->seen_dossiers);
     ps_fpset_free(&a->seen_feedback);
+    spill_close(a);
     ps_arena_free(&a->arena);
     memset(a, 0, sizeof *a);
 }

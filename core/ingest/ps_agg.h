@@ -48,12 +48,25 @@ int ps_example_from_key(const char *key);          /* -1 if unknown */
 
 #define PS_CODE_MAX 48          /* longest code kept in an example list, + 1 */
 
+/* Example lists of finished units parked in a temporary file (the run's
+ * aggregate only): a national run keeps ~2 million codes, 45 MiB that
+ * would otherwise stay in memory from the merge of a province until the
+ * last scorecard.  Written while merging and rolling up (one thread at a
+ * time), read back with pread by any thread. */
+typedef struct ps_spill {
+    int fd;                     /* -1: not open */
+    uint64_t len;               /* bytes written */
+    int failed;                 /* a write failed: lists stay in memory */
+} ps_spill;
+
 /* The example codes of one reason, stored at their real length: code i is
  * the NUL-terminated string at text + off[i].  Fixed 48-byte slots were
  * most of the memory of a national run (50 codes x 13 reasons x 3,356
  * units).  Of each source, the list keeps the smallest codes (strcmp
  * order), so it does not depend on the order a source hands its rows in;
- * sources follow each other in precedence order. */
+ * sources follow each other in precedence order.  A list of the run's
+ * aggregate may be parked in its spill file (spill != NULL: text and off
+ * are NULL, the kept codes are text_len bytes at spill_at). */
 typedef struct ps_examples {
     uint32_t count;             /* all dossiers with this reason */
     uint32_t kept;              /* codes stored (<= examples_max) */
@@ -62,11 +75,22 @@ typedef struct ps_examples {
     uint32_t text_len, text_cap;
     uint32_t seg;               /* first code of the current source */
     int seg_source;             /* that source's number + 1; 0: none yet */
+    const ps_spill *spill;      /* parked there, or NULL: in memory */
+    uint64_t spill_at;
 } ps_examples;
 
+/* Code i of a list held in memory (not parked). */
 static inline const char *ps_example_code(const ps_examples *e, uint32_t i) {
     return e->text + e->off[i];
 }
+/* The kept codes, NUL-terminated one after the other (e->kept of them),
+ * wherever the list is: *text points into memory, or into *scratch (the
+ * caller's, reused across calls; ps_buf_free it) for a parked list.
+ * PS_OK, PS_ENOMEM, or PS_EIO when the file cannot be read back. */
+int ps_examples_read(const ps_examples *e, ps_buf *scratch, const char **text);
+/* Copy the kept codes (e->text_len bytes, NUL-separated) into dst.
+ * PS_OK, or PS_EIO when a parked list cannot be read back. */
+int ps_examples_copy(const ps_examples *e, char *dst);
 /* Append a code (truncated to PS_CODE_MAX - 1 bytes) if fewer than max are
  * kept.  PS_OK or PS_ENOMEM. */
 int ps_examples_push(ps_examples *e, const char *code, uint32_t max);
@@ -257,6 +281,8 @@ typedef struct ps_agg {
     int stray;                  /* a record fell outside cfg.province: ps_agg_add
                                  * failed; read again without partitions */
     char stray_code[PS_CODE_MAX];
+    ps_spill *spill;            /* ps_agg_spill_open: where finished units'
+                                 * example lists go; NULL: they stay */
     ps_arena arena;
 } ps_agg;
 
@@ -288,8 +314,14 @@ int ps_agg_merge(ps_agg *dst, const ps_agg *src, ps_error *err);
  * arrival order, which depends on how a database is read and on the
  * partitions), so every output listing it is the same whatever the order. */
 void ps_agg_sort_unknown(ps_agg *a);
-/* Add every unit's counters into its ancestors. Call once after the pass. */
+/* Add every unit's counters into its ancestors. Call once after the pass.
+ * With a spill file, every example list is parked there afterwards. */
 int ps_agg_rollup(ps_agg *a, ps_error *err);
+/* Park the example lists of units as they are merged (ps_agg_merge) and
+ * after the roll-up in an unlinked temporary file ($TMPDIR, else /tmp), so
+ * memory does not hold every unit's codes until rendering.  When no such
+ * file can be made or written the lists simply stay in memory. */
+void ps_agg_spill_open(ps_agg *a);
 void ps_agg_free(ps_agg *a);
 
 /* ---- counters by name ------------------------------------------------- */

@@ -27,7 +27,8 @@
 typedef struct out_stream {
     ps_atomic_file f;
     ps_buf b;
-    int failed;                 /* a write or an allocation failed */
+    int failed;                 /* PS_ENOMEM or PS_EIO once something failed */
+    const char *why;            /* the message, when not the usual one */
 } out_stream;
 
 static int out_open(out_stream *o, const char *path, ps_error *err) {
@@ -37,23 +38,23 @@ static int out_open(out_stream *o, const char *path, ps_error *err) {
 }
 
 static void out_flush(out_stream *o, size_t above) {
-    if (o->b.failed) o->failed = 1;
+    if (o->b.failed && !o->failed) o->failed = PS_ENOMEM;
     if (o->b.len <= above || o->failed) return;
-    if (fwrite(o->b.data, 1, o->b.len, (FILE *)o->f.fp) != o->b.len) o->failed = 1;
+    if (fwrite(o->b.data, 1, o->b.len, (FILE *)o->f.fp) != o->b.len) o->failed = PS_EIO;
     ps_buf_reset(&o->b);
 }
 
 /* Flush, close and rename; on any earlier failure the temporary goes. */
 static int out_close(out_stream *o, const char *path, ps_error *err) {
-    if (o->b.failed) o->failed = 1;
-    if (!o->failed) out_flush(o, 0);
-    int ok = !o->failed;
+    out_flush(o, 0);
+    int failed = o->failed;
     ps_buf_free(&o->b);
-    int rc = ps_atomic_close(&o->f, ok, err);
-    if (rc != PS_OK) return rc;
-    return ok ? PS_OK
-              : ps_error_set(err, PS_EIO, path, 0, 0,
-                             "cannot write output file (disk full or out of memory?)");
+    int rc = ps_atomic_close(&o->f, !failed, err);
+    if (rc != PS_OK || !failed) return rc;
+    return ps_error_set(err, failed, path, 0, 0, "%s",
+                        o->why ? o->why
+                        : failed == PS_ENOMEM ? "out of memory"
+                                              : "cannot write output file (disk full?)");
 }
 
 /* ---- CSV ------------------------------------------------------------- */
@@ -98,9 +99,10 @@ int ps_write_index(const ps_results *r, int with_pdf, const char *path, ps_error
         return ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory");
     }
     out_stream o;
-    if (out_open(&o, path, err) != PS_OK) {
+    int rc = out_open(&o, path, err);
+    if (rc != PS_OK) {
         ps_free(order);
-        return PS_EIO;
+        return rc;
     }
     ps_buf *b = &o.b;
     ps_buf_printf(b, "unit_code,unit_name,level,parent_code,file,total,max,band,rank,rank_of,"
@@ -134,7 +136,8 @@ int ps_write_index(const ps_results *r, int with_pdf, const char *path, ps_error
 
 int ps_write_csv(const ps_results *r, const char *path, ps_error *err) {
     out_stream o;
-    if (out_open(&o, path, err) != PS_OK) return PS_EIO;
+    int rc = out_open(&o, path, err);
+    if (rc != PS_OK) return rc;
     ps_buf *b = &o.b;
     /* one row per unit and criterion; the unit's own total, band and rank
      * repeat on each of its rows (index.csv has one row per unit) */
@@ -176,7 +179,8 @@ int ps_write_csv(const ps_results *r, const char *path, ps_error *err) {
 static json_t *jnum(double v) { return isnan(v) || isinf(v) ? json_null() : json_real(v); }
 static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
 
-static json_t *unit_json(const ps_unit_result *u) {
+/* NULL when memory runs out or parked example codes cannot be read back. */
+static json_t *unit_json(const ps_unit_result *u, ps_buf *scratch, int *status) {
     json_t *o = json_object();
     json_object_set_new(o, "code", jstr(u->code));
     json_object_set_new(o, "name", jstr(u->name));
@@ -246,8 +250,11 @@ static json_t *unit_json(const ps_unit_result *u) {
             json_object_set_new(lj, "label", jstr(c->lost[l].label));
             json_object_set_new(lj, "count", json_integer(c->lost[l].count));
             json_t *codes = json_array();
-            for (size_t m = 0; m < c->lost[l].n_codes; m++)
-                json_array_append_new(codes, jstr(c->lost[l].codes[m]));
+            const char *code = NULL;
+            int rc = ps_examples_read(c->lost[l].codes, scratch, &code);
+            if (rc) *status = rc;
+            for (size_t m = 0; !rc && m < c->lost[l].n_codes; m++, code += strlen(code) + 1)
+                json_array_append_new(codes, json_string(code));
             json_object_set_new(lj, "codes", codes);
             json_array_append_new(lost, lj);
         }
@@ -290,6 +297,10 @@ static json_t *unit_json(const ps_unit_result *u) {
         json_object_set_new(p, "groups", pg);
         json_object_set_new(o, "previous", p);
     }
+    if (*status) {
+        json_decref(o);
+        return NULL;
+    }
     return o;
 }
 
@@ -320,7 +331,8 @@ static int json_sink_write(const char *p, size_t n, void *data) {
 
 static void json_put(out_stream *o, json_t *v, int depth) {
     json_sink k = {o, depth};
-    if (!v || json_dump_callback(v, json_sink_write, &k, JSON_FLAGS) != 0) o->failed = 1;
+    if (!o->failed && (!v || json_dump_callback(v, json_sink_write, &k, JSON_FLAGS) != 0))
+        o->failed = PS_ENOMEM;
     json_decref(v);
 }
 
@@ -382,20 +394,30 @@ int ps_write_json(const ps_results *r, const char *path, ps_error *err) {
     json_object_set_new(tail, "data_quality", dq);
 
     out_stream o;
-    if (out_open(&o, path, err) != PS_OK) {
+    int rc = out_open(&o, path, err);
+    if (rc != PS_OK) {
         json_decref(root);
         json_decref(tail);
-        return PS_EIO;
+        return rc;
     }
     /* "{\n ...\n}" less its last two bytes, then the units array */
     json_put(&o, root, 0);
     if (o.b.len >= 2) o.b.len -= 2;
     ps_buf_add(&o.b, ",\n \"units\": [", 13);
+    ps_buf scratch;
+    ps_buf_init(&scratch, 0);
     for (size_t i = 0; i < r->n_units; i++) {
         ps_buf_add(&o.b, i ? ",\n  " : "\n  ", i ? 4 : 3);
-        json_put(&o, unit_json(&r->units[i]), 2);
+        int st = PS_OK;
+        json_t *uj = unit_json(&r->units[i], &scratch, &st);
+        if (st == PS_EIO && !o.failed) {
+            o.failed = PS_EIO;
+            o.why = "cannot read back the run's example codes from its temporary file (disk error?)";
+        }
+        json_put(&o, uj, 2);
         out_flush(&o, OUT_CHUNK);
     }
+    ps_buf_free(&scratch);
     ps_buf_add(&o.b, r->n_units ? "\n ]," : "],", r->n_units ? 4 : 2);
     /* "{\n \"data_quality\": ...\n}" less its opening brace */
     size_t at = o.b.len;

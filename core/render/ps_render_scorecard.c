@@ -23,6 +23,8 @@ typedef struct sc {
     double fs;                  /* body font size */
     double cw;                  /* content width */
     int any_previous;           /* some unit of the run has a previous period */
+    ps_buf scratch;             /* example codes read back from the aggregate */
+    int failed;                 /* they could not be: PS_ENOMEM or PS_EIO */
 } sc;
 
 #define subst ps_render_subst
@@ -665,8 +667,11 @@ static void lost(sc *s) {
             char cnt[48];
             ps_render_count(L, l->count, cnt, sizeof cnt);
             ps_buf_printf(&b, "%s (%s): ", l->label ? l->label : l->key, cnt);
-            for (size_t j = 0; j < l->n_codes; j++)
-                ps_buf_printf(&b, "%s%s", j ? ", " : "", l->codes[j]);
+            const char *code = NULL;
+            int rc = ps_examples_read(l->codes, &s->scratch, &code);
+            if (rc) s->failed = rc;
+            for (size_t j = 0; !rc && j < l->n_codes; j++, code += strlen(code) + 1)
+                ps_buf_printf(&b, "%s%s", j ? ", " : "", code);
             if (l->count > l->n_codes) {
                 char more[96], m[48];
                 ps_render_count(L, (double)(l->count - l->n_codes), m, sizeof m);
@@ -773,7 +778,18 @@ int ps_render_scorecard_one(const ps_results *r, size_t unit, const ps_layout *l
         if (r->units[i].has_previous) s.any_previous = 1;
     pdf->on_page = on_page;
     pdf->on_page_ctx = &s;
+    ps_buf_init(&s.scratch, 0);
     layout(&s);
+    ps_buf_free(&s.scratch);
+    if (s.failed) {
+        pdf->on_page = NULL;
+        pdf->on_page_ctx = NULL;
+        return s.failed == PS_ENOMEM
+                   ? ps_error_set(err, PS_ENOMEM, path, 0, 0, "out of memory")
+                   : ps_error_set(err, PS_EIO, path, 0, 0,
+                                  "unit %s: cannot read back its example codes from the "
+                                  "run's temporary file (disk error?)", u->code);
+    }
     ps_pdf_each_page(pdf, footer, &s);
     rc = ps_pdf_save(pdf, path);
     /* the handle outlives this card */

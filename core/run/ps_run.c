@@ -398,6 +398,7 @@ static int ingest_sources(ps_run *run, source_slot *slots, size_t n, const ps_ag
                     workers < 2 || pool.n_groups < 2 ? "" : "s");
         run->have_agg = 1;
         int rc = ps_agg_init(&run->agg, ac, err);
+        if (rc == PS_OK) ps_agg_spill_open(&run->agg);
         if (rc == PS_OK) rc = run_pool(&pool, workers, err);
         int stray = 0;
         for (size_t i = 0; i < pool.n_groups; i++)

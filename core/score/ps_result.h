@@ -4,7 +4,9 @@
  * dossier codes that explain lost points, band and rank.
  *
  * Ownership: every string and array below lives in `ps_results.arena`
- * (freed by ps_results_free); renderers only read.
+ * (freed by ps_results_free), except the example codes of ps_lost, which
+ * stay in the aggregate (`agg`, which must outlive the results: a national
+ * run's codes are ~2 million); renderers only read.
  */
 #ifndef PS_RESULT_H
 #define PS_RESULT_H
@@ -18,7 +20,8 @@ typedef struct ps_lost {
     const char *label;          /* Vietnamese label */
     uint32_t count;             /* all dossiers with this reason */
     size_t n_codes;             /* codes listed (bounded) */
-    const char **codes;
+    const ps_examples *codes;   /* the unit's list in the aggregate, not a
+                                   copy (ps_examples_text reads it) */
 } ps_lost;
 
 /* Where a criterion counts: in its group, or outside the groups as a bonus

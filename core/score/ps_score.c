@@ -77,13 +77,11 @@ static void read_lost(lua_State *L, int cidx, const ps_unit_agg *g,
         lua_pop(L, 1);
         if (k < 0 || g->ex[k].count == 0) continue;
         ps_lost *l = &cr->lost[cr->n_lost++];
-        l->key = arena_str(L, ar, ps_example_key((ps_example_kind)k));
-        l->label = arena_str(L, ar, ps_example_label((ps_example_kind)k));
+        l->key = ps_example_key((ps_example_kind)k);     /* static strings */
+        l->label = ps_example_label((ps_example_kind)k);
         l->count = g->ex[k].count;
         l->n_codes = g->ex[k].kept;
-        l->codes = arena_array(L, ar, l->n_codes, sizeof *l->codes);
-        for (size_t c = 0; c < l->n_codes; c++)
-            l->codes[c] = arena_str(L, ar, ps_example_code(&g->ex[k], (uint32_t)c));
+        l->codes = &g->ex[k];
     }
     lua_pop(L, 1);
 }

@@ -419,12 +419,22 @@ void ps_push_unit(lua_State *L, const ps_agg *a, const ps_units *units,
         const ps_examples *ex = &g->ex[k];
         lua_createtable(L, 0, 2);
         set_num(L, "count", ex->count);
+        /* the codes as one Lua string first: a list parked on disk is read
+         * into memory Lua owns, so an error here leaks nothing */
+        luaL_Buffer b;
+        char *p = luaL_buffinitsize(L, &b, ex->text_len);
+        if (ps_examples_copy(ex, p) != PS_OK)
+            luaL_error(L, "unit %s: cannot read back its example codes from the temporary "
+                          "file (disk error?)", un->code);
+        luaL_pushresultsize(&b, ex->text_len);
+        const char *code = lua_tostring(L, -1);
         lua_createtable(L, (int)ex->kept, 0);
-        for (uint32_t c = 0; c < ex->kept; c++) {
-            lua_pushstring(L, ps_example_code(ex, c));
+        for (uint32_t c = 0; c < ex->kept; c++, code += strlen(code) + 1) {
+            lua_pushstring(L, code);
             lua_rawseti(L, -2, (lua_Integer)c + 1);
         }
-        lua_setfield(L, -2, "codes");
+        lua_setfield(L, -3, "codes");
+        lua_pop(L, 1);
         lua_setfield(L, -2, ex_keys[k]);
     }
     lua_setfield(L, -2, "examples");

@@ -26,6 +26,15 @@ static const char *ex(const ps_agg *a, int unit, uint32_t i) {
     return i < e->kept ? ps_example_code(e, i) : "(none)";
 }
 
+/* Code i of a list wherever it is (memory or the spill file). */
+static const char *ex_any(const ps_agg *a, int unit, uint32_t i, ps_buf *scratch) {
+    const ps_examples *e = &a->u[unit].ex[PS_EX_LATE];
+    const char *text;
+    if (i >= e->kept || ps_examples_read(e, scratch, &text) != PS_OK) return "(none)";
+    while (i--) text += strlen(text) + 1;
+    return text;
+}
+
 static void feed(ps_tally *t, ps_agg *a, int source, const char *const *codes, size_t n,
                  const char *unit) {
     ps_error err = {0};
@@ -150,6 +159,39 @@ int main(void) {
     CHECK_INT(&t, p15.stray, 1);
     CHECK_STR(&t, p15.stray_code, "00004");
     CHECK_INT(&t, p15.u[ba_dinh].d.received, 0);
+
+    /* The same merge with a spill file: lists are parked as each unit is
+     * merged, brought back when a later partial adds to them, and read
+     * back by the roll-up and by callers, with the codes unchanged. */
+    ps_agg spilled, p15c;
+    ps_buf scratch;
+    ps_buf_init(&scratch, 0);
+    CHECK_INT(&t, ps_agg_init(&spilled, &cfg, &err), PS_OK);
+    ps_agg_spill_open(&spilled);
+    CHECK(&t, spilled.spill != NULL);
+    CHECK_INT(&t, ps_agg_merge(&spilled, &p01, &err), PS_OK);
+    CHECK_INT(&t, ps_agg_merge(&spilled, &p15, &err), PS_OK);
+    CHECK(&t, spilled.u[lao_cai].ex[PS_EX_LATE].spill != NULL);
+    CHECK(&t, spilled.u[lao_cai].ex[PS_EX_LATE].text == NULL);
+    CHECK_STR(&t, ex_any(&spilled, ba_dinh, 0, &scratch), "H1");
+    CHECK_STR(&t, ex_any(&spilled, ba_dinh, 2, &scratch), "H3");
+    CHECK_STR(&t, ex_any(&spilled, lao_cai, 1, &scratch), "L9");
+    const char *l5[] = {"L5"};
+    CHECK_INT(&t, ps_agg_init(&p15c, &c15, &err), PS_OK);
+    feed(&t, &p15c, 2, l5, 1, "02647");
+    CHECK_INT(&t, ps_agg_merge(&spilled, &p15c, &err), PS_OK);
+    CHECK_INT(&t, spilled.u[lao_cai].ex[PS_EX_LATE].kept, 3);   /* L1 L9, then L5 */
+    CHECK_STR(&t, ex_any(&spilled, lao_cai, 0, &scratch), "L1");
+    CHECK_STR(&t, ex_any(&spilled, lao_cai, 2, &scratch), "L5");
+    CHECK_INT(&t, ps_agg_rollup(&spilled, &err), PS_OK);
+    const int hanoi = 0, province15 = 2;
+    CHECK_INT(&t, spilled.u[province15].ex[PS_EX_LATE].count, 3);
+    CHECK(&t, spilled.u[province15].ex[PS_EX_LATE].spill != NULL);
+    CHECK_STR(&t, ex_any(&spilled, province15, 2, &scratch), "L5");
+    CHECK_STR(&t, ex_any(&spilled, hanoi, 1, &scratch), "H2");
+    ps_buf_free(&scratch);
+    ps_agg_free(&p15c);
+    ps_agg_free(&spilled);
 
     ps_agg_free(&whole);
     ps_agg_free(&p01);

@@ -90,9 +90,19 @@ static void fx_unit0(ps_results *r, ps_unit_result *u) {
             c->lost[0].label = "Hồ sơ giải quyết quá hạn";
             c->lost[0].count = 60;
             c->lost[0].n_codes = 40;
-            c->lost[0].codes = ps_arena_alloc(a, 40 * sizeof(char *));
-            for (int k = 0; k < 40; k++)
-                c->lost[0].codes[k] = ps_arena_printf(a, "H15.22-%03d-2025-%05d", i + 1, k + 1);
+            /* the list as the aggregate keeps it: codes one after the other */
+            ps_examples *ex = ps_arena_alloc(a, sizeof *ex);
+            memset(ex, 0, sizeof *ex);
+            ex->count = 60;
+            ex->kept = 40;
+            ex->off = ps_arena_alloc(a, 40 * sizeof *ex->off);
+            ex->text = ps_arena_alloc(a, 40 * 24);
+            for (int k = 0; k < 40; k++) {
+                ex->off[k] = ex->text_len;
+                ex->text_len += (uint32_t)sprintf(ex->text + ex->text_len,
+                                                  "H15.22-%03d-2025-%05d", i + 1, k + 1) + 1;
+            }
+            c->lost[0].codes = ex;
         }
     }
     u->has_previous = 1;

@@ -79,7 +79,7 @@ int main(void) {
         CHECK_STR(&t, ret->lost[0].key, "returned_late");
         CHECK_STR(&t, ret->lost[0].label, "Trả kết quả muộn");
         CHECK_INT(&t, ret->lost[0].count, 2);
-        CHECK_STR(&t, ret->lost[0].codes[0], "LC-7");
+        CHECK_STR(&t, ps_example_code(ret->lost[0].codes, 0), "LC-7");
     }
     CHECK_NUM(&t, fx_crit(b, "3.2")->points, 4);
     CHECK_INT(&t, fx_crit(b, "3.2")->n_lost, 1);
