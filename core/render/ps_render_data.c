@@ -229,8 +229,8 @@ static json_t *unit_json(const ps_unit_result *u, ps_buf *scratch, int *status) 
         static const char *const sections[] = {"group", "bonus", "deduction"};
         json_object_set_new(j, "section", json_string(sections[c->section % 3]));
         json_object_set_new(j, "lost_reason", jstr(c->lost_reason));
-        if (c->is_measure) {
-            const ps_measure_shown *m = &c->measure;
+        if (c->is_measure && c->measure) {
+            const ps_measure_shown *m = c->measure;
             json_t *mj = json_object();
             json_object_set_new(mj, "key", jstr(m->key));
             json_object_set_new(mj, "kind", jstr(m->kind));
@@ -768,9 +768,10 @@ int ps_write_xlsx(const ps_results *r, const char *path, ps_error *err) {
             uint32_t lost = 0;
             for (size_t l = 0; l < c->n_lost; l++) lost += c->lost[l].count;
             if (c->n_lost) worksheet_write_number(wc, row, 12, lost, f_int);
-            const char *mcol[4] = {c->measure.self, c->measure.appraised, c->measure.system,
-                                   c->measure.evidence};
-            for (int k = 0; c->is_measure && k < 4; k++)
+            const ps_measure_shown *ms = c->measure;
+            const char *mcol[4] = {ms ? ms->self : NULL, ms ? ms->appraised : NULL,
+                                   ms ? ms->system : NULL, ms ? ms->evidence : NULL};
+            for (int k = 0; ms && k < 4; k++)
                 if (mcol[k]) worksheet_write_string(wc, row, (lxw_col_t)(13 + k), mcol[k], NULL);
             if (c->lost_reason) worksheet_write_string(wc, row, 17, c->lost_reason, NULL);
         }

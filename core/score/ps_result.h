@@ -60,7 +60,8 @@ typedef struct ps_criterion_result {
     int section;                /* PS_SECTION_*; points of a deduction are
                                    the points taken off (>= 0) */
     int is_measure;
-    ps_measure_shown measure;   /* when is_measure */
+    const ps_measure_shown *measure; /* when is_measure, else NULL (in the
+                                   arena: most criteria are not measures) */
     size_t n_explain;           /* lines explaining lost points that no dossier */
     const char **explain;       /* list does (e.g. a survey's elements) */
 } ps_criterion_result;

@@ -156,7 +156,9 @@ static void read_result(lua_State *L, int res, unit_ctx *c) {
             }
             if (lua_getfield(L, ci, "measure") == LUA_TTABLE) {
                 int mi = lua_gettop(L);
-                ps_measure_shown *m = &cr->measure;
+                ps_measure_shown *m = arena_array(L, ar, 1, sizeof *m);
+                memset(m, 0, sizeof *m);
+                cr->measure = m;
                 cr->is_measure = 1;
                 m->key = field_str(L, mi, "key", ar);
                 m->kind = field_str(L, mi, "kind", ar);

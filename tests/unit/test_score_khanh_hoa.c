@@ -47,12 +47,12 @@ int main(void) {
     CHECK_NUM(&t, fx_crit(a, "1.2")->points, 4.5);
     CHECK_NUM(&t, fx_crit(a, "1.3")->points, 9);
     CHECK_INT(&t, fx_crit(a, "1.3")->target_met, 0);
-    CHECK_STR(&t, fx_crit(a, "1.3")->measure.system, "81%");
+    CHECK_STR(&t, fx_crit(a, "1.3")->measure->system, "81%");
     CHECK_NUM(&t, fx_crit(a, "2.1")->points, 6);
     CHECK_NUM(&t, fx_crit(a, "2.2")->points, 9);
     CHECK_NUM(&t, fx_crit(a, "5.1")->points, 8);
     CHECK_STR(&t, fx_crit(a, "5.1")->lost_reason, "Thẩm định giảm từ 100% (tự đánh giá) xuống 80%");
-    CHECK_STR(&t, fx_crit(a, "5.1")->measure.evidence, "12/QĐ-UBND");
+    CHECK_STR(&t, fx_crit(a, "5.1")->measure->evidence, "12/QĐ-UBND");
     CHECK_NUM(&t, fx_crit(a, "3.1")->points, 7.5);
     CHECK_NUM(&t, fx_crit(a, "3.2")->points, 7.5);
     CHECK_NUM(&t, fx_crit(a, "4.1")->points, 10);

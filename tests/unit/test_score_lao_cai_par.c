@@ -76,13 +76,13 @@ int main(void) {
     const ps_criterion_result *c = fx_crit(ua, "1.1");
     CHECK_NUM(&t, c->points, 4);
     CHECK_INT(&t, c->is_measure, 1);
-    CHECK_STR(&t, c->measure.source, "appraisal");
-    CHECK_STR(&t, c->measure.evidence, "25/KH-UBND");
+    CHECK_STR(&t, c->measure->source, "appraisal");
+    CHECK_STR(&t, c->measure->evidence, "25/KH-UBND");
     c = fx_crit(ua, "1.2");                 /* appraised 90% wins over 95% */
     CHECK_NUM(&t, c->points, 6.4);
     CHECK_STR(&t, c->value_text, "90%");
-    CHECK_STR(&t, c->measure.self, "95%");
-    CHECK_STR(&t, c->measure.appraised, "90%");
+    CHECK_STR(&t, c->measure->self, "95%");
+    CHECK_STR(&t, c->measure->appraised, "90%");
     CHECK_STR(&t, c->lost_reason, "Thẩm định giảm từ 95% (tự đánh giá) xuống 90%");
     CHECK_INT(&t, c->target_met, 0);
     c = fx_crit(ua, "1.3");                 /* self-assessed 3 without evidence */
@@ -96,7 +96,7 @@ int main(void) {
     CHECK_NUM(&t, ua->groups[1].points, 15 * 0.96 / 0.98 + 8 + 3.75 + 7);
     /* group 3: 8 x 0.85/0.9 (system value) + 7 x 0.75 */
     CHECK_NUM(&t, fx_crit(ua, "3.1")->points, 8 * 0.85 / 0.9);
-    CHECK_STR(&t, fx_crit(ua, "3.1")->measure.system, "85%");
+    CHECK_STR(&t, fx_crit(ua, "3.1")->measure->system, "85%");
     CHECK_NUM(&t, ua->groups[2].points, 8 * 0.85 / 0.9 + 5.25);
     /* group 4: 15 x SIPAS 0.85 + 10 x 0.9/0.95 */
     CHECK_NUM(&t, fx_crit(ua, "4.1")->points, 12.75);
