@@ -408,9 +408,8 @@ void ps_pdf_close(ps_pdf *pdf) {
     pdf->nfc_cap = 0;
 }
 
-void ps_pdf_begin_pass(ps_pdf *pdf, int dry) {
-    if (!dry) pdf->n_pages = pdf->page_no;   /* counted by the dry pass */
-    pdf->dry = dry;
+void ps_pdf_begin(ps_pdf *pdf) {
+    pdf->n_pages = 0;
     pdf->page_no = 0;
     pdf->page = NULL;
     ps_pdf_new_page(pdf);
@@ -419,33 +418,31 @@ void ps_pdf_begin_pass(ps_pdf *pdf, int dry) {
 void ps_pdf_new_page(ps_pdf *pdf) {
     pdf->page_no++;
     pdf->gs_page = NULL;
-    if (!pdf->dry) {
-        pdf->page = HPDF_AddPage(pdf->doc);
-        if (pdf->page) {
-            HPDF_Page_SetWidth(pdf->page, (HPDF_REAL)pdf->L->page_w);
-            HPDF_Page_SetHeight(pdf->page, (HPDF_REAL)pdf->L->page_h);
-        }
-        if ((size_t)pdf->page_no > pdf->pages_cap) {
-            size_t cap = pdf->pages_cap ? 2 * pdf->pages_cap : 8;
-            HPDF_Page *p = ps_realloc(pdf->pages, cap * sizeof *p);
-            if (!p) {
-                if (!pdf->failed)
-                    ps_error_set(pdf->err, PS_ENOMEM, NULL, 0, 0, "out of memory (PDF pages)");
-                pdf->failed = 1;
-                pdf->page = NULL;
-            } else {
-                pdf->pages = p;
-                pdf->pages_cap = cap;
-            }
-        }
-        if ((size_t)pdf->page_no <= pdf->pages_cap) pdf->pages[pdf->page_no - 1] = pdf->page;
+    pdf->page = HPDF_AddPage(pdf->doc);
+    if (pdf->page) {
+        HPDF_Page_SetWidth(pdf->page, (HPDF_REAL)pdf->L->page_w);
+        HPDF_Page_SetHeight(pdf->page, (HPDF_REAL)pdf->L->page_h);
     }
+    if ((size_t)pdf->page_no > pdf->pages_cap) {
+        size_t cap = pdf->pages_cap ? 2 * pdf->pages_cap : 8;
+        HPDF_Page *p = ps_realloc(pdf->pages, cap * sizeof *p);
+        if (!p) {
+            if (!pdf->failed)
+                ps_error_set(pdf->err, PS_ENOMEM, NULL, 0, 0, "out of memory (PDF pages)");
+            pdf->failed = 1;
+            pdf->page = NULL;
+        } else {
+            pdf->pages = p;
+            pdf->pages_cap = cap;
+        }
+    }
+    if ((size_t)pdf->page_no <= pdf->pages_cap) pdf->pages[pdf->page_no - 1] = pdf->page;
     pdf->y = pdf->top;
     if (pdf->on_page) pdf->on_page(pdf, pdf->on_page_ctx);
 }
 
 void ps_pdf_each_page(ps_pdf *pdf, ps_page_fn fn, void *ctx) {
-    if (pdf->dry || pdf->failed) return;
+    if (pdf->failed) return;
     int n = pdf->page_no;
     for (int i = 0; i < n; i++) {
         pdf->page = pdf->pages[i];
@@ -755,7 +752,7 @@ static void mark_glyphs(ps_pdf *pdf, int face, const char *s, size_t n) {
 static void draw_run(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
                      double x, double y, double w, ps_align al, const char *s,
                      size_t n, double width) {
-    if (pdf->dry || !pdf->page || !n) return;
+    if (!pdf->page || !n) return;
     char stack[512];
     char *buf = n < sizeof stack ? stack : ps_malloc(n + 1);
     if (!buf) return;
@@ -900,7 +897,7 @@ void ps_pdf_flow(ps_pdf *pdf, HPDF_Font f, double size, uint32_t colour,
 
 void ps_pdf_rect(ps_pdf *pdf, double x, double y, double w, double h,
                  uint32_t fill, uint32_t stroke, double lw) {
-    if (pdf->dry || !pdf->page) return;
+    if (!pdf->page) return;
     HPDF_Page p = pdf->page;
     /* colours first: libharu refuses them once a path is open */
     if (fill != PS_NO_COLOUR) rgb(pdf, fill, 1);
@@ -917,7 +914,7 @@ void ps_pdf_rect(ps_pdf *pdf, double x, double y, double w, double h,
 
 void ps_pdf_line(ps_pdf *pdf, double x1, double y1, double x2, double y2,
                  uint32_t colour, double lw) {
-    if (pdf->dry || !pdf->page) return;
+    if (!pdf->page) return;
     HPDF_Page p = pdf->page;
     rgb(pdf, colour, 0);
     line_width(pdf, lw);
@@ -928,7 +925,7 @@ void ps_pdf_line(ps_pdf *pdf, double x1, double y1, double x2, double y2,
 
 void ps_pdf_triangle(ps_pdf *pdf, double x, double y, double s, int up,
                      uint32_t colour) {
-    if (pdf->dry || !pdf->page) return;
+    if (!pdf->page) return;
     HPDF_Page p = pdf->page;
     double H = pdf->L->page_h;
     rgb(pdf, colour, 1);

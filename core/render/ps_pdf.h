@@ -5,9 +5,8 @@
  * a ps_error,
  * NFC-normalised UTF-8 text measured, wrapped and aligned by real glyph
  * widths, and page breaks.  "Trang X/Y" needs the page count: a report
- * either lays out once and draws what needs it on every page at the end
- * (ps_pdf_each_page), or uses the "dry" mode to lay out once to count its
- * pages and a second time to draw.
+ * lays out once and draws what needs it on every page at the end
+ * (ps_pdf_each_page).
  *
  * Coordinates are in points from the top-left corner (y grows downwards);
  * the layer converts to PDF's bottom-up space.
@@ -49,7 +48,7 @@ struct ps_pdf {
     HPDF_FontDef def[2];         /* regular, bold: to ask for glyph coverage */
     const char *font_name[2];    /* libharu's names of the loaded faces */
     uint32_t doc_no;             /* documents started on this handle */
-    HPDF_Page page;              /* NULL while dry */
+    HPDF_Page page;              /* NULL before the first page */
     HPDF_Page *pages;            /* the document's pages, for ps_pdf_each_page */
     /* what the page's graphics state holds, so that it is not written
      * again for every string: most text shares one font and colour */
@@ -61,7 +60,6 @@ struct ps_pdf {
     const ps_layout *L;
     ps_error *err;
     int failed;                  /* libharu reported an error */
-    int dry;                     /* lay out only: count pages, draw nothing */
     int staged;                  /* save without fsync (see ps_write_file_staged) */
     int page_no, n_pages;        /* current page (1-based); total (known in pass 2) */
     double y;                    /* cursor, points from the top */
@@ -99,9 +97,9 @@ int ps_pdf_save(ps_pdf *pdf, const char *path);
 /* Free the handle and everything it holds. */
 void ps_pdf_close(ps_pdf *pdf);
 
-/* Start a layout pass: dry (count pages) or real (draw). */
-void ps_pdf_begin_pass(ps_pdf *pdf, int dry);
-/* After a (non-dry) pass: call fn on every page of the document, in order,
+/* Start the layout: the first page. */
+void ps_pdf_begin(ps_pdf *pdf);
+/* After the layout: call fn on every page of the document, in order,
  * with pdf->page, page_no and n_pages set (y is not). */
 void ps_pdf_each_page(ps_pdf *pdf, ps_page_fn fn, void *ctx);
 /* Break to a new page (calls on_page). */
@@ -178,7 +176,7 @@ void ps_pdf_triangle(ps_pdf *pdf, double x, double y, double s, int up,
 #define PS_NO_COLOUR 0xffffffffu
 
 /* Navigation (ps_pdf_nav.c).  A bookmark to the current page at y, under
- * parent (NULL: top level); returns it, NULL when dry. */
+ * parent (NULL: top level); returns it, NULL without a page. */
 void *ps_pdf_bookmark(ps_pdf *pdf, void *parent, const char *title, double y);
 void ps_pdf_bookmark_open(void *outline, int open);
 /* A link over the box (x, y, w, h) opening `file`, a PDF in the same

@@ -8,7 +8,7 @@
 #include <hpdf_objects.h>
 
 void *ps_pdf_bookmark(ps_pdf *pdf, void *parent, const char *title, double y) {
-    if (pdf->dry || !pdf->page || pdf->failed) return NULL;
+    if (!pdf->page || pdf->failed) return NULL;
     HPDF_Encoder enc = HPDF_GetEncoder(pdf->doc, "UTF-8");
     HPDF_Outline o = HPDF_CreateOutline(pdf->doc, (HPDF_Outline)parent,
                                         ps_pdf_nfc(pdf, title), enc);
@@ -33,7 +33,7 @@ void ps_pdf_bookmark_open(void *outline, int open) {
  * holding it (PDF 1.7, 7.11.2): the link keeps working when the output
  * directory is copied or mailed as a whole. */
 void ps_pdf_link_file(ps_pdf *pdf, double x, double y, double w, double h, const char *file) {
-    if (pdf->dry || !pdf->page || pdf->failed || !file || !*file) return;
+    if (!pdf->page || pdf->failed || !file || !*file) return;
     double H = pdf->L->page_h;
     HPDF_Rect rect = {(HPDF_REAL)x, (HPDF_REAL)(H - y - h), (HPDF_REAL)(x + w), (HPDF_REAL)(H - y)};
     HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(pdf->page, rect, file);

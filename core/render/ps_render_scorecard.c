@@ -741,7 +741,7 @@ static void quality(sc *s, const ps_layout_section *sec) {
 }
 
 static void layout(sc *s) {
-    ps_pdf_begin_pass(s->pdf, 0);
+    ps_pdf_begin(s->pdf);
     for (size_t i = 0; i < s->L->n_sections && !s->pdf->failed; i++) {
         const ps_layout_section *sec = &s->L->sections[i];
         const char *n = sec->name;

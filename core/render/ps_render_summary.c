@@ -3,8 +3,10 @@
  * histogram of totals, the best and worst five, and the ranking of every
  * unit with its points per group (each name a link to the unit's own
  * scorecard), the units that moved most since the previous period, and
- * bookmarks for every section and unit.  Same page frame and two-pass
- * layout as the scorecards.
+ * bookmarks for every section and unit.  Same page frame as the
+ * scorecards, laid out once: the footers ("Trang X/Y") are drawn when the
+ * page count is known, after the layout (a national summary is ~140
+ * pages; a dry pass to count them doubled its cost).
  */
 #include "render/ps_render_int.h"
 
@@ -44,10 +46,18 @@ static void pts(const sm *s, double v, char *buf, size_t n) {
     ps_render_num(s->L, v, s->L->pts_decimals, buf, n);
 }
 
+static double footer_top(const sm *s) {
+    return s->L->page_h - s->L->margin_b - ps_render_footer_height();
+}
+
+static void footer(ps_pdf *pdf, void *ctx) {
+    const sm *s = ctx;
+    ps_render_footer(pdf, s->L, s->r, footer_top(s) + 3);
+}
+
 static void on_page(ps_pdf *pdf, void *ctx) {
     sm *s = ctx;
-    pdf->bottom = s->L->page_h - s->L->margin_b - ps_render_footer_height();
-    ps_render_footer(pdf, s->L, s->r, pdf->bottom + 3);
+    pdf->bottom = footer_top(s);
     if (pdf->page_no > 1) {
         char line[512];
         snprintf(line, sizeof line, "%s — %s", T(s, "title"), s->r->period.label_vn);
@@ -446,8 +456,8 @@ static void quality(sm *s, const ps_layout_section *sec) {
     pdf->y += 8;
 }
 
-static void layout_pass(sm *s, int dry) {
-    ps_pdf_begin_pass(s->pdf, dry);
+static void layout(sm *s) {
+    ps_pdf_begin(s->pdf);
     for (size_t i = 0; i < s->L->n_sections && !s->pdf->failed; i++) {
         const ps_layout_section *sec = &s->L->sections[i];
         const char *n = sec->name;
@@ -552,8 +562,8 @@ int ps_render_summary(const ps_results *r, const ps_render_opts *o, ps_error *er
         s.cw = pdf.right - pdf.left;
         pdf.on_page = on_page;
         pdf.on_page_ctx = &s;
-        layout_pass(&s, 1);
-        layout_pass(&s, 0);
+        layout(&s);
+        ps_pdf_each_page(&pdf, footer, &s);
         snprintf(path, sizeof path, "%s/summary.pdf", o->output_dir);
         rc = ps_pdf_save(&pdf, path);
         ps_pdf_close(&pdf);

@@ -74,7 +74,7 @@ static glyph_case *want(ctx *c, const char *text) {
         fprintf(stderr, "open: %s\n", err.message);
         return NULL;
     }
-    ps_pdf_begin_pass(&pdf, 0);
+    ps_pdf_begin(&pdf);
     ps_pdf_text(&pdf, pdf.reg, 28, 0, 6, 4, 40, PS_AL_LEFT, text);
     ps_pdf_text(&pdf, pdf.bold, 28, 0, 50, 4, 40, PS_AL_LEFT, text);
     int rc = ps_pdf_save(&pdf, pdfp);

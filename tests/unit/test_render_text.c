@@ -48,7 +48,7 @@ static double width_of(ps_pdf *pdf, const char *s) {
 
 /* One page with text in both faces, saved to path. */
 static int one_doc(ps_pdf *pdf, const char *text, const char *path) {
-    ps_pdf_begin_pass(pdf, 0);
+    ps_pdf_begin(pdf);
     ps_pdf_text(pdf, pdf->reg, 12, 0, 50, 50, 400, PS_AL_LEFT, text);
     ps_pdf_text(pdf, pdf->bold, 12, 0, 50, 80, 400, PS_AL_LEFT, text);
     return ps_pdf_save(pdf, path);
@@ -113,7 +113,7 @@ int main(void) {
     int rc = ps_pdf_open(&pdf, &L, reg, bold, 0, NULL, &err);
     CHECK_INT(&t, rc, PS_OK);
     if (rc) { ps_layout_free(&L); return ps_test_done(&t); }
-    ps_pdf_begin_pass(&pdf, 1);
+    ps_pdf_begin(&pdf);
     wrapped w;
 
     /* NFD in, NFC out: e + circumflex + tilde -> U+1EC5 "ễ" */
