@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "ingest/ps_plugin.h"
 #include "ps_version.h"
@@ -300,6 +303,13 @@ int main(int argc, char **argv) {
     size_t n_args = 0;
     const char *dirs[16];
     size_t n_dirs = 0;
+#ifdef __GLIBC__
+    /* A fixed threshold: glibc raises it to the size of each large block
+     * freed, so the next provinces' fingerprint tables and example lists
+     * land in the worker threads' heaps and fragment them.  Measured on a
+     * national 10M ingest: 60 -> 44 MiB peak RSS; 1M: 44 -> 28 MiB. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
     ps_run_config cfg = {.timestamp = -1};
     ps_path_store store;
     ps_paths_default(&cfg.paths, &store);
