@@ -98,7 +98,7 @@ timed() {
   # GNU time writes "Command exited with non-zero status N" first on failure.
   echo "$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.4f\n", (b - a) / 1e9 }') $(tail -1 "$T/time.txt") $_rc"
 }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else { x = (v[NR / 2] + v[NR / 2 + 1]) / 2; if (x == int(x)) printf "%d\n", x; else printf "%.3f\n", x } }'; }
 bytes_of() { if [ $# -eq 0 ]; then echo 0; else wc -c "$@" | awk 'END { print $1 }'; fi; }
 # Warm the page cache so parscore and the ceilings both read from memory.
 warm() { cat "$@" > /dev/null; }
@@ -242,7 +242,7 @@ measure() {
   if [ "$_ck" != none ] && [ -s "$T/c" ]; then
     printf 'ceil\t%s\t%s\t%s\t%s\t%s\n' "$_scale" "$_label" "$_w" "$(median < "$T/c")" "$_ck" >> "$ROWS"
   fi
-  say "$_scale $_label: ${_w} s, $((_m / 1024)) MB peak RSS"
+  say "$_scale $_label: ${_w} s, $((${_m%.*} / 1024)) MB peak RSS"
 }
 
 # ---- end to end: parscore run -v (scoring, rendering) ---------------------
