@@ -638,8 +638,10 @@ static void counter_columns(os_sb *b, const counter_sql *defs, size_t n,
             os_sb_addf(b, ",\n  count(*) FILTER (WHERE %s)", c->expr);
             break;
         case PG_COL_SUM:
-            /* (flat: no COALESCE; the plugin reads NULL as 0) */
-            os_sb_addf(b, flat ? ",\n  sum(%s)" : ",\n  COALESCE(sum(%s), 0)", c->expr);
+            /* Flat: in code order, as the core adds them (a float8 sum
+             * depends on the order; the levels query's input is sorted);
+             * no COALESCE, the plugin reads NULL as 0. */
+            os_sb_addf(b, flat ? ",\n  sum(%s ORDER BY c)" : ",\n  COALESCE(sum(%s), 0)", c->expr);
             break;
         case PG_COL_CODES:
             /* the first N codes in code order: the row path reads ORDER
