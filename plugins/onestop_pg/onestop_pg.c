@@ -206,7 +206,13 @@ static int pg_prepare_table(pg_state *s, int t, ps_error *err)
         "SELECT a.attname, pg_catalog.format_type(a.atttypid, NULL), "
         "  (SELECT GREATEST(c.reltuples, 0)::bigint FROM pg_catalog.pg_class c"
         "    WHERE c.oid = a.attrelid), "
-        "  pg_catalog.col_description(a.attrelid, a.attnum) "
+        "  pg_catalog.col_description(a.attrelid, a.attnum), "
+        /* read through postgres_fdw: a foreign table, or one partitioned
+         * into foreign tables (tools/pg-coordinator.sh) */
+        "  (SELECT c.relkind = 'f' OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i"
+        "     JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid"
+        "     WHERE i.inhparent = c.oid AND p.relkind = 'f')"
+        "   FROM pg_catalog.pg_class c WHERE c.oid = a.attrelid) "
         "FROM pg_catalog.pg_attribute a "
         "WHERE a.attrelid = pg_catalog.to_regclass(pg_catalog.quote_ident($1)) "
         "  AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
@@ -258,6 +264,7 @@ static int pg_prepare_table(pg_state *s, int t, ps_error *err)
             names[i] = cols[i].name;
             notes[i] = PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3);
         }
+        s->cols[t].foreign = n > 0 && strcmp(PQgetvalue(res, 0, 4), "t") == 0;
         s->cols[t].generated = pg_gen_check(t, &s->cols[t], names, notes, (size_t)n,
                                             s->why_levels[t], sizeof s->why_levels[t]);
         free(names);
@@ -701,10 +708,16 @@ static int pg_read_aggregate(pg_state *s, int t, const char *catalogue,
     char doing[128];
     snprintf(doing, sizeof doing, "counting table \"%.60s\" on the server",
              s->map.table[t]);
-    if (s->cols[t].generated)
+    if (s->cols[t].generated && s->cols[t].foreign)
         s->host->log(s->sink, PS_LOG_INFO,
                      "table \"%.60s\": one flat GROUP BY over the stored generated date "
-                     "columns (ps_rv, ...)", s->map.table[t]);
+                     "columns (ps_rv, ...), for postgres_fdw to ship to the servers holding "
+                     "the rows", s->map.table[t]);
+    else if (s->cols[t].generated)
+        s->host->log(s->sink, PS_LOG_INFO,
+                     "table \"%.60s\": the dates are read from the stored generated "
+                     "columns (ps_rv, ...); one window level computes each row's catalogue "
+                     "entry and working days", s->map.table[t]);
     else
         s->host->log(s->sink, PS_LOG_INFO,
                      "table \"%.60s\": the dates are parsed in the query (%s; "

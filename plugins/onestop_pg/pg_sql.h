@@ -33,6 +33,8 @@ typedef struct pg_table_cols {
     const char *name[OS_MAXCOLS];
     const char *type[OS_MAXCOLS];
     int generated;              /* the stored generated columns are there */
+    int foreign;                /* read through postgres_fdw (a foreign table,
+                                   or partitions that are) */
 } pg_table_cols;
 
 /* Text that cannot be a day ps_parse_time accepts, whatever the year, is
@@ -73,7 +75,10 @@ const pg_agg_col *pg_agg_col_at(int table, size_t i);
  * from 1900-01-01, NULL when the core would call the date bad or missing)
  * and "ps_rv_ne" (boolean, given at all), computed by the same
  * expressions as the parse levels of the grouped query.  With them
- * (cols->generated), pg_aggregate_sql sends one flat grouped query. */
+ * (cols->generated), pg_aggregate_sql reads them instead of parsing: in
+ * one flat grouped query when the table is foreign (cols->foreign, so that
+ * postgres_fdw ships it), else under the window level and sort that
+ * compute each row's catalogue entry and working days once. */
 typedef struct pg_gen_col {
     char name[16];              /* "ps_rv" */
     const char *sql_type;       /* "bigint", "boolean" */

@@ -8,8 +8,8 @@
 # (`parscore run --timestamp`), and the server path must receive one row
 # per unit code and table, not one per dossier.  The server path twice:
 # over the plain tables (the dates parsed in the query's window levels) and
-# over copies prepared by tools/pg-setup.sh (stored generated date columns,
-# one flat GROUP BY), with dates made bad after the setup so that the
+# over copies prepared by tools/pg-setup.sh (stored generated date columns
+# read instead of parsed), with dates made bad after the setup so that the
 # generated columns' data-quality findings are checked too.
 . "$PS_SOURCE/tests/e2e/lib.sh"
 . "$PS_SOURCE/tests/sources/pg_lib.sh"
@@ -57,6 +57,27 @@ UPDATE dossiers SET received_at = '2025-13-01' WHERE code = (SELECT max(code) FR
 for db in gen gen_gc; do pg_psql pg $db -c "$BAD" || exit 1; done
 sqlite3 "$T/gen/onestop.db" "$BAD" || exit 1
 
+# The small databases again through postgres_fdw (loopback): foreign tables
+# get the flat grouped query that postgres_fdw ships (the coordinator test
+# does the same over three servers on generated data).
+FDW=
+if [ -f "$(ls -d /usr/share/postgresql/*/extension/postgres_fdw.control 2>/dev/null | tail -1)" ]; then
+  FDW=1
+  pg_psql pg postgres -c "CREATE DATABASE small_fdw" || exit 1
+  pg_psql pg small_fdw -c "CREATE EXTENSION postgres_fdw" \
+    -c "CREATE SERVER loop FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '$T/pg', dbname 'small_gc')" \
+    -c "CREATE USER MAPPING FOR CURRENT_USER SERVER loop OPTIONS (user 'parscore')" \
+    -c "CREATE SCHEMA ref" -c "CREATE SCHEMA hcc" \
+    -c "IMPORT FOREIGN SCHEMA ref FROM SERVER loop INTO ref OPTIONS (import_generated 'false')" \
+    -c "IMPORT FOREIGN SCHEMA hcc FROM SERVER loop INTO hcc OPTIONS (import_generated 'false')" || exit 1
+  # the comments the plugin checks the columns by (IMPORT does not bring them)
+  pg_psql pg small_gc -At -c "SELECT format('COMMENT ON COLUMN %I.%I.%I IS %L;', n.nspname, c.relname,
+      a.attname, d.description) FROM pg_description d JOIN pg_class c ON c.oid = d.objoid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid WHERE d.objsubid > 0" |
+    pg_psql pg small_fdw || exit 1
+fi
+
 # Scorecards (one PDF per unit) only for the generated data: the fixture
 # cases compare the summary and the data files, which is quicker.
 OUTPUTS='"summary", "csv", "json", "xlsx"'
@@ -67,13 +88,16 @@ write_job() { # FILE PERIOD SCOPE RULES SOURCE
     "  sources = { { $5 } }," "}" > "$1"
 }
 # compare NAME PERIOD SCOPE RULES REFERENCE-SOURCE PG-SOURCE PG-SOURCE-WITH-GENERATED-COLUMNS
+#   [THE-SAME-THROUGH-POSTGRES_FDW]
 compare() {
-  d="$T/$1"; mkdir -p "$d/ref" "$d/rows" "$d/server" "$d/flat"
+  d="$T/$1"; mkdir -p "$d/ref" "$d/rows" "$d/server" "$d/flat" "$d/fdw"
   write_job "$d/ref/job.lua" "$2" "$3" "$4" "$5"
   write_job "$d/rows/job.lua" "$2" "$3" "$4" "$6, aggregate = \"rows\""
   write_job "$d/server/job.lua" "$2" "$3" "$4" "$6, aggregate = \"server\""
   write_job "$d/flat/job.lua" "$2" "$3" "$4" "$7, aggregate = \"server\""
-  for m in ref rows server flat; do
+  modes="ref rows server flat"
+  if [ -n "${8:-}" ]; then modes="$modes fdw"; write_job "$d/fdw/job.lua" "$2" "$3" "$4" "$8, aggregate = \"server\""; fi
+  for m in $modes; do
     "$PARSCORE" aggregate -v --plugin-dir "$PS_PLUGIN_DIR" "$d/$m/job.lua" > "$d/$m.tsv" 2> "$d/$m.err"
     check "$1 $m: aggregate exit status" 0 $?
     (cd "$d/$m" && "$PARSCORE" run -q --timestamp 1767225600 --plugin-dir "$PS_PLUGIN_DIR" job.lua > /dev/null 2> "$d/$m.run.err")
@@ -82,25 +106,35 @@ compare() {
   pg_same_counters "$1: row path counters = reference" "$d/ref.tsv" "$d/rows.tsv"
   pg_same_counters "$1: server counters = row path" "$d/rows.tsv" "$d/server.tsv"
   pg_same_tree "$1: server outputs = row path outputs" "$d/rows/out" "$d/server/out"
-  pg_same_counters "$1: flat query (generated columns) counters = row path" "$d/rows.tsv" "$d/flat.tsv"
-  pg_same_tree "$1: flat query outputs = row path outputs" "$d/rows/out" "$d/flat/out"
+  pg_same_counters "$1: generated columns' query counters = row path" "$d/rows.tsv" "$d/flat.tsv"
+  pg_same_tree "$1: generated columns' query outputs = row path outputs" "$d/rows/out" "$d/flat/out"
   check_not_contains "$1 server: no dossier records" "records.dossier" "$d/server.tsv"
   check_matches "$1 server: counter records" '^\*	records\.counter	[0-9]' "$d/server.tsv"
   check "$1 server: -v says the dates are parsed in the query (two tables)" 2 \
     "$(grep -c 'the dates are parsed in the query (no column ps_rv' "$d/server.err")"
-  check "$1 flat: -v says both queries are flat" 2 "$(grep -c '": one flat GROUP BY' "$d/flat.err")"
+  check "$1 flat: -v says both queries read the generated columns" 2 \
+    "$(grep -c '": the dates are read from the stored generated columns' "$d/flat.err")"
+  [ -n "${8:-}" ] || return 0
+  pg_same_counters "$1: flat query through postgres_fdw counters = row path" "$d/rows.tsv" "$d/fdw.tsv"
+  pg_same_tree "$1: flat query through postgres_fdw outputs = row path outputs" "$d/rows/out" "$d/fdw/out"
+  check "$1 fdw: -v says both queries are flat" 2 "$(grep -c '": one flat GROUP BY' "$d/fdw.err")"
 }
 
 SMALL_DB="plugin = \"onestop_sqlite\", path = \"$T/small.db\""
 SRC_SMALL="plugin = \"onestop_pg\", conninfo = \"$CONN dbname=small\""
 SRC_REF="$SRC_SMALL, schema = \"ref\""
 GC_SMALL="plugin = \"onestop_pg\", conninfo = \"$CONN dbname=small_gc\""
-compare small 2025 15 national/index766 "$SMALL_DB" "$SRC_REF" "$GC_SMALL, schema = \"ref\""
+FDW_REF= FDW_HCC=
+if [ -n "$FDW" ]; then
+  FDW_REF="plugin = \"onestop_pg\", conninfo = \"$CONN dbname=small_fdw\", schema = \"ref\""
+  FDW_HCC="plugin = \"onestop_pg\", conninfo = \"$CONN dbname=small_fdw\", schema = \"hcc\", mapping = \"$VENDOR_MAP\""
+fi
+compare small 2025 15 national/index766 "$SMALL_DB" "$SRC_REF" "$GC_SMALL, schema = \"ref\"" "$FDW_REF"
 # a quarter: the period's bounds move (in progress and overdue against 31 March)
-compare small_q1 2025-Q1 15 national/index766 "$SMALL_DB" "$SRC_REF" "$GC_SMALL, schema = \"ref\""
+compare small_q1 2025-Q1 15 national/index766 "$SMALL_DB" "$SRC_REF" "$GC_SMALL, schema = \"ref\"" "$FDW_REF"
 
 compare vendor 2025 15 national/index766 "$SMALL_DB" "$SRC_SMALL, schema = \"hcc\", mapping = \"$VENDOR_MAP\"" \
-  "$GC_SMALL, schema = \"hcc\", mapping = \"$VENDOR_MAP\""
+  "$GC_SMALL, schema = \"hcc\", mapping = \"$VENDOR_MAP\"" "$FDW_HCC"
 
 # (with a schema: the scorecard footer then names the source by it, the same
 # in both paths)
