@@ -39,7 +39,12 @@ for p in $PROVS; do
   pg_psql "p$p" onestop -f "$T/gen$p/onestop-pg.sql" >/dev/null 2>&1 || exit 1
   # the same rows once more, all provinces in the single server
   if [ "$p" = 08 ]; then pg_psql one onestop -f "$T/gen$p/onestop-pg.sql" >/dev/null 2>&1
-  else for t in dossiers feedback; do pg_psql "p$p" onestop -c "COPY $t TO STDOUT" | pg_psql one onestop -c "COPY $t FROM STDIN"; done; fi
+  # (feedback ids restart in every province, PAKN-2025-000001: prefixed here,
+  # else the COPY stops at the first one and the one server lacks two
+  # provinces' feedback; the ids are only example codes)
+  else pg_psql "p$p" onestop -c "COPY dossiers TO STDOUT" | pg_psql one onestop -c "COPY dossiers FROM STDIN" || exit 1
+    pg_psql "p$p" onestop -c "COPY (SELECT '$p:' || id, unit_code, received_at, due_at, answered_at, satisfied FROM feedback) TO STDOUT" |
+      pg_psql one onestop -c "COPY feedback FROM STDIN" || exit 1; fi
   specs="$specs $p=host:$T/p$p,dbname:onestop"
 done
 pg_psql one onestop -c "ANALYZE" >/dev/null
