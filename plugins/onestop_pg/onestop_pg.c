@@ -250,7 +250,8 @@ static int pg_prepare_table(pg_state *s, int t, ps_error *err)
     }
     if (s->server && t != OS_PROCEDURES) {
         /* the stored generated columns of tools/pg-setup.sh, if there and
-         * current: then the grouped query is one flat GROUP BY */
+         * current: then the grouped query reads them instead of parsing
+         * the dates (docs/scale-out.md §2) */
         const char **names = calloc(n > 0 ? (size_t)n : 1, sizeof *names);
         const char **notes = calloc(n > 0 ? (size_t)n : 1, sizeof *notes);
         if (!names || !notes) {
@@ -721,8 +722,8 @@ static int pg_read_aggregate(pg_state *s, int t, const char *catalogue,
     else
         s->host->log(s->sink, PS_LOG_INFO,
                      "table \"%.60s\": the dates are parsed in the query (%s; "
-                     "tools/pg-setup.sh adds the stored generated columns that make "
-                     "the query flat, and shippable by postgres_fdw)",
+                     "tools/pg-setup.sh adds the stored generated columns that spare "
+                     "it, and let postgres_fdw ship it)",
                      s->map.table[t], s->why_levels[t]);
     s->host->log(s->sink, PS_LOG_DEBUG, "%s: %s", doing, b.p);
     const char *params[1] = {catalogue};
