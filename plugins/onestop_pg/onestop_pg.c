@@ -733,6 +733,14 @@ static int pg_read_aggregate(pg_state *s, int t, const char *catalogue,
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         int rc = pg_error(s, err, PS_EIO, res, doing);
         PQclear(res);
+        /* the likely cause on a coordinator made with --generated */
+        if (s->cols[t].generated && s->cols[t].foreign && strstr(err->message, "ps_")) {
+            size_t n = strlen(err->message);
+            snprintf(err->message + n, sizeof err->message - n,
+                     " (the coordinator declares the generated date columns of "
+                     "tools/pg-setup.sh: run it on every province server, or remake the "
+                     "coordinator without --generated)");
+        }
         return rc;
     }
     int rc = PS_OK;
