@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     --units) units=$2; shift 2 ;;
     --user) user=$2; shift 2 ;;
     --generated) generated=1; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     --*) echo "pg-coordinator.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac

@@ -25,7 +25,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 for arg in "$@"; do
-  case $arg in -h|--help) sed -n '2,26p' "$0"; exit 0 ;; esac
+  case $arg in -h|--help) sed -n '2,24p' "$0"; exit 0 ;; esac
 done
 tool=${PARSCORE_PG_SQL:-}
 if [ -z "$tool" ]; then
