@@ -1,8 +1,12 @@
 #!/bin/sh
 # bench/pg_scale.sh -- the PostgreSQL scale-out figures of docs/scale-out.md:
-# onestop_pg row path vs aggregate = "server" vs a psql GROUP BY of the main
-# counters, on one server, and three province servers through a postgres_fdw
-# coordinator vs the same three provinces on one server.  hyperfine runs the
+# onestop_pg row path vs aggregate = "server" (dates parsed in the query, and
+# read from the stored generated columns of tools/pg-setup.sh) vs a psql
+# GROUP BY of the main counters, on one server, and three province servers
+# through a postgres_fdw coordinator (without and with the generated columns:
+# with them the grouped query is shipped to the provinces) vs the same three
+# provinces on one server.  The one-time cost of pg-setup.sh (the table
+# rewrite) is printed too.  hyperfine runs the
 # commands alternately (-N, --runs); clusters are started here on unix
 # sockets only, as the tests do.  Called by bench/run.sh when PS_BENCH_PG=1.
 #   bench/pg_scale.sh BUILD_DIR [--dossiers N] [--runs N]
@@ -35,25 +39,52 @@ for p in $PROVS; do
   pg_psql "p$p" onestop -f "$T/gen$p/onestop-pg.sql" >/dev/null 2>&1 || exit 1
   # the same rows once more, all provinces in the single server
   if [ "$p" = 08 ]; then pg_psql one onestop -f "$T/gen$p/onestop-pg.sql" >/dev/null 2>&1
-  else for t in dossiers feedback; do pg_psql "p$p" onestop -c "COPY $t TO STDOUT" | pg_psql one onestop -c "COPY $t FROM STDIN"; done; fi
+  # (feedback ids restart in every province, PAKN-2025-000001: prefixed here,
+  # else the COPY stops at the first one and the one server lacks two
+  # provinces' feedback; the ids are only example codes)
+  else pg_psql "p$p" onestop -c "COPY dossiers TO STDOUT" | pg_psql one onestop -c "COPY dossiers FROM STDIN" || exit 1
+    pg_psql "p$p" onestop -c "COPY (SELECT '$p:' || id, unit_code, received_at, due_at, answered_at, satisfied FROM feedback) TO STDOUT" |
+      pg_psql one onestop -c "COPY feedback FROM STDIN" || exit 1; fi
   specs="$specs $p=host:$T/p$p,dbname:onestop"
 done
 pg_psql one onestop -c "ANALYZE" >/dev/null
+# the generated columns: a copy of the one server, and every province
+export PARSCORE_PG_SQL="$BUILD/parscore-pg-sql"
+sh "$ROOT/tools/pg-setup.sh" > "$T/setup.sql" || exit 1
+pg_psql one postgres -c "CREATE DATABASE onestop_gc TEMPLATE onestop" >/dev/null
+t0=$(date +%s.%N)
+pg_psql one onestop_gc -f "$T/setup.sql" >/dev/null || exit 1
+t1=$(date +%s.%N)
+for p in $PROVS; do pg_psql "p$p" onestop -f "$T/setup.sql" >/dev/null || exit 1; done
+t2=$(date +%s.%N)
+SETUP="pg-setup.sh: $(echo "$t1 - $t0" | bc) s on the one server ($(pg_psql one onestop -At -c "SELECT count(*) FROM dossiers") dossiers), $(echo "$t2 - $t1" | bc) s for the three provinces one after another"
 pg_start coord
-pg_psql coord postgres -c "CREATE DATABASE national" >/dev/null
-sh "$ROOT/tools/pg-coordinator.sh" --user parscore $specs | pg_psql coord national >/dev/null || exit 1
-pg_psql p08 onestop -c "COPY procedures TO STDOUT" | pg_psql coord national -c "COPY procedures FROM STDIN"
+for cdb in national national_gc; do # (cdb: pg_psql sets $db)
+  gen=; [ $cdb = national_gc ] && gen=--generated
+  pg_psql coord postgres -c "CREATE DATABASE $cdb" >/dev/null
+  sh "$ROOT/tools/pg-coordinator.sh" --user parscore $gen $specs | pg_psql coord $cdb >/dev/null || exit 1
+  pg_psql p08 onestop -c "COPY procedures TO STDOUT" | pg_psql coord $cdb -c "COPY procedures FROM STDIN"
+done
 
 job "$T/one-rows.lua" "host=$T/one dbname=onestop user=parscore" rows
 job "$T/one-server.lua" "host=$T/one dbname=onestop user=parscore" server
+job "$T/one-gc.lua" "host=$T/one dbname=onestop_gc user=parscore" server
 job "$T/coord-rows.lua" "host=$T/coord dbname=national user=parscore" rows
 job "$T/coord-server.lua" "host=$T/coord dbname=national user=parscore" server
+job "$T/coord-gc.lua" "host=$T/coord dbname=national_gc user=parscore" server
+# the shape each server job got, and the rows the client received
+for j in one-server one-gc coord-server coord-gc; do
+  $P -v "$T/$j.lua" 2>&1 >/dev/null | sed -n 's/.*info: table "dossiers": \([^(;,]*\).*/'"$j"': \1/p; s/.*info: server aggregate: /'"$j"': /p'
+done
+echo "$SETUP"
 echo "PostgreSQL scale-out: 3 provinces x $DOSSIERS dossiers; load before: $(cut -d' ' -f1-3 /proc/loadavg); commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); $(date -u +%Y-%m-%dT%H:%MZ)"
 hyperfine -N --warmup 1 --runs "$RUNS" --export-markdown "$T/one.md" \
-  -n "one server, row path" "$P $T/one-rows.lua" \
-  -n "one server, aggregate = server" "$P $T/one-server.lua" \
   -n "one server, psql GROUP BY" "$PSQL -X -q -h $T/one -U parscore -d onestop -o /dev/null -c \"$GROUPBY\"" \
+  -n "one server, row path" "$P $T/one-rows.lua" \
+  -n "one server, aggregate = server, dates parsed" "$P $T/one-server.lua" \
+  -n "one server, aggregate = server, generated columns" "$P $T/one-gc.lua" \
   -n "coordinator + 3 servers, row path" "$P $T/coord-rows.lua" \
-  -n "coordinator + 3 servers, aggregate = server" "$P $T/coord-server.lua" >&2
+  -n "coordinator + 3 servers, aggregate = server, dates parsed" "$P $T/coord-server.lua" \
+  -n "coordinator + 3 servers, aggregate = server, generated columns (pushed down)" "$P $T/coord-gc.lua" >&2
 cat "$T/one.md"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

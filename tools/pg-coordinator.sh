@@ -5,7 +5,7 @@
 # table per province server, partitionwise aggregation and async append on,
 # and a local `procedures` table for the national catalogue.
 #
-#   tools/pg-coordinator.sh [--units FILE] [--user NAME] PROVINCE=OPTIONS...
+#   tools/pg-coordinator.sh [--units FILE] [--user NAME] [--generated] PROVINCE=OPTIONS...
 #
 # PROVINCE is a 2-digit province code of the unit list; OPTIONS are the
 # postgres_fdw server options, comma-separated key:value pairs, e.g.
@@ -13,6 +13,11 @@
 # --user names the role the coordinator logs in as on the province servers
 # (default: the coordinator's current user; put passwords in a user mapping
 # yourself or use a password file on the coordinator, never in this script).
+# --generated: the province servers were prepared with tools/pg-setup.sh;
+# the coordinator's tables then carry its stored generated date columns (as
+# plain columns: postgres_fdw reads them from the provinces), and the
+# plugin's grouped query is flat enough for postgres_fdw to ship it whole
+# to each province (docs/scale-out.md §3).
 # Run the output with psql on the coordinator database:
 #   tools/pg-coordinator.sh 15=host:... 16=host:... | psql -d national -v ON_ERROR_STOP=1
 set -eu
@@ -20,11 +25,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 units=$here/../data/vn-units-2025.csv
 [ -f "$units" ] || units=$here/../share/parscore/data/vn-units-2025.csv
 user=
+generated=
 while [ $# -gt 0 ]; do
   case $1 in
     --units) units=$2; shift 2 ;;
     --user) user=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --generated) generated=1; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     --*) echo "pg-coordinator.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -51,6 +58,12 @@ CREATE TABLE feedback (
   id TEXT NOT NULL, unit_code TEXT NOT NULL, received_at TEXT NOT NULL,
   due_at TEXT NOT NULL, answered_at TEXT, satisfied INTEGER) PARTITION BY LIST (unit_code);
 SQL
+if [ -n "$generated" ]; then
+  # before the partitions, which inherit the columns; in this script's
+  # transaction
+  cols=$(sh "$here/pg-setup.sh" --coordinator) || exit 3
+  printf '%s\n' "$cols" | grep -v -e '^BEGIN;$' -e '^COMMIT;$'
+fi
 
 for spec in "$@"; do
   prov=${spec%%=*}
@@ -60,10 +73,20 @@ for spec in "$@"; do
   sqlopts=$(printf '%s' "$opts" | awk -F, '{ for (i = 1; i <= NF; i++) { k = $i; sub(/:.*/, "", k); v = substr($i, length(k) + 2); gsub(/\047/, "\047\047", v); printf "%s%s \047%s\047", (i > 1 ? ", " : ""), k, v } }')
   communes=$(awk -F, -v p="$prov" 'NR > 1 && $3 == "commune" && $4 == p { printf "%s\047%s\047", (n++ ? ", " : ""), $1 }' "$units")
   [ -n "$communes" ] || { echo "pg-coordinator.sh: province $prov has no commune in $units" >&2; exit 3; }
+  # fdw_tuple_cost: a row fetched from a province costs the planner 0.01 by
+  # default, a local tuple's price; at that price it judged shipping the
+  # ~70 aggregates of the flat grouped query dearer than fetching every
+  # dossier (measured, PostgreSQL 15).  A row over the network is dearer.
+  # jit=off in the coordinator's sessions on the province: JIT compiling the
+  # flat query's expression took 10 s before the first row for 294,000
+  # dossiers (15.5 s in all, 9.9 s without JIT).  Unless OPTIONS sets libpq
+  # options itself.
+  jit=", options '-c jit=off'"
+  case ",$opts" in *,options:*) jit= ;; esac
   cat <<SQL
 -- province $prov
 CREATE SERVER parscore_p$prov FOREIGN DATA WRAPPER postgres_fdw
-  OPTIONS ($sqlopts, async_capable 'true', fetch_size '10000');
+  OPTIONS ($sqlopts, async_capable 'true', fetch_size '10000', fdw_tuple_cost '0.2'$jit);
 CREATE USER MAPPING FOR CURRENT_USER SERVER parscore_p$prov${user:+ OPTIONS (user '$user')};
 CREATE FOREIGN TABLE dossiers_p$prov PARTITION OF dossiers FOR VALUES IN ($communes)
   SERVER parscore_p$prov OPTIONS (table_name 'dossiers');

@@ -68,6 +68,7 @@ typedef struct pg_state {
     pg_table_cols cols[OS_NTABLES];  /* names and types of mapped columns */
     char *types[OS_NTABLES][OS_MAXCOLS];
     int server;                      /* aggregate = "server" */
+    char why_levels[OS_NTABLES][160]; /* why not the generated columns */
     pg_job_days job;
     int has_period;                  /* the host told the period */
     uint64_t result_rows, counters;  /* server mode, for the -v log */
@@ -204,7 +205,14 @@ static int pg_prepare_table(pg_state *s, int t, ps_error *err)
         s->conn,
         "SELECT a.attname, pg_catalog.format_type(a.atttypid, NULL), "
         "  (SELECT GREATEST(c.reltuples, 0)::bigint FROM pg_catalog.pg_class c"
-        "    WHERE c.oid = a.attrelid) "
+        "    WHERE c.oid = a.attrelid), "
+        "  pg_catalog.col_description(a.attrelid, a.attnum), "
+        /* read through postgres_fdw: a foreign table, or one partitioned
+         * into foreign tables (tools/pg-coordinator.sh) */
+        "  (SELECT c.relkind = 'f' OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i"
+        "     JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid"
+        "     WHERE i.inhparent = c.oid AND p.relkind = 'f')"
+        "   FROM pg_catalog.pg_class c WHERE c.oid = a.attrelid) "
         "FROM pg_catalog.pg_attribute a "
         "WHERE a.attrelid = pg_catalog.to_regclass(pg_catalog.quote_ident($1)) "
         "  AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
@@ -239,6 +247,29 @@ static int pg_prepare_table(pg_state *s, int t, ps_error *err)
                 }
                 s->cols[t].type[c] = s->types[t][c];
             }
+    }
+    if (s->server && t != OS_PROCEDURES) {
+        /* the stored generated columns of tools/pg-setup.sh, if there and
+         * current: then the grouped query reads them instead of parsing
+         * the dates (docs/scale-out.md §2) */
+        const char **names = calloc(n > 0 ? (size_t)n : 1, sizeof *names);
+        const char **notes = calloc(n > 0 ? (size_t)n : 1, sizeof *notes);
+        if (!names || !notes) {
+            free(names);
+            free(notes);
+            free(cols);
+            PQclear(res);
+            return s->host->error(err, PS_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+        for (int i = 0; i < n; i++) {
+            names[i] = cols[i].name;
+            notes[i] = PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3);
+        }
+        s->cols[t].foreign = n > 0 && strcmp(PQgetvalue(res, 0, 4), "t") == 0;
+        s->cols[t].generated = pg_gen_check(t, &s->cols[t], names, notes, (size_t)n,
+                                            s->why_levels[t], sizeof s->why_levels[t]);
+        free(names);
+        free(notes);
     }
     os_sb where = {0};
     int rcol = t == OS_DOSSIERS ? OD_RECEIVED_AT : OF_RECEIVED_AT;
@@ -678,6 +709,22 @@ static int pg_read_aggregate(pg_state *s, int t, const char *catalogue,
     char doing[128];
     snprintf(doing, sizeof doing, "counting table \"%.60s\" on the server",
              s->map.table[t]);
+    if (s->cols[t].generated && s->cols[t].foreign)
+        s->host->log(s->sink, PS_LOG_INFO,
+                     "table \"%.60s\": one flat GROUP BY over the stored generated date "
+                     "columns (ps_rv, ...), for postgres_fdw to ship to the servers holding "
+                     "the rows", s->map.table[t]);
+    else if (s->cols[t].generated)
+        s->host->log(s->sink, PS_LOG_INFO,
+                     "table \"%.60s\": the dates are read from the stored generated "
+                     "columns (ps_rv, ...); one window level computes each row's catalogue "
+                     "entry and working days", s->map.table[t]);
+    else
+        s->host->log(s->sink, PS_LOG_INFO,
+                     "table \"%.60s\": the dates are parsed in the query (%s; "
+                     "tools/pg-setup.sh adds the stored generated columns that spare "
+                     "it, and let postgres_fdw ship it)",
+                     s->map.table[t], s->why_levels[t]);
     s->host->log(s->sink, PS_LOG_DEBUG, "%s: %s", doing, b.p);
     const char *params[1] = {catalogue};
     PGresult *res = PQexecParams(s->conn, b.p, t == OS_DOSSIERS ? 1 : 0, NULL,
@@ -686,6 +733,14 @@ static int pg_read_aggregate(pg_state *s, int t, const char *catalogue,
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         int rc = pg_error(s, err, PS_EIO, res, doing);
         PQclear(res);
+        /* the likely cause on a coordinator made with --generated */
+        if (s->cols[t].generated && s->cols[t].foreign && strstr(err->message, "ps_")) {
+            size_t n = strlen(err->message);
+            snprintf(err->message + n, sizeof err->message - n,
+                     " (the coordinator declares the generated date columns of "
+                     "tools/pg-setup.sh: run it on every province server, or remake the "
+                     "coordinator without --generated)");
+        }
         return rc;
     }
     int rc = PS_OK;

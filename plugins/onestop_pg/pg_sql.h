@@ -32,6 +32,9 @@ void pg_day_iso(long day, char out[11]);
 typedef struct pg_table_cols {
     const char *name[OS_MAXCOLS];
     const char *type[OS_MAXCOLS];
+    int generated;              /* the stored generated columns are there */
+    int foreign;                /* read through postgres_fdw (a foreign table,
+                                   or partitions that are) */
 } pg_table_cols;
 
 /* Text that cannot be a day ps_parse_time accepts, whatever the year, is
@@ -66,5 +69,43 @@ void pg_aggregate_sql(os_sb *b, int table, const os_mapping *map,
                       const pg_table_cols *cols, const pg_job_days *job);
 size_t pg_agg_col_count(int table);
 const pg_agg_col *pg_agg_col_at(int table, size_t i);
+
+/* The stored generated columns tools/pg-setup.sh adds to dossiers and
+ * feedback (docs/scale-out.md): per time column, "ps_rv" (bigint, seconds
+ * from 1900-01-01, NULL when the core would call the date bad or missing)
+ * and "ps_rv_ne" (boolean, given at all), computed by the same
+ * expressions as the parse levels of the grouped query.  With them
+ * (cols->generated), pg_aggregate_sql reads them instead of parsing: in
+ * one flat grouped query when the table is foreign (cols->foreign, so that
+ * postgres_fdw ships it), else under the window level and sort that
+ * compute each row's catalogue entry and working days once. */
+typedef struct pg_gen_col {
+    char name[16];              /* "ps_rv" */
+    const char *sql_type;       /* "bigint", "boolean" */
+    int logical;                /* OD_RECEIVED_AT ... */
+    const char *physical;       /* mapped column, NULL: unmapped */
+    os_sb expr;                 /* generation expression; p NULL: none needed
+                                   (unmapped, or not text) */
+    char comment[200];          /* names the expression's hash */
+} pg_gen_col;
+
+/* Columns i = 0 .. pg_gen_count(table) - 1 of OS_DOSSIERS or OS_FEEDBACK:
+ * 1 and *out filled (free with pg_gen_free), -1 out of memory. */
+size_t pg_gen_count(int table);
+int pg_gen_column(int table, size_t i, const pg_table_cols *cols, pg_gen_col *out);
+void pg_gen_free(pg_gen_col *c);
+
+/* 1 when the table's columns `names` (with their `comments`, NULL for
+ * none) hold every generated column the mapped text date columns need, as
+ * this parscore makes them; else 0 and `why` says what is missing. */
+int pg_gen_check(int table, const pg_table_cols *cols, const char *const *names,
+                 const char *const *comments, size_t n, char *why, size_t why_size);
+
+/* The DDL of tools/pg-setup.sh for the mapped tables (feedback too when
+ * `feedback`), every date column taken as text: the generated columns,
+ * their comments and the indexes of docs/scale-out.md.  `coordinator`:
+ * the same columns as plain columns of a coordinator's partitioned tables
+ * (tools/pg-coordinator.sh --generated), no indexes. */
+void pg_setup_sql(os_sb *b, const os_mapping *map, int feedback, int coordinator);
 
 #endif
