@@ -1,6 +1,6 @@
 #!/bin/sh
 # install-deps.sh — installs, from Debian packages, what parscore needs to
-# build, run its demo and run its tests.  Idempotent: when every package is
+# build, run its demo, run its tests and its benchmark (hyperfine).  Idempotent: when every package is
 # already installed it does nothing (and needs no network, no root).
 #   tools/install-deps.sh          build + run + test dependencies
 #   tools/install-deps.sh --check  only report what is missing (exit 1 if any)
@@ -10,7 +10,7 @@ PKGS="build-essential cmake pkg-config
 liblua5.4-dev libxml2-dev libxml2-utils libhpdf-dev libsqlite3-dev sqlite3 libpq-dev
 libutf8proc-dev libjansson-dev libxlsxwriter-dev libzip-dev fonts-noto-core
 poppler-utils qpdf postgresql postgresql-client clang libclang-rt-14-dev valgrind time cppcheck
-help2man lowdown man-db dpkg-dev file"
+help2man lowdown man-db dpkg-dev file hyperfine"
 
 missing=""
 for p in $PKGS; do
