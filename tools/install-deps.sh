@@ -1,7 +1,8 @@
 #!/bin/sh
 # install-deps.sh — installs, from Debian packages, what parscore needs to
-# build, run its demo, run its tests and its benchmark (hyperfine).  Idempotent: when every package is
-# already installed it does nothing (and needs no network, no root).
+# build, run its demo, run its tests and its benchmark (hyperfine).
+# Idempotent: when every package is already installed it does nothing (and
+# needs no network, no root).
 #   tools/install-deps.sh          build + run + test dependencies
 #   tools/install-deps.sh --check  only report what is missing (exit 1 if any)
 set -eu
