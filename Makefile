@@ -12,7 +12,7 @@ PREFIX   ?= /usr/local
 WERROR   ?= OFF
 RELEASE_BUILD ?= build-release
 
-.PHONY: all deps build test asan demo bench fuzz lint install clean werror release-check deb deb-test man
+.PHONY: all deps build test asan demo valgrind bench fuzz lint install clean werror release-check deb deb-test man
 
 all: build
 
@@ -40,6 +40,16 @@ asan: deps
 
 demo: build
 	@sh tools/demo.sh $(BUILD)
+
+# The demo's three jobs under memcheck: no invalid access, no definite or
+# indirect leak (the quality bar: valgrind clean on the demo).
+valgrind: demo
+	@cd out && for j in index766 lao_cai lao_cai_par; do \
+	  echo "valgrind: $$j"; \
+	  valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=9 -q ../$(BUILD)/parscore run $$j.job.lua \
+	    --plugin-dir ../$(BUILD)/plugins -q || exit 1; \
+	done; echo "valgrind: the demo's jobs are clean"
 
 bench: build
 	@sh bench/run.sh $(BUILD) $(BENCH_ARGS)
