@@ -84,21 +84,13 @@ static int ex_insert(ps_examples *e, uint32_t pos, const char *code, uint32_t ma
 
 /* ---- parked example lists (ps_spill) ---------------------------------- */
 
-static int pread_all(int fd, char *p, size_t n, uint64_t at) {
-    while (n) {
-        ssize_t r = pread(fd, p, n, (off_t)at);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return -1;
-        p += r;
-        n -= (size_t)r;
-        at += (uint64_t)r;
-    }
-    return 0;
-}
+#define SPILL_UNREADABLE "cannot read back example codes from the temporary file (disk error?)"
 
-static int pwrite_all(int fd, const char *p, size_t n, uint64_t at) {
+/* n bytes at offset at, read into p (write 0) or written from it: 0, or
+ * -1 on an error or a short file. */
+static int pio_all(int fd, char *p, size_t n, uint64_t at, int write) {
     while (n) {
-        ssize_t r = pwrite(fd, p, n, (off_t)at);
+        ssize_t r = write ? pwrite(fd, p, n, (off_t)at) : pread(fd, p, n, (off_t)at);
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) return -1;
         p += r;
@@ -149,7 +141,7 @@ static void spill_close(ps_agg *a) {
 /* Move a list into the spill file; on a write error it stays where it is. */
 static void ex_park(ps_spill *s, ps_examples *e) {
     if (!s || s->failed || e->spill || !e->kept) return;
-    if (pwrite_all(s->fd, e->text, e->text_len, s->len) != 0) {
+    if (pio_all(s->fd, e->text, e->text_len, s->len, 1) != 0) {
         s->failed = 1;
         return;
     }
@@ -168,10 +160,11 @@ static int ex_unpark(ps_examples *e, uint32_t max) {
     if (!e->spill) return PS_OK;
     char *text = ps_malloc(e->text_len ? e->text_len : 1);
     uint32_t *off = ps_malloc((max > e->kept ? max : e->kept) * sizeof *off + 1);
-    if (!text || !off || pread_all(e->spill->fd, text, e->text_len, e->spill_at) != 0) {
+    int rc = !text || !off ? PS_ENOMEM : ps_examples_copy(e, text);
+    if (rc != PS_OK) {
         ps_free(text);
         ps_free(off);
-        return PS_ENOMEM;
+        return rc;
     }
     uint32_t at = 0;
     for (uint32_t i = 0; i < e->kept; i++) {
@@ -191,7 +184,7 @@ int ps_examples_copy(const ps_examples *e, char *dst) {
         memcpy(dst, e->text, e->text_len);
         return PS_OK;
     }
-    return pread_all(e->spill->fd, dst, e->text_len, e->spill_at) == 0 ? PS_OK : PS_EIO;
+    return pio_all(e->spill->fd, dst, e->text_len, e->spill_at, 0) == 0 ? PS_OK : PS_EIO;
 }
 
 int ps_examples_read(const ps_examples *e, ps_buf *scratch, const char **text) {
@@ -234,7 +227,8 @@ static int keep_example(ps_agg *a, ps_unit_agg *u, ps_example_kind k, const char
     ps_examples *e = &u->ex[k];
     uint32_t max = a->cfg.examples_max;
     if (!code) return PS_OK;
-    if (ex_unpark(e, max) != PS_OK) return PS_ENOMEM;
+    int rc = ex_unpark(e, max);
+    if (rc != PS_OK) return rc;
     if (e->seg_source != a->current_source + 1) {
         e->seg_source = a->current_source + 1;
         e->seg = e->kept;
@@ -1105,16 +1099,11 @@ static int merge_unit(ps_agg *a, ps_unit_agg *dst, const ps_unit_agg *src, const
         if (se->kept && de->kept < a->cfg.examples_max) {
             const char *code;
             int rc = ps_examples_read(se, &scratch, &code);
+            for (uint32_t i = 0; rc == PS_OK && i < se->kept; i++, code += strlen(code) + 1)
+                rc = ps_examples_push(de, code, a->cfg.examples_max);
             if (rc) {
                 ps_buf_free(&scratch);
                 return rc;
-            }
-            for (uint32_t i = 0; i < se->kept; i++, code += strlen(code) + 1) {
-                int rc = ps_examples_push(de, code, a->cfg.examples_max);
-                if (rc) {
-                    ps_buf_free(&scratch);
-                    return rc;
-                }
             }
         }
         de->count += se->count;
@@ -1243,7 +1232,8 @@ int ps_agg_merge(ps_agg *dst, const ps_agg *src, ps_error *err) {
     dst->duplicates += src->duplicates;
     dst->dup_in_scope += src->dup_in_scope;
     if (rc != PS_OK && err->status == PS_OK)
-        return ps_error_set(err, rc, NULL, 0, 0, "out of memory while merging aggregates");
+        return ps_error_set(err, rc, NULL, 0, 0, "%s while merging aggregates",
+                            rc == PS_EIO ? SPILL_UNREADABLE : "out of memory");
     return rc;
 }
 
@@ -1265,7 +1255,9 @@ int ps_agg_rollup(ps_agg *a, ps_error *err) {
             if (depth[i] == d) rc = merge_unit(a, &a->u[units->items[i].parent], &a->u[i], NULL, 0);
     ps_free(depth);
     for (size_t i = 0; i < a->n_units && rc == PS_OK; i++) park_unit(a, &a->u[i]);
-    if (rc != PS_OK) return ps_error_set(err, rc, NULL, 0, 0, "out of memory during roll-up");
+    if (rc != PS_OK)
+        return ps_error_set(err, rc, NULL, 0, 0, "%s during roll-up",
+                            rc == PS_EIO ? SPILL_UNREADABLE : "out of memory");
     return PS_OK;
 }
 

@@ -92,7 +92,7 @@ int ps_examples_read(const ps_examples *e, ps_buf *scratch, const char **text);
  * PS_OK, or PS_EIO when a parked list cannot be read back. */
 int ps_examples_copy(const ps_examples *e, char *dst);
 /* Append a code (truncated to PS_CODE_MAX - 1 bytes) if fewer than max are
- * kept.  PS_OK or PS_ENOMEM. */
+ * kept.  PS_OK, PS_ENOMEM, or PS_EIO when a parked list cannot be read back. */
 int ps_examples_push(ps_examples *e, const char *code, uint32_t max);
 void ps_examples_free(ps_examples *e);
 

@@ -229,7 +229,7 @@ static json_t *unit_json(const ps_unit_result *u, ps_buf *scratch, int *status) 
         static const char *const sections[] = {"group", "bonus", "deduction"};
         json_object_set_new(j, "section", json_string(sections[c->section % 3]));
         json_object_set_new(j, "lost_reason", jstr(c->lost_reason));
-        if (c->is_measure && c->measure) {
+        if (c->measure) {
             const ps_measure_shown *m = c->measure;
             json_t *mj = json_object();
             json_object_set_new(mj, "key", jstr(m->key));

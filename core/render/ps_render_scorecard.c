@@ -286,7 +286,7 @@ static void criterion_row(sc *s, ps_table *t, const ps_criterion_result *c, cons
      * outgrows a page */
     ps_buf_printf(&name, "%.1190s", c->name ? c->name : c->id ? c->id : "");
     if (c->note && *c->note) ps_buf_printf(&name, "\n(%s)", c->note);
-    if (c->is_measure && c->measure) {
+    if (c->measure) {
         const ps_measure_shown *m = c->measure;
         const char *sep = "\n";
         if (m->self) { ps_buf_printf(&name, "%s%s %s", sep, T(s, "measure_self"), m->self); sep = " · "; }

@@ -5,8 +5,8 @@
  * scorecard), the units that moved most since the previous period, and
  * bookmarks for every section and unit.  Same page frame as the
  * scorecards, laid out once: the footers ("Trang X/Y") are drawn when the
- * page count is known, after the layout (a national summary is ~140
- * pages; a dry pass to count them doubled its cost).
+ * page count is known, after the layout (a dry pass to count the pages
+ * first laid the whole summary out twice).
  */
 #include "render/ps_render_int.h"
 

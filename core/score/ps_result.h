@@ -21,7 +21,7 @@ typedef struct ps_lost {
     uint32_t count;             /* all dossiers with this reason */
     size_t n_codes;             /* codes listed (bounded) */
     const ps_examples *codes;   /* the unit's list in the aggregate, not a
-                                   copy (ps_examples_text reads it) */
+                                   copy (ps_examples_read reads it) */
 } ps_lost;
 
 /* Where a criterion counts: in its group, or outside the groups as a bonus
@@ -59,9 +59,8 @@ typedef struct ps_criterion_result {
                                    appraisal lowered the value, no evidence) */
     int section;                /* PS_SECTION_*; points of a deduction are
                                    the points taken off (>= 0) */
-    int is_measure;
-    const ps_measure_shown *measure; /* when is_measure, else NULL (in the
-                                   arena: most criteria are not measures) */
+    const ps_measure_shown *measure; /* a measure's values, NULL for other
+                                   criteria (most are not measures) */
     size_t n_explain;           /* lines explaining lost points that no dossier */
     const char **explain;       /* list does (e.g. a survey's elements) */
 } ps_criterion_result;

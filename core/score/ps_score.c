@@ -159,7 +159,6 @@ static void read_result(lua_State *L, int res, unit_ctx *c) {
                 ps_measure_shown *m = arena_array(L, ar, 1, sizeof *m);
                 memset(m, 0, sizeof *m);
                 cr->measure = m;
-                cr->is_measure = 1;
                 m->key = field_str(L, mi, "key", ar);
                 m->kind = field_str(L, mi, "kind", ar);
                 lua_getfield(L, mi, "reported");
